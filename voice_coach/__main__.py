@@ -1,0 +1,3 @@
+from voice_coach.cli import main
+
+main()

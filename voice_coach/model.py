@@ -1,0 +1,223 @@
+"""The shared vocabulary of voice-coach: plain frozen records, no I/O.
+
+Everything downstream (plan, render, export, playback) speaks in these types, so they hold
+exact integers where timing matters: a duration in the timeline is a sample count, never a float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Side = Literal["left", "right"]
+SIDES: tuple[Side, Side] = ("left", "right")
+
+SidesMode = Literal["none", "alternate", "each", "painful"]
+"""How an exercise uses the body's two sides.
+
+none: both sides at once (pelvic tilts). alternate: the reps alternate left and right within one
+set (lumbar roll). each: the whole set on one side, a switch cue, then the other side.
+painful: only the painful side, whose name the coach speaks when the user gave `--side`.
+"""
+SIDES_MODES: tuple[SidesMode, ...] = ("none", "alternate", "each", "painful")
+
+CautionWhen = Literal["start", "during", "end"]
+CAUTION_WHENS: tuple[CautionWhen, ...] = ("start", "during", "end")
+
+EventKind = Literal["speech", "tone", "silence"]
+
+
+def other_side(side: Side) -> Side:
+    return "right" if side == "left" else "left"
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a piece of content came from, so every later error can point at the file and line."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One part of a repetition, with the short cue that starts it (e.g. "Breathe in.")."""
+
+    say: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RepRange:
+    """A repetition count as the seed gives it: exact (20) or a range (20-30)."""
+
+    low: int
+    high: int
+
+    @property
+    def is_range(self) -> bool:
+        return self.low != self.high
+
+    def __str__(self) -> str:
+        return f"{self.low}-{self.high}" if self.is_range else str(self.low)
+
+
+@dataclass(frozen=True)
+class Dosage:
+    """How much of an exercise to do, exactly as the seed prescribes it.
+
+    Exactly one of `reps` or `duration_s` is set for timed work (a release done for two minutes);
+    a pure hold has neither and a `hold_s`; reps may carry a `hold_s` (20 holds of 5 seconds).
+    """
+
+    reps: RepRange | None = None
+    hold_s: int | None = None
+    duration_s: int | None = None
+    tempo_s: float | None = None
+    phases: tuple[Phase, ...] = ()
+    rep_label: str | None = None
+    """Spoken before the count, e.g. "Cycle" gives "Cycle one."; none gives "One."."""
+
+    def describe(self) -> str:
+        """The dosage in the words a person would read on the page."""
+        if self.duration_s is not None:
+            return f"continue for {_duration_words(self.duration_s)}"
+        if self.reps is None:
+            return f"hold for {_duration_words(self.hold_s or 0)}"
+        unit = (self.rep_label or "repetition").lower()
+        text = f"{self.reps} {unit}s"
+        if self.hold_s is not None:
+            text += f", each held for {_duration_words(self.hold_s)}"
+        return text
+
+
+def _duration_words(seconds: int) -> str:
+    if seconds >= 60 and seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} seconds"
+
+
+@dataclass(frozen=True)
+class Caution:
+    text: str
+    when: CautionWhen = "start"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    name: str
+    source: str
+    """Where in the seed programme it comes from (e.g. "Step 5, disc bulge, exercise b")."""
+    position: str
+    setup: tuple[str, ...]
+    steps: tuple[str, ...]
+    dosage: Dosage
+    sides: SidesMode = "none"
+    equipment: tuple[str, ...] = ()
+    needs_helper: bool = False
+    cautions: tuple[Caution, ...] = ()
+    notes: tuple[str, ...] = ()
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Playlist:
+    id: str
+    title: str
+    purpose: str
+    exercises: tuple[str, ...]
+    intro: tuple[str, ...] = ()
+    outro: tuple[str, ...] = ()
+    rest_s: int | None = None
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class GuideTopic:
+    """Advice from the seed that is not an exercise (avoid aggravating activities, and so on)."""
+
+    id: str
+    title: str
+    source: str
+    paragraphs: tuple[str, ...]
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Programme:
+    """Words that belong to the whole programme rather than to one exercise."""
+
+    title: str
+    disclaimer: str
+    safety: tuple[str, ...]
+    session_intro: tuple[str, ...]
+    session_outro: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Library:
+    """Everything loaded from content: the built-in folder, then the user's folder over it."""
+
+    programme: Programme
+    exercises: dict[str, Exercise]
+    playlists: dict[str, Playlist]
+    guide: dict[str, GuideTopic]
+
+    def playlists_with(self, exercise_id: str) -> list[str]:
+        return [p.id for p in self.playlists.values() if exercise_id in p.exercises]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the user chose for one session; every timing is in seconds here, samples in the plan."""
+
+    side: Side | None = None
+    reps: int | None = None
+    hold_s: int | None = None
+    rest_s: int = 15
+    lead_in_s: int = 3
+    engine: str = "pyttsx3"
+    voice: str | None = None
+    rate: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One contiguous piece of the session's sound, at an exact sample offset."""
+
+    start: int
+    length: int
+    kind: EventKind
+    role: str
+    exercise: str | None = None
+    text: str | None = None
+    tone: str | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.length
+
+
+@dataclass(frozen=True)
+class Chapter:
+    exercise: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    target: tuple[str, ...]
+    sample_rate: int
+    events: tuple[Event, ...]
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def length(self) -> int:
+        return self.events[-1].end if self.events else 0

@@ -1,0 +1,174 @@
+"""Reading YAML safely while remembering where every value came from.
+
+PyYAML's `safe_load` forgets line numbers, and even the safe loader expands aliases, so a
+"billion laughs" file can eat the machine. Here we only *compose* the node graph (cheap: aliases
+stay shared references), refuse aliases and any non-core tag, then build plain values that carry
+their line, so a schema error can say `file:line`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from voice_coach.errors import ContentError
+
+MAX_BYTES = 1_000_000
+"""Content files are a few kilobytes; anything this large is a mistake, not an exercise list."""
+
+_CORE = "tag:yaml.org,2002:"
+_SCALARS = yaml.constructor.SafeConstructor()
+_SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null")}
+
+
+class YMap(dict[str, Any]):
+    """A mapping that knows its own line and the line of each key."""
+
+    def __init__(self, path: str, line: int) -> None:
+        super().__init__()
+        self.path = path
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+
+    def where(self, key: str | None = None) -> str:
+        line = self.key_lines.get(key, self.line) if key is not None else self.line
+        return f"{self.path}:{line}"
+
+
+class YList(list[Any]):
+    """A sequence that knows its own line and the line of each item."""
+
+    def __init__(self, path: str, line: int) -> None:
+        super().__init__()
+        self.path = path
+        self.line = line
+        self.item_lines: list[int] = []
+
+    def where(self, index: int | None = None) -> str:
+        line = self.item_lines[index] if index is not None else self.line
+        return f"{self.path}:{line}"
+
+
+def load_file(path: Path, display: str | None = None) -> Any:
+    """Load one YAML file into YMap/YList/scalars, or raise a ContentError naming file and line."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ContentError(f"cannot read: {exc.strerror}", where=name) from None
+    if size > MAX_BYTES:
+        raise ContentError(
+            f"file is {size} bytes, more than the {MAX_BYTES} a content file may have",
+            where=name,
+            hint="split it into several files",
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"not UTF-8 text ({exc.reason})", where=name) from None
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> Any:
+    try:
+        _refuse_aliases(text, name)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentError(
+            f"invalid YAML: {problem}", where=f"{name}:{line}", hint="check indentation and quotes"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(f"invalid YAML: {exc}", where=name) from None
+    if node is None:
+        return None
+    return _Builder(name).build(node)
+
+
+def _refuse_aliases(text: str, name: str) -> None:
+    """Name the line of the first alias; the builder would only see the anchor's line."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise ContentError(
+                "YAML anchors and aliases (&name / *name) are not supported",
+                where=f"{name}:{event.start_mark.line + 1}",
+                hint="write the value out in full",
+            )
+
+
+class _Builder:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.seen: set[int] = set()
+
+    def _where(self, node: yaml.Node) -> str:
+        return f"{self.name}:{node.start_mark.line + 1}"
+
+    def build(self, node: yaml.Node) -> Any:
+        # A node reached twice is an alias: refusing it keeps expansion linear in the file size.
+        if id(node) in self.seen:
+            raise ContentError(
+                "YAML anchors and aliases (&name / *name) are not supported",
+                where=self._where(node),
+                hint="write the value out in full",
+            )
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return self._sequence(node)
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode) -> YMap:
+        if node.tag != f"{_CORE}map":
+            raise self._bad_tag(node)
+        result = YMap(self.name, node.start_mark.line + 1)
+        for key_node, value_node in node.value:
+            if key_node.tag == f"{_CORE}merge":
+                raise ContentError(
+                    "YAML merge keys (<<) are not supported",
+                    where=self._where(key_node),
+                    hint="write the keys out in full",
+                )
+            key = self.build(key_node)
+            if not isinstance(key, str):
+                raise ContentError(
+                    f"keys must be text, not {key!r}", where=self._where(key_node)
+                )
+            if key in result:
+                raise ContentError(
+                    f"key '{key}' appears twice in the same block",
+                    where=self._where(key_node),
+                    hint="remove one of them",
+                )
+            result.key_lines[key] = key_node.start_mark.line + 1
+            result[key] = self.build(value_node)
+        return result
+
+    def _sequence(self, node: yaml.SequenceNode) -> YList:
+        if node.tag != f"{_CORE}seq":
+            raise self._bad_tag(node)
+        result = YList(self.name, node.start_mark.line + 1)
+        for item in node.value:
+            result.item_lines.append(item.start_mark.line + 1)
+            result.append(self.build(item))
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == f"{_CORE}timestamp":
+            return str(node.value)  # a date-like value is just text here
+        if node.tag not in _SCALAR_TAGS:
+            raise self._bad_tag(node)
+        # The safe constructor turns a plain scalar into str/int/float/bool/None by its core tag.
+        return _SCALARS.construct_object(node)
+
+    def _bad_tag(self, node: yaml.Node) -> ContentError:
+        return ContentError(
+            f"YAML tag '{node.tag}' is not allowed in content",
+            where=self._where(node),
+            hint="content holds only text, numbers, lists and mappings",
+        )
