@@ -1,0 +1,391 @@
+"""Exercises + settings -> the exact timeline of a session. Pure: no audio, no files.
+
+All pacing rules live here. Every position is an integer sample count, so a 30-second hold is
+exactly 30 * sample_rate samples, and the renderer only has to put each event where it says.
+Speech lengths come from a `cue_length` oracle (the TTS engine or its cache), never from guesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from voice_coach import spoken
+from voice_coach.model import (
+    Chapter,
+    Event,
+    EventKind,
+    Exercise,
+    Library,
+    Playlist,
+    Settings,
+    Side,
+    Timeline,
+    other_side,
+)
+
+CueLength = Callable[[str], int]
+"""Length in samples of a spoken cue, as the renderer will play it."""
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """The coach's rhythm, in seconds. Defaults chosen to be calm for someone lying on the floor."""
+
+    sentence_gap: float = 0.4
+    section_gap: float = 1.0
+    tone: float = 0.2
+    after_tone: float = 0.3
+    count_gap: float = 0.15
+    min_move: float = 0.6
+    countdown_from: int = 3
+
+
+TONES = ("get-ready", "hold-start", "hold-end")
+
+
+class _Builder:
+    """Appends events back to back, so the timeline is contiguous by construction."""
+
+    def __init__(self, rate: int, cue_length: CueLength, pacing: Pacing) -> None:
+        self.rate = rate
+        self.cue_length = cue_length
+        self.pacing = pacing
+        self.events: list[Event] = []
+        self.cursor = 0
+        self.exercise: str | None = None
+
+    def samples(self, seconds: float) -> int:
+        return round(seconds * self.rate)
+
+    def add(self, kind: EventKind, role: str, length: int, **extra: Any) -> None:
+        if length <= 0:
+            return
+        self.events.append(
+            Event(self.cursor, length, kind, role, exercise=self.exercise, **extra)
+        )
+        self.cursor += length
+
+    def say(self, text: str, role: str) -> None:
+        self.add("speech", role, self.cue_length(text), text=text)
+
+    def silence(self, role: str, seconds: float) -> None:
+        self.add("silence", role, self.samples(seconds))
+
+    def silence_until(self, role: str, position: int) -> None:
+        self.add("silence", role, position - self.cursor)
+
+    def tone(self, name: str) -> None:
+        self.add("tone", name, self.samples(self.pacing.tone), tone=name)
+
+    def sentences(self, texts: Sequence[str], role: str) -> None:
+        """Several sentences with a short breath between them and after the last."""
+        for text in texts:
+            self.say(text, role)
+            self.silence("gap", self.pacing.sentence_gap)
+
+
+def build_timeline(
+    library: Library,
+    exercise_ids: Sequence[str],
+    playlist: Playlist | None,
+    settings: Settings,
+    cue_length: CueLength,
+    sample_rate: int,
+    pacing: Pacing = Pacing(),
+) -> Timeline:
+    """The whole session: intro, every exercise with rests between, outro; chapters per exercise."""
+    b = _Builder(sample_rate, cue_length, pacing)
+    exercises = [library.exercises[i] for i in exercise_ids]
+    _intro(b, library, exercises, playlist, settings)
+    starts: list[int] = []
+    rest_s = playlist.rest_s if playlist and playlist.rest_s is not None else settings.rest_s
+    for index, exercise in enumerate(exercises):
+        starts.append(0 if index == 0 else b.cursor)
+        b.exercise = exercise.id
+        _exercise(b, exercise, index, len(exercises), settings)
+        if index + 1 < len(exercises):
+            _rest(b, exercises[index + 1], rest_s)
+    b.exercise = None
+    _outro(b, library, playlist)
+    ends = [*starts[1:], b.cursor]
+    chapters = tuple(
+        Chapter(e.id, e.name, start, end)
+        for e, start, end in zip(exercises, starts, ends, strict=True)
+    )
+    target = (playlist.id,) if playlist else tuple(exercise_ids)
+    return Timeline(target, sample_rate, tuple(b.events), chapters)
+
+
+def _intro(
+    b: _Builder,
+    library: Library,
+    exercises: list[Exercise],
+    playlist: Playlist | None,
+    settings: Settings,
+) -> None:
+    programme = library.programme
+    b.sentences(programme.session_intro, "intro")
+    if playlist:
+        b.sentences(playlist.intro, "intro")
+    b.sentences(programme.safety, "caution")
+    equipment = list(dict.fromkeys(item for e in exercises for item in e.equipment))
+    if equipment:
+        b.sentences([f"For this session you will need {spoken.join_names(equipment)}."], "intro")
+    helped = [e.name for e in exercises if e.needs_helper]
+    if helped:
+        b.sentences([f"You will need a helper for {spoken.join_names(helped)}."], "intro")
+    if settings.side and any(e.sides in ("painful", "each") for e in exercises):
+        b.sentences([f"I will work with your {settings.side} side as the painful side."], "intro")
+    b.silence("gap", b.pacing.section_gap)
+
+
+def _outro(b: _Builder, library: Library, playlist: Playlist | None) -> None:
+    b.silence("gap", b.pacing.section_gap)
+    texts = [*(playlist.outro if playlist else ()), *library.programme.session_outro]
+    for index, text in enumerate(texts):
+        b.say(text, "outro")
+        if index + 1 < len(texts):
+            b.silence("gap", b.pacing.sentence_gap)
+
+
+def _rest(b: _Builder, upcoming: Exercise, rest_s: int) -> None:
+    b.silence("gap", b.pacing.section_gap)
+    if rest_s > 0:
+        b.say(f"Well done. Rest for {spoken.seconds_phrase(rest_s)}.", "rest")
+        b.silence("gap", b.pacing.sentence_gap)
+    preview = [f"Next up: {upcoming.name}, {upcoming.position}."]
+    if upcoming.equipment:
+        preview.append(f"You will need {spoken.join_names(list(upcoming.equipment))}.")
+    if upcoming.needs_helper:
+        preview.append("You will need your helper.")
+    for index, text in enumerate(preview):
+        if index:
+            b.silence("gap", b.pacing.sentence_gap)
+        b.say(text, "next-up")
+    b.silence("rest", rest_s)
+    b.silence("gap", b.pacing.sentence_gap)
+
+
+def _passes(exercise: Exercise, side: Side | None) -> list[Side | None]:
+    """Which side each run through the set is on; `each` does the painful side first."""
+    if exercise.sides == "each":
+        first: Side = side or "left"
+        return [first, other_side(first)]
+    if exercise.sides == "painful":
+        return [side]
+    return [None]
+
+
+def _exercise(b: _Builder, exercise: Exercise, index: int, total: int, settings: Settings) -> None:
+    passes = _passes(exercise, settings.side)
+
+    def fill(text: str) -> str:
+        return spoken.fill_sides(text, passes[0])
+
+    title = exercise.name
+    if total > 1:
+        numbering = f"Exercise {spoken.number_words(index + 1)} of {spoken.number_words(total)}"
+        title = f"{numbering}: {exercise.name}"
+    b.say(f"{title}.", "announce")
+    b.silence("gap", b.pacing.sentence_gap)
+    b.sentences([fill(t) for t in exercise.setup], "instruction")
+    b.sentences([fill(t) for t in exercise.steps], "instruction")
+    b.sentences(_dosage_sentences(exercise, settings, passes), "instruction")
+    b.sentences([fill(c.text) for c in exercise.cautions if c.when == "start"], "caution")
+    during = [c.text for c in exercise.cautions if c.when == "during"]
+    for number, side in enumerate(passes):
+        if number:
+            b.say(f"Switch sides. Now your {side} side.", "switch-side")
+            b.silence("gap", b.pacing.sentence_gap)
+        during_here = [spoken.fill_sides(t, side) for t in during]
+        _body(b, exercise, settings, side, during_here)
+    end = [fill(c.text) for c in exercise.cautions if c.when == "end"]
+    if end:
+        b.silence("gap", b.pacing.sentence_gap)
+        for position, text in enumerate(end):
+            if position:
+                b.silence("gap", b.pacing.sentence_gap)
+            b.say(text, "caution")
+
+
+def _reps(exercise: Exercise, settings: Settings) -> int:
+    assert exercise.dosage.reps is not None
+    return settings.reps if settings.reps is not None else exercise.dosage.reps.low
+
+
+def _hold(exercise: Exercise, settings: Settings) -> int:
+    seconds = exercise.dosage.hold_s or exercise.dosage.duration_s or 0
+    return settings.hold_s if settings.hold_s is not None else seconds
+
+
+def _dosage_sentences(exercise: Exercise, settings: Settings, passes: list[Side | None]) -> list[str]:
+    dosage = exercise.dosage
+    words = spoken.number_words
+    sentences = []
+    if dosage.reps is not None:
+        count = _reps(exercise, settings)
+        unit = (dosage.rep_label or "repetition").lower()
+        plural = "s" if count != 1 else ""
+        text = f"{spoken.capital(words(count))} {unit}{plural}"
+        if dosage.hold_s is not None:
+            text += f", each held for {spoken.seconds_phrase(_hold(exercise, settings))}"
+        sentences.append(text + ".")
+        if dosage.reps.is_range and settings.reps is None:
+            sentences.append(f"As it gets easier, you can build up to {words(dosage.reps.high)}.")
+    elif dosage.duration_s is not None:
+        sentences.append(f"Keep going for {spoken.seconds_phrase(_hold(exercise, settings))}.")
+    else:
+        sentences.append(f"Hold for {spoken.seconds_phrase(_hold(exercise, settings))}.")
+    if exercise.sides == "each":
+        sentences.append(f"We will do both sides, starting with your {passes[0]} side.")
+    return sentences
+
+
+def _body(
+    b: _Builder, exercise: Exercise, settings: Settings, side: Side | None, during: list[str]
+) -> None:
+    dosage = exercise.dosage
+    if dosage.reps is None:
+        seconds = _hold(exercise, settings)
+        if not _fits_in_hold(b, seconds, during):
+            b.sentences(during, "caution")  # too long to say inside the hold: say it first
+            during = []
+        start_word = "start" if dosage.duration_s is not None else "hold"
+        b.say(f"Get into position, and {start_word} at the tone.", "get-ready")
+        b.silence("get-ready", settings.lead_in_s)
+        _hold_span(b, seconds, during)
+        b.say("And relax.", "hold-end")
+        return
+    b.say("Get ready.", "get-ready")
+    b.silence("get-ready", settings.lead_in_s)
+    b.tone("get-ready")
+    b.silence("gap", b.pacing.after_tone)
+    if during:
+        b.sentences(during, "caution")
+    _rep_set(b, exercise, settings, side)
+
+
+def _rep_set(b: _Builder, exercise: Exercise, settings: Settings, side: Side | None) -> None:
+    """N repetitions, each the same length, so every count falls on an even beat."""
+    dosage = exercise.dosage
+    count = _reps(exercise, settings)
+
+    def rep_side(n: int) -> Side | None:
+        if exercise.sides == "alternate":
+            return "left" if n % 2 == 1 else "right"
+        return None
+
+    cues = [spoken.rep_cue(n, dosage.rep_label, rep_side(n)) for n in range(1, count + 1)]
+    count_slot = max(b.cue_length(c) for c in cues) + b.samples(b.pacing.count_gap)
+    phases = [
+        (spoken.fill_sides(p.say, side), b.samples(p.seconds)) for p in dosage.phases
+    ]
+    phase_slots = [
+        max(seconds, b.cue_length(text) + b.samples(b.pacing.min_move)) for text, seconds in phases
+    ]
+    if dosage.hold_s is not None:
+        hold = _hold(exercise, settings)
+        relax = b.cue_length("Relax.")
+        move = b.samples(dosage.tempo_s or 0)
+        period = count_slot + 2 * b.samples(b.pacing.tone) + b.samples(hold) + relax + move
+    elif phases:
+        period = count_slot + sum(phase_slots)
+    else:
+        period = max(b.samples(dosage.tempo_s or 0), count_slot + b.samples(b.pacing.min_move))
+
+    for cue in cues:
+        rep_start = b.cursor
+        b.say(cue, "rep")
+        b.silence_until("movement", rep_start + count_slot)
+        if dosage.hold_s is not None:
+            _hold_span(b, _hold(exercise, settings), [])
+            b.say("Relax.", "hold-end")
+        for (text, _), slot in zip(phases, phase_slots, strict=True):
+            phase_start = b.cursor
+            b.say(text, "phase")
+            b.silence_until("movement", phase_start + slot)
+        b.silence_until("movement", rep_start + period)
+
+
+def _fits_in_hold(b: _Builder, seconds: int, during: list[str]) -> bool:
+    """Cautions go inside a hold only if they end well before its closing countdown."""
+    needed = b.samples(1.0) + sum(
+        b.cue_length(t) + b.samples(b.pacing.sentence_gap) for t in during
+    )
+    return needed <= b.samples(seconds - b.pacing.countdown_from - 1)
+
+
+def _hold_span(b: _Builder, seconds: int, during: list[str]) -> None:
+    """Tone, exactly `seconds` of hold with the time left spoken inside it, tone."""
+    b.tone("hold-start")
+    start = b.cursor
+    end = start + b.samples(seconds)
+    marks: list[tuple[int, str, str]] = []
+    position = start + b.samples(1.0)
+    for text in during:
+        marks.append((position, text, "caution"))
+        position += b.cue_length(text) + b.samples(b.pacing.sentence_gap)
+    announce = {30, 10} | ({20} if seconds <= 40 else set())
+    for left in range(seconds - 5, 9, -1):
+        if left % 60 == 0 or left in announce:
+            marks.append((end - b.samples(left), spoken.time_left(left), "countdown"))
+    if seconds > b.pacing.countdown_from + 1:
+        for left in range(b.pacing.countdown_from, 0, -1):
+            word = spoken.capital(spoken.number_words(left)) + "."
+            marks.append((end - b.samples(left), word, "countdown"))
+    marks.sort(key=lambda mark: mark[0])
+    for index, (at, text, role) in enumerate(marks):
+        # A caution is always said (it was checked to fit); a time call that a caution or a
+        # slow voice would overlap is dropped, because the hold's exact length comes first.
+        limit = end if role == "caution" else marks[index + 1][0] if index + 1 < len(marks) else end
+        if at < b.cursor or at + b.cue_length(text) > limit:
+            continue
+        b.silence_until("hold", at)
+        b.say(text, role)
+    b.silence_until("hold", end)
+    b.tone("hold-end")
+
+
+def timeline_dict(timeline: Timeline) -> dict[str, Any]:
+    """The SPEC's `plan --json` object; seconds are derived from the exact sample counts."""
+    rate = timeline.sample_rate
+
+    def seconds(samples: int) -> float:
+        return round(samples / rate, 6)
+
+    events = []
+    for event in timeline.events:
+        item: dict[str, Any] = {
+            "start_s": seconds(event.start),
+            "end_s": seconds(event.end),
+            "start_sample": event.start,
+            "end_sample": event.end,
+            "kind": event.kind,
+            "role": event.role,
+            "exercise": event.exercise,
+        }
+        if event.text is not None:
+            item["text"] = event.text
+        if event.tone is not None:
+            item["tone"] = event.tone
+        events.append(item)
+    return {
+        "target": list(timeline.target),
+        "sample_rate": rate,
+        "duration_s": seconds(timeline.length),
+        "duration_samples": timeline.length,
+        "chapters": [
+            {
+                "exercise": c.exercise,
+                "title": c.title,
+                "start_s": seconds(c.start),
+                "end_s": seconds(c.end),
+                "start_sample": c.start,
+                "end_sample": c.end,
+            }
+            for c in timeline.chapters
+        ],
+        "events": events,
+    }

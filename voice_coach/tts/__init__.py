@@ -1,0 +1,29 @@
+"""Speech engines by name. An unknown name is a user error that lists the valid ones."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from voice_coach.errors import UserError
+from voice_coach.tts.base import Engine, VoiceInfo
+from voice_coach.tts.pyttsx3_engine import Pyttsx3Engine
+
+EngineFactory = Callable[[str | None, int | None], Engine]
+
+ENGINES: dict[str, EngineFactory] = {"pyttsx3": Pyttsx3Engine}
+DEFAULT_ENGINE = "pyttsx3"
+
+
+def make_engine(name: str, voice: str | None = None, rate: int | None = None) -> Engine:
+    try:
+        factory = ENGINES[name]
+    except KeyError:
+        raise UserError(
+            f"unknown speech engine '{name}'",
+            where="--engine",
+            hint="choose one of: " + ", ".join(sorted(ENGINES)),
+        ) from None
+    return factory(voice, rate)
+
+
+__all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "VoiceInfo", "make_engine"]

@@ -1,0 +1,99 @@
+"""pyttsx3 driving espeak-ng: always available on Linux once `espeak-ng` is installed.
+
+Known trap: pyttsx3's espeak driver keeps only the *last* `save_to_file` queued before
+`runAndWait`, so each cue is synthesised with its own `runAndWait`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tempfile
+import wave
+from pathlib import Path
+from typing import Any
+
+from voice_coach.errors import EngineError
+from voice_coach.tts.base import VoiceInfo
+
+INSTALL_HINT = "install it with: sudo apt-get install espeak-ng"
+DEFAULT_VOICE = "gmw/en-us"
+"""espeak's US English voice: markedly clearer than its default British one."""
+DEFAULT_RATE = 160
+"""Words per minute: a little slower than espeak's 175-200, for someone mid-exercise."""
+
+
+class Pyttsx3Engine:
+    name = "pyttsx3"
+    sample_rate = 22050  # espeak-ng's native rate, which the driver writes as-is
+
+    def __init__(self, voice: str | None = None, rate: int | None = None) -> None:
+        self.voice = voice or DEFAULT_VOICE
+        self.rate = rate or DEFAULT_RATE
+        self._engine: Any = None
+
+    def problem(self) -> str | None:
+        try:
+            self._driver()
+        except EngineError as exc:
+            return str(exc)
+        return None
+
+    def _driver(self) -> Any:
+        if self._engine is not None:
+            return self._engine
+        try:
+            import pyttsx3
+        except ImportError:
+            raise EngineError(
+                "the pyttsx3 package is not installed", hint="run the README's set-up command"
+            ) from None
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine = pyttsx3.init("espeak")
+        except (OSError, RuntimeError) as exc:
+            raise EngineError(f"espeak-ng could not be loaded ({exc})", hint=INSTALL_HINT) from None
+        known = {v.id for v in self._voices(engine)}
+        if self.voice not in known:
+            from voice_coach.content import did_you_mean
+
+            raise EngineError(
+                f"unknown voice '{self.voice}' for engine pyttsx3",
+                where="--voice",
+                hint=did_you_mean(self.voice, known) or "list them with `voice-coach voices`",
+            )
+        engine.setProperty("voice", self.voice)
+        engine.setProperty("rate", self.rate)
+        self._engine = engine
+        return engine
+
+    def synthesize(self, text: str) -> bytes:
+        engine = self._driver()
+        with tempfile.TemporaryDirectory(prefix="voice-coach-") as folder:
+            path = Path(folder) / "cue.wav"
+            # The driver prints "Audio saved to ..." on stdout; keep the CLI's stdout clean.
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+            if not path.exists():
+                raise EngineError(f"espeak-ng wrote no audio for {text!r}", hint=INSTALL_HINT)
+            with wave.open(str(path), "rb") as wav:
+                if wav.getnchannels() != 1 or wav.getsampwidth() != 2:
+                    raise EngineError("espeak-ng returned an unexpected audio format")
+                if wav.getframerate() != self.sample_rate:
+                    raise EngineError(f"espeak-ng returned {wav.getframerate()} Hz audio")
+                pcm = wav.readframes(wav.getnframes())
+        if not pcm:
+            raise EngineError(f"espeak-ng produced no sound for {text!r}")
+        return pcm
+
+    def voices(self) -> list[VoiceInfo]:
+        return self._voices(self._driver() if self._engine is None else self._engine)
+
+    @staticmethod
+    def _voices(engine: Any) -> list[VoiceInfo]:
+        result = []
+        for voice in engine.getProperty("voices"):
+            languages = getattr(voice, "languages", None) or [None]
+            result.append(VoiceInfo(voice.id, voice.name, languages[0]))
+        return result
