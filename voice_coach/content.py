@@ -174,7 +174,9 @@ def _items(document: YMap, section: str) -> Iterable[tuple[YMap, str]]:
     items = document[section]
     if not isinstance(items, YList):
         raise ContentError(
-            f"'{section}' must be a list", where=document.where(section), hint="start items with '- '"
+            f"'{section}' must be a list",
+            where=document.where(section),
+            hint="start items with '- '",
         )
     result = []
     for index, item in enumerate(items):
@@ -280,7 +282,8 @@ def _choice(item: YMap, key: str, what: str, choices: tuple[T, ...], default: T)
             where=item.where(key),
             hint=did_you_mean(str(value), [str(c) for c in choices]),
         )
-    return value
+    chosen: T = value
+    return chosen
 
 
 def _as_map(item: YMap, key: str) -> YMap:
@@ -576,6 +579,7 @@ def resolve_target(library: Library, target: Iterable[str]) -> tuple[list[str], 
             raise ContentError(
                 f"unknown playlist or exercise '{name}'",
                 where="TARGET",
-                hint=did_you_mean(name, known) or "see `voice-coach causes` and `voice-coach exercises`",
+                hint=did_you_mean(name, known)
+                or "see `voice-coach causes` and `voice-coach exercises`",
             )
     return names, None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import array
 import sys
 
+from voice_coach.plan import CueLength
 from voice_coach.tts.base import Engine
 
 SILENCE_THRESHOLD = 200
@@ -27,9 +28,7 @@ def trim(pcm: bytes, sample_rate: int) -> bytes:
     first = next((i for i, s in enumerate(samples) if abs(s) > SILENCE_THRESHOLD), None)
     if first is None:
         return pcm
-    last = next(
-        i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > SILENCE_THRESHOLD
-    )
+    last = next(i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > SILENCE_THRESHOLD)
     start = max(0, first - sample_rate * LEAD_MS // 1000)
     stop = min(len(samples), last + 1 + sample_rate * TAIL_MS // 1000)
     return pcm[start * 2 : stop * 2]
@@ -53,3 +52,13 @@ class CueSource:
     def length(self, text: str) -> int:
         """Samples in the cue: the plan's `cue_length` oracle."""
         return len(self.pcm(text)) // 2
+
+
+def estimated_length(sample_rate: int, words_per_minute: int) -> CueLength:
+    """A cue-length guess from the word count, for listings that must not wait for speech."""
+
+    def length(text: str) -> int:
+        words = max(1, len(text.split()))
+        return round(sample_rate * (0.15 + words * 60 / words_per_minute))
+
+    return length

@@ -1,4 +1,4 @@
-"""One error type for everything a user can fix, so the CLI has exactly one place that prints them."""
+"""One error type for every problem a user can fix, printed in exactly one place."""
 
 from __future__ import annotations
 

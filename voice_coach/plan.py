@@ -8,7 +8,7 @@ Speech lengths come from a `cue_length` oracle (the TTS engine or its cache), ne
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from voice_coach import spoken
@@ -62,9 +62,19 @@ class _Builder:
     def add(self, kind: EventKind, role: str, length: int, **extra: Any) -> None:
         if length <= 0:
             return
-        self.events.append(
-            Event(self.cursor, length, kind, role, exercise=self.exercise, **extra)
-        )
+        last = self.events[-1] if self.events else None
+        if (
+            kind == "silence"
+            and last is not None
+            and last.kind == "silence"
+            and last.role == role
+            and last.exercise == self.exercise
+        ):
+            # One silence, not a run of fragments: the screen and the tests see whole pauses.
+            self.events[-1] = replace(last, length=last.length + length)
+            self.cursor += length
+            return
+        self.events.append(Event(self.cursor, length, kind, role, exercise=self.exercise, **extra))
         self.cursor += length
 
     def say(self, text: str, role: str) -> None:
@@ -220,7 +230,9 @@ def _hold(exercise: Exercise, settings: Settings) -> int:
     return settings.hold_s if settings.hold_s is not None else seconds
 
 
-def _dosage_sentences(exercise: Exercise, settings: Settings, passes: list[Side | None]) -> list[str]:
+def _dosage_sentences(
+    exercise: Exercise, settings: Settings, passes: list[Side | None]
+) -> list[str]:
     dosage = exercise.dosage
     words = spoken.number_words
     sentences = []
@@ -279,9 +291,7 @@ def _rep_set(b: _Builder, exercise: Exercise, settings: Settings, side: Side | N
 
     cues = [spoken.rep_cue(n, dosage.rep_label, rep_side(n)) for n in range(1, count + 1)]
     count_slot = max(b.cue_length(c) for c in cues) + b.samples(b.pacing.count_gap)
-    phases = [
-        (spoken.fill_sides(p.say, side), b.samples(p.seconds)) for p in dosage.phases
-    ]
+    phases = [(spoken.fill_sides(p.say, side), b.samples(p.seconds)) for p in dosage.phases]
     phase_slots = [
         max(seconds, b.cue_length(text) + b.samples(b.pacing.min_move)) for text, seconds in phases
     ]

@@ -80,7 +80,7 @@ def load_text(text: str, name: str) -> Any:
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError(
-            f"invalid YAML: {problem}", where=f"{name}:{line}", hint="check indentation and quotes"
+            f"invalid YAML: {problem}", where=f"{name}:{line}", hint="check indentation and quotes; quote text that holds { } [ ] or :"
         ) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"invalid YAML: {exc}", where=name) from None
@@ -95,7 +95,7 @@ def _refuse_aliases(text: str, name: str) -> None:
         if isinstance(event, yaml.AliasEvent):
             raise ContentError(
                 "YAML anchors and aliases (&name / *name) are not supported",
-                where=f"{name}:{event.start_mark.line + 1}",
+                where=f"{name}:{event.start_mark.line + 1 if event.start_mark else 1}",
                 hint="write the value out in full",
             )
 
@@ -136,9 +136,7 @@ class _Builder:
                 )
             key = self.build(key_node)
             if not isinstance(key, str):
-                raise ContentError(
-                    f"keys must be text, not {key!r}", where=self._where(key_node)
-                )
+                raise ContentError(f"keys must be text, not {key!r}", where=self._where(key_node))
             if key in result:
                 raise ContentError(
                     f"key '{key}' appears twice in the same block",

@@ -1,0 +1,184 @@
+"""Text a person reads in the terminal: tables and pages built from the model, returned as strings.
+
+Kept apart from cli.py so the commands stay thin and the wording can be tested without a shell.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from voice_coach import spoken
+from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
+
+SIDES_WORDS = {
+    "none": "both sides together",
+    "alternate": "alternating left and right",
+    "each": "each side in turn",
+    "painful": "the painful side",
+}
+
+
+def _width() -> int:
+    return max(60, min(100, shutil.get_terminal_size((100, 24)).columns))
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain aligned table; the last column takes what is left and is cut to fit."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row[:-1]):
+            widths[i] = max(widths[i], len(cell))
+    last = max(20, _width() - sum(w + 2 for w in widths[:-1]))
+    lines = []
+    for row in [list(headers), *[list(r) for r in rows]]:
+        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        tail = row[-1] if len(row[-1]) <= last else row[-1][: last - 1] + "…"
+        lines.append("  ".join([*cells, tail]).rstrip())
+    return "\n".join(lines)
+
+
+def clock(samples: int, rate: int) -> str:
+    seconds = samples / rate
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes):2d}:{rest:05.2f}"
+
+
+def minutes(samples: int, rate: int) -> str:
+    return f"{samples / rate / 60:.0f} min" if samples >= 60 * rate else f"{samples / rate:.0f} s"
+
+
+def causes_table(library: Library, lengths: dict[str, int], rate: int) -> str:
+    rows = [
+        [p.id, p.title, str(len(p.exercises)), "~" + minutes(lengths[p.id], rate), p.purpose]
+        for p in library.playlists.values()
+    ]
+    return table(["ID", "TITLE", "EXERCISES", "LENGTH", "FOR"], rows)
+
+
+def causes_json(library: Library, lengths: dict[str, int], rate: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": p.id,
+            "title": p.title,
+            "for": p.purpose,
+            "exercises": list(p.exercises),
+            "length_s": round(lengths[p.id] / rate, 1),
+            "length_is_estimate": True,
+        }
+        for p in library.playlists.values()
+    ]
+
+
+def exercise_json(library: Library, exercise: Exercise) -> dict[str, Any]:
+    dosage = exercise.dosage
+    return {
+        "id": exercise.id,
+        "name": exercise.name,
+        "causes": library.playlists_with(exercise.id),
+        "equipment": list(exercise.equipment),
+        "needs_helper": exercise.needs_helper,
+        "sides": exercise.sides,
+        "position": exercise.position,
+        "source": exercise.source,
+        "dosage": {
+            "reps": [dosage.reps.low, dosage.reps.high] if dosage.reps else None,
+            "hold_s": dosage.hold_s,
+            "duration_s": dosage.duration_s,
+            "tempo_s": dosage.tempo_s,
+            "phases": [{"say": p.say, "seconds": p.seconds} for p in dosage.phases],
+            "text": dosage.describe(),
+        },
+    }
+
+
+def exercises_table(library: Library, exercises: Sequence[Exercise]) -> str:
+    rows = [
+        [
+            e.id,
+            e.dosage.describe(),
+            e.sides,
+            "yes" if e.needs_helper else "-",
+            ", ".join(e.equipment) or "-",
+        ]
+        for e in exercises
+    ]
+    return table(["ID", "DOSAGE", "SIDES", "HELPER", "EQUIPMENT"], rows)
+
+
+def _wrapped(text: str, indent: str, first: str | None = None) -> str:
+    return textwrap.fill(
+        text,
+        width=_width(),
+        initial_indent=first if first is not None else indent,
+        subsequent_indent=indent,
+    )
+
+
+def _numbered(items: Sequence[str]) -> list[str]:
+    return [_wrapped(text, "     ", f"  {n:>2}. ") for n, text in enumerate(items, 1)]
+
+
+def exercise_page(library: Library, exercise: Exercise) -> str:
+    def words(text: str) -> str:
+        return spoken.fill_sides(text, None)
+
+    lines = [f"{exercise.name}  ({exercise.id})", f"From the programme: {exercise.source}."]
+    lines.append(f"Position: {exercise.position}.")
+    lines.append(f"Dosage: {exercise.dosage.describe()}.")
+    if exercise.dosage.phases:
+        parts = [f"{p.say} ({p.seconds:g} s)" for p in exercise.dosage.phases]
+        lines.append("Each repetition: " + " / ".join(parts))
+    lines.append(f"Sides: {SIDES_WORDS[exercise.sides]}.")
+    lines.append("Equipment: " + (", ".join(exercise.equipment) or "none") + ".")
+    lines.append("Helper: " + ("needed." if exercise.needs_helper else "not needed."))
+    lines += ["", "Setup:", *_numbered([words(t) for t in exercise.setup])]
+    lines += ["", "Steps:", *_numbered([words(t) for t in exercise.steps])]
+    if exercise.cautions:
+        lines += ["", "Cautions:"]
+        lines += [_wrapped(words(c.text), "     ", "   ! ") for c in exercise.cautions]
+    if exercise.notes:
+        lines += ["", "Notes:"]
+        lines += [_wrapped(n, "     ", "   - ") for n in exercise.notes]
+    playlists = library.playlists_with(exercise.id)
+    lines += ["", "In playlists: " + (", ".join(playlists) or "none")]
+    return "\n".join(lines)
+
+
+def guide_page(topics: Sequence[GuideTopic], disclaimer: str) -> str:
+    blocks = []
+    for topic in topics:
+        body = "\n\n".join(_wrapped(p, "  ") for p in topic.paragraphs)
+        blocks.append(f"{topic.title}  ({topic.id}, {topic.source})\n\n{body}")
+    blocks.append(_wrapped(f"Disclaimer: {disclaimer}", ""))
+    return "\n\n\n".join(blocks)
+
+
+def plan_page(timeline: Timeline, playlist: Playlist | None) -> str:
+    rate = timeline.sample_rate
+    title = playlist.title if playlist else ", ".join(timeline.target)
+    lines = [
+        f"{title}: {clock(timeline.length, rate).strip()} in all, "
+        f"{len(timeline.events)} events at {rate} Hz",
+        "",
+        table(
+            ["START", "END", "EXERCISE"],
+            [
+                [clock(c.start, rate), clock(c.end, rate), f"{c.title} ({c.exercise})"]
+                for c in timeline.chapters
+            ],
+        ),
+        "",
+    ]
+    rows = []
+    for event in timeline.events:
+        if event.kind == "silence" and event.role == "gap":
+            continue
+        what = event.text or (f"[{event.tone} tone]" if event.tone else "")
+        if event.kind == "silence":
+            what = f"[{event.length / rate:.2f} s {event.role}]"
+        rows.append([clock(event.start, rate), event.role, what])
+    lines.append(table(["TIME", "ROLE", "WHAT"], rows))
+    return "\n".join(lines)
