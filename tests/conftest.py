@@ -39,7 +39,9 @@ PlanFn = Callable[..., Timeline]
 
 @pytest.fixture
 def plan_of(library: Library) -> PlanFn:
-    def run(*target: str, lengths: Callable[[str], int] | None = None, **options: object) -> Timeline:
+    def run(
+        *target: str, lengths: Callable[[str], int] | None = None, **options: object
+    ) -> Timeline:
         ids, playlist = resolve_target(library, target)
         settings = Settings(**options)  # type: ignore[arg-type]
         return build_timeline(library, ids, playlist, settings, lengths or FakeLengths(), RATE)

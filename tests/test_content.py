@@ -95,7 +95,11 @@ def test_playlists_cover_every_cause_and_group(library: Library) -> None:
         "gentle-movements",
         "not-sure",
     } <= set(lists)
-    assert lists["disc-bulge"].exercises == ("lower-back-extension", "pelvic-tilts", "decompression")
+    assert lists["disc-bulge"].exercises == (
+        "lower-back-extension",
+        "pelvic-tilts",
+        "decompression",
+    )
     assert set(lists["nerve-root-compression"].exercises) == set(
         lists["disc-bulge"].exercises + lists["foraminal-stenosis"].exercises
     )
@@ -181,10 +185,19 @@ def test_a_user_folder_may_override_a_built_in_exercise(tmp_path: Path) -> None:
         (("      hold: 20", "      hold: twenty"), ["mine.yaml:9", "whole number", "'twenty'"]),
         (("      hold: 20", "      hold: 9000"), ["mine.yaml:9", "outside the allowed"]),
         (("      hold: 20", "      hodl: 20"), ["mine.yaml:9", "did you mean 'hold'"]),
-        (("[my-stretch, pelvic-tilts]", "[my-strech]"), ["mine.yaml:14", "did you mean 'my-stretch'"]),
+        (
+            ("[my-stretch, pelvic-tilts]", "[my-strech]"),
+            ["mine.yaml:14", "did you mean 'my-stretch'"],
+        ),
         (("    name: My Stretch\n", ""), ["mine.yaml:2", "'name'"]),
-        (("    setup: [Lie down.]", "    setup:\n      - Lie on your {sdie}."), ["mine.yaml:6", "{sdie}"]),
-        (("    setup: [Lie down.]", "    setup:\n      - Lie on your {side}."), ["mine.yaml:6", "sides"]),
+        (
+            ("    setup: [Lie down.]", "    setup:\n      - Lie on your {sdie}."),
+            ["mine.yaml:6", "{sdie}"],
+        ),
+        (
+            ("    setup: [Lie down.]", "    setup:\n      - Lie on your {side}."),
+            ["mine.yaml:6", "sides"],
+        ),
         (("  - id: my-stretch", "  - id: My Stretch"), ["mine.yaml:2", "not valid"]),
         (("      hold: 20", "      reps: 0"), ["mine.yaml:9", "reps"]),
         (("      hold: 20", "      duration: 60\n      reps: 3"), ["mine.yaml:9", "mixes"]),

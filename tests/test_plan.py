@@ -3,6 +3,7 @@ beat, the seed's dosage, and the user's overrides and side."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from voice_coach.plan import build_timeline, timeline_dict
 
 def events(timeline: Timeline, role: str, exercise: str | None = None) -> list[Event]:
     return [
-        e for e in timeline.events if e.role == role and (exercise is None or e.exercise == exercise)
+        e
+        for e in timeline.events
+        if e.role == role and (exercise is None or e.exercise == exercise)
     ]
 
 
@@ -36,7 +39,7 @@ def holds(timeline: Timeline, exercise: str | None = None) -> list[int]:
 
 
 def beats(evs: list[Event]) -> set[int]:
-    return {b.start - a.start for a, b in zip(evs, evs[1:], strict=False)}
+    return {b.start - a.start for a, b in itertools.pairwise(evs)}
 
 
 def assert_exact(timeline: Timeline) -> None:
@@ -199,12 +202,16 @@ def test_cautions_are_spoken_where_they_matter(plan_of: PlanFn) -> None:
     start = next(e for e in timeline.events if e.role == "hold-start").end
     end = next(e for e in timeline.events if e.role == "hold-end").start
     inside = [e for e in events(timeline, "caution") if start <= e.start < end]
-    assert [e.text for e in inside] == ["Reduce the stretch if you feel tingling, pain or numbness."]
+    assert [e.text for e in inside] == [
+        "Reduce the stretch if you feel tingling, pain or numbness."
+    ]
     before = [e for e in events(timeline, "caution", "sciatic-nerve-stretch") if e.start < start]
     assert any("pain free" in (e.text or "") for e in before)
     # A hold too short for the caution: it is said before the hold instead, never dropped.
     short = plan_of("sciatic-nerve-stretch", hold_s=4)
-    assert any("tingling" in (e.text or "") for e in events(short, "caution", "sciatic-nerve-stretch"))
+    assert any(
+        "tingling" in (e.text or "") for e in events(short, "caution", "sciatic-nerve-stretch")
+    )
     assert holds(short) == [4 * RATE]
 
 

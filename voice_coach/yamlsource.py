@@ -80,7 +80,9 @@ def load_text(text: str, name: str) -> Any:
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError(
-            f"invalid YAML: {problem}", where=f"{name}:{line}", hint="check indentation and quotes; quote text that holds { } [ ] or :"
+            f"invalid YAML: {problem}",
+            where=f"{name}:{line}",
+            hint="check indentation and quotes; quote text that holds { } [ ] or :",
         ) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"invalid YAML: {exc}", where=name) from None

@@ -19,6 +19,8 @@ from voice_coach.tts.base import VoiceInfo
 INSTALL_HINT = "install it with: sudo apt-get install espeak-ng"
 DEFAULT_VOICE = "gmw/en-us"
 """espeak's US English voice: markedly clearer than its default British one."""
+_APPLIED: tuple[str, int] | None = None
+"""The (voice, rate) this process's espeak speaks with; see `_driver`."""
 DEFAULT_RATE = 160
 """Words per minute: a little slower than espeak's 175-200, for someone mid-exercise."""
 
@@ -62,8 +64,22 @@ class Pyttsx3Engine:
                 where="--voice",
                 hint=did_you_mean(self.voice, known) or "list them with `voice-coach voices`",
             )
-        engine.setProperty("voice", self.voice)
-        engine.setProperty("rate", self.rate)
+        global _APPLIED
+        wanted = (self.voice, self.rate)
+        if _APPLIED is None:
+            # pyttsx3 hands every caller the same espeak instance, and espeak applies voice and
+            # rate changes asynchronously: switching them between cues gave cues at the wrong
+            # rate here. So they are set once per process, straight on the driver (the engine's
+            # own setProperty is queued and can be dropped), and never switched afterwards.
+            engine.proxy._driver.setProperty("voice", self.voice)
+            engine.proxy._driver.setProperty("rate", self.rate)
+            _APPLIED = wanted
+        elif wanted != _APPLIED:
+            raise EngineError(
+                f"pyttsx3 is already speaking with voice {_APPLIED[0]} at {_APPLIED[1]} wpm "
+                "in this process and cannot switch voice or rate",
+                hint="use one voice and rate per run",
+            )
         self._engine = engine
         return engine
 

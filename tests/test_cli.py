@@ -1,0 +1,155 @@
+"""The command line as a user meets it: listings, pages, plans, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Result, write
+
+Run = Callable[..., Result]
+
+
+def test_causes_lists_every_playlist(run_cli: Run) -> None:
+    result = run_cli("causes")
+    assert result.code == 0
+    for playlist in ("disc-bulge", "foraminal-stenosis", "piriformis-syndrome", "not-sure"):
+        assert playlist in result.out
+    data = json.loads(run_cli("causes", "--json").out)
+    by_id = {item["id"]: item for item in data}
+    assert by_id["disc-bulge"]["exercises"] == [
+        "lower-back-extension",
+        "pelvic-tilts",
+        "decompression",
+    ]
+    assert by_id["not-sure"]["length_s"] > by_id["disc-bulge"]["length_s"] > 60
+
+
+def test_exercises_json_has_the_spec_fields(run_cli: Run) -> None:
+    data = json.loads(run_cli("exercises", "--json").out)
+    assert len(data) == 18
+    by_id = {item["id"]: item for item in data}
+    floss = by_id["sciatic-nerve-floss"]
+    assert floss["needs_helper"] is True and floss["sides"] == "painful"
+    assert floss["causes"] == ["irritated-sciatic-nerve"]
+    assert by_id["sciatic-nerve-stretch"]["equipment"] == ["a strap"]
+    assert "not-sure" in by_id["pelvic-tilts"]["causes"]
+    for item in data:
+        assert {"id", "name", "causes", "equipment", "needs_helper", "sides"} <= set(item)
+    piriformis = json.loads(run_cli("exercises", "--cause", "piriformis-syndrome", "--json").out)
+    assert next(e["id"] for e in piriformis) == "piriformis-release"
+
+
+def test_show_reads_like_a_page(run_cli: Run) -> None:
+    result = run_cli("show", "piriformis-release")
+    assert result.code == 0
+    assert "Piriformis Release" in result.out
+    assert "continue for 2 minutes" in result.out
+    assert "a massage ball" in result.out
+    assert "Do not press directly on top of the sciatic nerve" in result.out
+
+
+def test_guide_prints_the_advice_and_the_disclaimer(run_cli: Run) -> None:
+    everything = run_cli("guide")
+    assert everything.code == 0
+    assert "Avoid aggravating activities" in everything.out
+    assert "not medical advice" in everything.out
+    one = run_cli("guide", "seek-guidance")
+    assert "2 weeks" in one.out and "Reduce inflammation" not in one.out
+
+
+def test_plan_json_for_a_playlist_is_contiguous(run_cli: Run) -> None:
+    result = run_cli("plan", "disc-bulge", "--json", "--side", "left")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["sample_rate"] == 22050
+    end = 0.0
+    for event in data["events"]:
+        assert event["start_s"] == end
+        end = event["end_s"]
+    assert end == data["duration_s"]
+    reps = [e for e in data["events"] if e["role"] == "rep" and e["exercise"] == "pelvic-tilts"]
+    assert len(reps) == 20
+
+
+def test_plan_overrides_from_the_command_line(run_cli: Run) -> None:
+    data = json.loads(run_cli("plan", "pelvic-tilts", "clam-shell", "--reps", "2", "--json").out)
+    assert data["target"] == ["pelvic-tilts", "clam-shell"]
+    assert len([e for e in data["events"] if e["role"] == "rep"]) == 4
+    text = run_cli("plan", "floor-piriformis-stretch", "--side", "left", "--hold", "12")
+    assert text.code == 0
+    assert "your left leg" in text.out and "Floor Piriformis Stretch" in text.out
+    held = json.loads(run_cli("plan", "floor-piriformis-stretch", "--hold", "12", "--json").out)
+    start = next(e for e in held["events"] if e["role"] == "hold-start")["end_sample"]
+    end = next(e for e in held["events"] if e["role"] == "hold-end")["start_sample"]
+    assert end - start == 12 * held["sample_rate"]
+
+
+def test_user_content_dir_is_used_and_checked(run_cli: Run, tmp_path: Path) -> None:
+    write(
+        tmp_path / "mine",
+        "extra.yaml",
+        "playlists:\n  - id: quick\n    title: Quick\n    for: a test\n"
+        "    exercises: [pelvic-tilts, clam-shell]\n",
+    )
+    result = run_cli("causes", "--content-dir", str(tmp_path / "mine"))
+    assert "quick" in result.out
+    write(tmp_path / "bad", "extra.yaml", "playlists:\n  - id: quick\n    titel: Quick\n")
+    bad = run_cli("plan", "quick", "--content-dir", str(tmp_path / "bad"))
+    assert bad.code == 1
+    assert bad.err.count("\n") == 1
+    assert "extra.yaml:3" in bad.err and "did you mean 'title'" in bad.err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected", "code"),
+    [
+        (("show", "pelvic-tilt"), "did you mean 'pelvic-tilts'", 1),
+        (("plan", "disc-bulgee"), "did you mean 'disc-bulge'", 1),
+        (("plan", "disc-bulge", "--side", "middle"), "'middle' is not one of", 2),
+        (("plan", "disc-bulge", "--reps", "0"), "--reps", 2),
+        (("plan", "disc-bulge", "--engine", "festival"), "choose one of: pyttsx3", 1),
+        (("plan", "disc-bulge", "--voice", "klingon"), "unknown voice 'klingon'", 1),
+        (("exercises", "--cause", "piriformis"), "did you mean 'piriformis-syndrome'", 1),
+        (("guide", "inflammation"), "did you mean 'reduce-inflammation'", 1),
+        (("frobnicate",), "No such command", 2),
+        (("plan",), "Missing argument", 2),
+    ],
+)
+def test_errors_are_one_line_without_traceback(
+    run_cli: Run, args: tuple[str, ...], expected: str, code: int
+) -> None:
+    result = run_cli(*args)
+    assert result.code == code
+    assert result.err.startswith("voice-coach: error: ")
+    assert result.err.count("\n") == 1, result.err
+    assert expected in result.err
+    assert "Traceback" not in result.err
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    plain = subprocess.run(
+        [sys.executable, "-m", "voice_coach", "show", "nope"], capture_output=True, text=True
+    )
+    assert plain.returncode == 1 and "Traceback" not in plain.stderr
+    debug = subprocess.run(
+        [sys.executable, "-m", "voice_coach", "--debug", "show", "nope"],
+        capture_output=True,
+        text=True,
+    )
+    assert debug.returncode != 0 and "Traceback" in debug.stderr and "UserError" in debug.stderr
+
+
+def test_console_script_and_help_everywhere() -> None:
+    script = Path(sys.executable).with_name("voice-coach")
+    for command in ([], ["causes"], ["exercises"], ["show"], ["guide"], ["plan"]):
+        done = subprocess.run([str(script), *command, "--help"], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Usage: voice-coach" in done.stdout
+    plan_help = subprocess.run([str(script), "plan", "--help"], capture_output=True, text=True)
+    for option in ("--side", "--reps", "--hold", "--engine", "--voice", "--rate", "--content-dir"):
+        assert option in plan_help.stdout
