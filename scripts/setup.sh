@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Everything voice-coach needs on a fresh Debian machine, done once and skipped when already done:
+# system packages (apt), a virtualenv in .venv, and the package installed into it.
+# Usage: scripts/setup.sh [--dev]   (--dev adds the test and lint tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[ "${1:-}" = "--dev" ] && dev=1
+
+packages=(espeak-ng libespeak-ng1 ffmpeg libasound2-dev)
+python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv python3-pip)
+command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv python3-pip)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${missing[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating the virtualenv .venv" >&2
+  python3 -m venv .venv
+fi
+
+extras="."
+[ $dev -eq 1 ] && extras=".[dev]"
+stamp=".venv/.voice-coach-$([ $dev -eq 1 ] && echo dev || echo run)"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: installing voice-coach into .venv" >&2
+  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e "$extras"
+  echo "$want" > "$stamp"
+fi
