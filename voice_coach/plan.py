@@ -298,8 +298,12 @@ def _rep_set(b: _Builder, exercise: Exercise, settings: Settings, side: Side | N
     if dosage.hold_s is not None:
         hold = _hold(exercise, settings)
         relax = b.cue_length("Relax.")
+        # The tempo is the movement around the hold: half to get into position after the
+        # count, before the hold-start tone, and half to come back down after "Relax."
         move = b.samples(dosage.tempo_s or 0)
-        period = count_slot + 2 * b.samples(b.pacing.tone) + b.samples(hold) + relax + move
+        count_slot += move // 2
+        move_out = move - move // 2
+        period = count_slot + 2 * b.samples(b.pacing.tone) + b.samples(hold) + relax + move_out
     elif phases:
         period = count_slot + sum(phase_slots)
     else:

@@ -25,8 +25,8 @@ def _width() -> int:
     return max(60, min(100, shutil.get_terminal_size((100, 24)).columns))
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain aligned table; the last column takes what is left and is cut to fit."""
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, wrap: bool = False) -> str:
+    """A plain aligned table; the last column takes what is left, cut to fit or wrapped."""
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row[:-1]):
@@ -35,6 +35,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = []
     for row in [list(headers), *[list(r) for r in rows]]:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
+        if wrap:
+            indent = " " * sum(w + 2 for w in widths[:-1])
+            parts = textwrap.wrap(row[-1], last) or [""]
+            lines.append("  ".join([*cells, parts[0]]).rstrip())
+            lines += [indent + part for part in parts[1:]]
+            continue
         tail = row[-1] if len(row[-1]) <= last else row[-1][: last - 1] + "…"
         lines.append("  ".join([*cells, tail]).rstrip())
     return "\n".join(lines)
@@ -180,5 +186,5 @@ def plan_page(timeline: Timeline, playlist: Playlist | None) -> str:
         if event.kind == "silence":
             what = f"[{event.length / rate:.2f} s {event.role}]"
         rows.append([clock(event.start, rate), event.role, what])
-    lines.append(table(["TIME", "ROLE", "WHAT"], rows))
+    lines.append(table(["TIME", "ROLE", "WHAT"], rows, wrap=True))
     return "\n".join(lines)
