@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from voice_coach import __version__, views
-from voice_coach.content import did_you_mean, load_library, resolve_target
+from voice_coach.content import load_library, lookup, resolve_target
 from voice_coach.cues import CueSource, estimated_length
 from voice_coach.errors import ExitStatus, UserError
 from voice_coach.model import Library, Settings, Side
@@ -119,13 +119,10 @@ def exercises(cause: str | None, as_json: bool, content_dirs: tuple[Path, ...]) 
     library = _library(content_dirs)
     chosen = list(library.exercises.values())
     if cause is not None:
-        if cause not in library.playlists:
-            raise UserError(
-                f"unknown playlist '{cause}'",
-                where="--cause",
-                hint=did_you_mean(cause, library.playlists) or "see `voice-coach causes`",
-            )
-        chosen = [library.exercises[i] for i in library.playlists[cause].exercises]
+        playlist = lookup(
+            library.playlists, cause, "playlist", "--cause", "see `voice-coach causes`"
+        )
+        chosen = [library.exercises[i] for i in playlist.exercises]
     if as_json:
         _print_json([views.exercise_json(library, e) for e in chosen])
     else:
@@ -138,14 +135,12 @@ def exercises(cause: str | None, as_json: bool, content_dirs: tuple[Path, ...]) 
 def show(exercise_id: str, content_dirs: tuple[Path, ...]) -> None:
     """Show one exercise as a person would read it."""
     library = _library(content_dirs)
-    exercise = library.exercises.get(exercise_id)
-    if exercise is None:
-        hint = did_you_mean(exercise_id, library.exercises) or "see `voice-coach exercises`"
-        if exercise_id in library.playlists:
-            hint = (
-                f"'{exercise_id}' is a playlist: try `voice-coach exercises --cause {exercise_id}`"
-            )
-        raise UserError(f"unknown exercise '{exercise_id}'", where="ID", hint=hint)
+    otherwise = "see `voice-coach exercises`"
+    if exercise_id in library.playlists:
+        otherwise = (
+            f"'{exercise_id}' is a playlist: try `voice-coach exercises --cause {exercise_id}`"
+        )
+    exercise = lookup(library.exercises, exercise_id, "exercise", "ID", otherwise)
     click.echo(views.exercise_page(library, exercise))
 
 
@@ -157,13 +152,8 @@ def guide(topic: str | None, content_dirs: tuple[Path, ...]) -> None:
     library = _library(content_dirs)
     topics = list(library.guide.values())
     if topic is not None:
-        if topic not in library.guide:
-            raise UserError(
-                f"unknown guide topic '{topic}'",
-                where="TOPIC",
-                hint=did_you_mean(topic, library.guide) or "topics: " + ", ".join(library.guide),
-            )
-        topics = [library.guide[topic]]
+        otherwise = "topics: " + ", ".join(library.guide)
+        topics = [lookup(library.guide, topic, "guide topic", "TOPIC", otherwise)]
     click.echo(views.guide_page(topics, library.programme.disclaimer))
 
 
