@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from voice_coach import __version__, views
+from voice_coach import __version__, checks, views
+from voice_coach.cache import CueCache, default_cache_dir
 from voice_coach.content import load_library, lookup, resolve_target
 from voice_coach.cues import CueSource, estimated_length
 from voice_coach.errors import ExitStatus, UserError
-from voice_coach.model import Library, Settings, Side
+from voice_coach.export import FORMATS, Tags, export_file, export_split, format_of
+from voice_coach.model import Library, Playlist, Settings, Timeline
 from voice_coach.plan import build_timeline, timeline_dict
 from voice_coach.tts import DEFAULT_ENGINE, ENGINES, make_engine
 from voice_coach.tts.pyttsx3_engine import DEFAULT_RATE
@@ -39,6 +43,11 @@ def content_option(func: F) -> F:
 def session_options(func: F) -> F:
     """The options shared by plan, play and export, defined once."""
     options = [
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Where speech cues are cached [default: audio_cache/ of the checkout].",
+        ),
         click.option(
             "--side",
             type=click.Choice(["left", "right"]),
@@ -157,38 +166,183 @@ def guide(topic: str | None, content_dirs: tuple[Path, ...]) -> None:
     click.echo(views.guide_page(topics, library.programme.disclaimer))
 
 
+@dataclass(frozen=True)
+class Session:
+    """What plan, play and export share: the content, the target, its cues and its timeline."""
+
+    library: Library
+    playlist: Playlist | None
+    cues: CueSource
+    timeline: Timeline
+
+    @property
+    def title(self) -> str:
+        if self.playlist:
+            return self.playlist.title
+        return ", ".join(self.library.exercises[i].name for i in self.timeline.target)
+
+
+def _session(target: Sequence[str], options: dict[str, Any]) -> Session:
+    library = _library(options["content_dirs"])
+    ids, playlist = resolve_target(library, target)
+    settings = Settings(
+        side=options["side"],
+        reps=options["reps"],
+        hold_s=options["hold_s"],
+        engine=options["engine"],
+        voice=options["voice"],
+        rate=options["rate"],
+    )
+    speech = make_engine(settings.engine, settings.voice, settings.rate)
+    cache = CueCache(options["cache_dir"] or default_cache_dir())
+    cues = CueSource(speech, cache)
+    timeline = build_timeline(library, ids, playlist, settings, cues.length, cues.sample_rate)
+    return Session(library, playlist, cues, timeline)
+
+
 @cli.command()
 @click.argument("target", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON (see SPEC).")
 @session_options
-def plan(
-    target: tuple[str, ...],
-    as_json: bool,
-    side: Side | None,
-    reps: int | None,
-    hold_s: int | None,
-    engine: str,
-    voice: str | None,
-    rate: int | None,
-    content_dirs: tuple[Path, ...],
-) -> None:
+def plan(target: tuple[str, ...], as_json: bool, **options: Any) -> None:
     """Show the timeline that would be spoken for TARGET, without rendering audio.
 
-    TARGET is a playlist id (see `causes`) or one or more exercise ids.
+    TARGET is a playlist id (see `causes`) or one or more exercise ids. Speech lengths come
+    from the cue cache, or from the speech engine for cues not cached yet.
     """
-    library = _library(content_dirs)
-    ids, playlist = resolve_target(library, target)
-    settings = Settings(side=side, reps=reps, hold_s=hold_s, engine=engine, voice=voice, rate=rate)
-    speech = make_engine(engine, voice, rate)
-    problem = speech.problem()
-    if problem:
-        raise UserError(problem)
-    cues = CueSource(speech)
-    timeline = build_timeline(library, ids, playlist, settings, cues.length, cues.sample_rate)
+    session = _session(target, options)
     if as_json:
-        _print_json(timeline_dict(timeline))
+        _print_json(timeline_dict(session.timeline))
     else:
-        click.echo(views.plan_page(timeline, playlist))
+        click.echo(views.plan_page(session.timeline, session.playlist))
+
+
+@cli.command()
+@click.argument("target", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write: .mp3 (tags and a chapter per exercise) or .wav.",
+)
+@click.option(
+    "--split",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Also (or instead) write one track per exercise and an .m3u playlist into this folder.",
+)
+@click.option(
+    "--format",
+    "split_format",
+    type=click.Choice(FORMATS),
+    help="Format of the --split tracks [default: that of -o, else mp3].",
+)
+@session_options
+def export(
+    target: tuple[str, ...],
+    output: Path | None,
+    split: Path | None,
+    split_format: str | None,
+    **options: Any,
+) -> None:
+    """Render TARGET to an audio file (and/or split tracks) for your phone."""
+    if output is None and split is None:
+        raise click.UsageError("say where to write: -o FILE.mp3, --split DIR, or both")
+    if output is not None:
+        format_of(output)
+    session = _session(target, options)
+    timeline = session.timeline
+    tags = Tags(
+        title=session.title,
+        album=session.library.programme.title,
+        comment=session.library.programme.disclaimer,
+    )
+    with _progress(timeline.length * ((output is not None) + (split is not None))) as step:
+        if output is not None:
+            export_file(timeline, session.cues.pcm, output, tags, step)
+            size = output.stat().st_size / 1_000_000
+            click.echo(
+                f"wrote {output} ({views.clock(timeline.length, timeline.sample_rate).strip()}, "
+                f"{len(timeline.chapters)} chapters, {size:.1f} MB)"
+            )
+        if split is not None:
+            fmt = split_format or (format_of(output) if output else "mp3")
+            album = Tags(session.title, tags.album, tags.comment)
+            paths = export_split(timeline, session.cues.pcm, split, fmt, album, step)
+            click.echo(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on a terminal; nothing when stderr is a file or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
+        yield bar.update
+
+
+@cli.command()
+@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help="Speech engine.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def voices(engine: str, as_json: bool) -> None:
+    """List the voices of a speech engine (use one with --voice)."""
+    speech = make_engine(engine)
+    listed = speech.voices()
+    if as_json:
+        _print_json([{"id": v.id, "name": v.name, "language": v.language} for v in listed])
+        return
+    rows = [
+        [("* " if v.id == speech.voice else "  ") + v.id, v.language or "-", v.name] for v in listed
+    ]
+    click.echo(views.table(["VOICE", "LANGUAGE", "NAME"], rows))
+    click.echo(f"\n* default voice of {engine}")
+
+
+@cli.group()
+def cache() -> None:
+    """Inspect or empty the speech cue cache."""
+
+
+def cache_dir_option(func: F) -> F:
+    return click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="The cue cache folder [default: audio_cache/ of the checkout].",
+    )(func)
+
+
+@cache.command("stats")
+@cache_dir_option
+def cache_stats(cache_dir: Path | None) -> None:
+    """How many cues are cached, how much space they take, and whether any are broken."""
+    stats = CueCache(cache_dir or default_cache_dir()).stats()
+    click.echo(f"folder:  {stats.folder}")
+    click.echo(f"cues:    {stats.entries} ({stats.seconds / 60:.1f} min of speech)")
+    click.echo(f"size:    {stats.bytes / 1_000_000:.1f} MB")
+    click.echo(f"broken:  {stats.broken} (rebuilt automatically when next needed)")
+
+
+@cache.command("clear")
+@cache_dir_option
+def cache_clear(cache_dir: Path | None) -> None:
+    """Delete every cached cue (they are synthesised again when needed)."""
+    folder = cache_dir or default_cache_dir()
+    removed = CueCache(folder).clear()
+    click.echo(f"removed {removed} cached cues from {folder}")
+
+
+@cli.command()
+def doctor() -> None:
+    """Check the speech engine, ffmpeg and the sound device, and say how to fix what is missing."""
+    results = checks.run_all()
+    for result in results:
+        mark = "ok " if result.ok else "!! "
+        click.echo(f"{mark} {result.name:<14} {result.detail}")
+    if not all(r.ok for r in results):
+        raise UserError(
+            "some checks failed",
+            hint="install what the lines marked !! name, then run doctor again",
+        )
 
 
 def _one_line(message: str) -> str:

@@ -10,6 +10,9 @@ from __future__ import annotations
 import array
 import sys
 
+from pydub import AudioSegment
+
+from voice_coach.cache import CueCache, cue_key
 from voice_coach.plan import CueLength
 from voice_coach.tts.base import Engine
 
@@ -34,20 +37,50 @@ def trim(pcm: bytes, sample_rate: int) -> bytes:
     return pcm[start * 2 : stop * 2]
 
 
-class CueSource:
-    """Cues for one engine, voice and rate, remembered for the life of the process."""
+TARGET_DBFS = -20.0
+PEAK_DBFS = -1.0
+"""Every cue is brought to one loudness (RMS), without letting its peak clip."""
 
-    def __init__(self, engine: Engine) -> None:
+
+def level(pcm: bytes, sample_rate: int) -> bytes:
+    segment = AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
+    if segment.rms == 0:
+        return pcm
+    gain = min(TARGET_DBFS - segment.dBFS, PEAK_DBFS - segment.max_dBFS)
+    return bytes(segment.apply_gain(gain).raw_data)
+
+
+class CueSource:
+    """Cues for one engine, voice and rate: from memory, else the disk cache, else the engine.
+
+    Whatever is returned once is returned for the rest of the process, and what goes into the
+    cache is exactly what the plan measured and the renderer plays.
+    """
+
+    def __init__(self, engine: Engine, cache: CueCache | None = None) -> None:
         self.engine = engine
+        self.cache = cache
         self.sample_rate = engine.sample_rate
+        self.synthesized = 0
         self._pcm: dict[str, bytes] = {}
+
+    def _key(self, text: str) -> str:
+        engine = self.engine
+        return cue_key(engine.name, engine.voice, engine.rate, self.sample_rate, text)
 
     def pcm(self, text: str) -> bytes:
         cached = self._pcm.get(text)
-        if cached is None:
-            cached = trim(self.engine.synthesize(text), self.sample_rate)
-            self._pcm[text] = cached
-        return cached
+        if cached is not None:
+            return cached
+        key = self._key(text)
+        pcm = self.cache.get(key, self.sample_rate) if self.cache else None
+        if pcm is None:
+            pcm = level(trim(self.engine.synthesize(text), self.sample_rate), self.sample_rate)
+            self.synthesized += 1
+            if self.cache:
+                pcm = self.cache.put(key, pcm, self.sample_rate)
+        self._pcm[text] = pcm
+        return pcm
 
     def length(self, text: str) -> int:
         """Samples in the cue: the plan's `cue_length` oracle."""

@@ -1,0 +1,274 @@
+"""Writing a rendered session to files: WAV, MP3 with ID3 tags and chapters, split tracks + m3u.
+
+Every file is written under a temporary name beside its destination and renamed into place only
+when complete, so an interrupted export leaves the old file or nothing, never a torso.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import wave
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mutagen.id3 import (
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TIT2,
+    TPE1,
+    TRCK,
+    CTOCFlags,
+    ID3NoHeaderError,
+)
+
+from voice_coach.errors import UserError
+from voice_coach.model import Timeline
+from voice_coach.render import render
+
+FORMATS = ("mp3", "wav")
+MP3_BITRATE = "64k"
+"""Mono speech at 22 kHz: 64 kbit/s is clear and keeps an hour under 30 MB."""
+ARTIST = "voice-coach"
+FFMPEG_HINT = "install it with: sudo apt-get install ffmpeg (WAV export works without it)"
+
+
+@dataclass(frozen=True)
+class Tags:
+    title: str
+    album: str
+    comment: str
+    track: str | None = None
+
+
+class ExportError(UserError):
+    pass
+
+
+def format_of(path: Path) -> str:
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ExportError(
+            f"cannot tell the format of '{path.name}'",
+            where="-o",
+            hint="end the file name with .mp3 or .wav",
+        )
+    return suffix
+
+
+def ffmpeg_path() -> str:
+    found = shutil.which("ffmpeg")
+    if found is None:
+        raise ExportError("ffmpeg is not installed; MP3 export needs it", hint=FFMPEG_HINT)
+    return found
+
+
+@contextlib.contextmanager
+def atomic_path(destination: Path) -> Iterator[Path]:
+    """A temporary path beside `destination`, renamed onto it only if the block succeeds."""
+    folder = destination.parent
+    if not folder.is_dir():
+        raise ExportError(
+            f"folder '{folder}' does not exist", where=str(destination), hint="create it first"
+        )
+    _remove_stale_parts(destination)
+    temp = folder / f".{destination.name}.{os.getpid()}.part"
+    try:
+        yield temp
+        temp.replace(destination)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def _remove_stale_parts(destination: Path) -> None:
+    """Parts left by an export that was killed (its process is gone) are removed."""
+    pattern = re.compile(rf"^\.{re.escape(destination.name)}\.(\d+)\.part$")
+    for path in destination.parent.glob(f".{destination.name}.*.part"):
+        match = pattern.match(path.name)
+        if match and not _alive(int(match.group(1))):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def write_wav(path: Path, blocks: Iterable[bytes], sample_rate: int) -> None:
+    with atomic_path(path) as temp, wave.open(str(temp), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sample_rate)
+        for block in blocks:
+            wav.writeframes(block)
+
+
+def write_mp3(
+    path: Path,
+    blocks: Iterable[bytes],
+    sample_rate: int,
+    tags: Tags,
+    chapters: Sequence[tuple[str, int, int]] = (),
+) -> None:
+    """Encode with ffmpeg from a pipe (streamed), then add ID3 tags and chapters with mutagen."""
+    ffmpeg = ffmpeg_path()
+    with atomic_path(path) as temp:
+        command = [
+            ffmpeg,
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "s16le",
+            "-ar",
+            str(sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            MP3_BITRATE,
+            "-f",
+            "mp3",
+            "-y",
+            str(temp),
+        ]
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdin is not None and process.stderr is not None
+        try:
+            for block in blocks:
+                process.stdin.write(block)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass
+        except BaseException:
+            process.kill()
+            process.wait()
+            raise
+        error = process.stderr.read().decode("utf-8", "replace").strip()
+        if process.wait() != 0:
+            last = error.splitlines()[-1] if error else f"exit status {process.returncode}"
+            raise ExportError(f"ffmpeg could not encode the MP3: {last}", where=str(path))
+        _tag_mp3(temp, tags, chapters)
+
+
+def _tag_mp3(path: Path, tags: Tags, chapters: Sequence[tuple[str, int, int]]) -> None:
+    try:
+        id3 = ID3(str(path))
+    except ID3NoHeaderError:
+        id3 = ID3()
+    id3.delall("TSSE")
+    id3.add(TIT2(encoding=3, text=tags.title))
+    id3.add(TALB(encoding=3, text=tags.album))
+    id3.add(TPE1(encoding=3, text=ARTIST))
+    id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
+    if tags.track:
+        id3.add(TRCK(encoding=3, text=tags.track))
+    if chapters:
+        ids = [f"chp{i}" for i in range(len(chapters))]
+        id3.add(
+            CTOC(
+                element_id="toc",
+                flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[TIT2(encoding=3, text=tags.title)],
+            )
+        )
+        for element, (title, start_ms, end_ms) in zip(ids, chapters, strict=True):
+            id3.add(
+                CHAP(
+                    element_id=element,
+                    start_time=start_ms,
+                    end_time=end_ms,
+                    sub_frames=[TIT2(encoding=3, text=title)],
+                )
+            )
+    id3.save(str(path), v2_version=3)
+
+
+def _milliseconds(samples: int, rate: int) -> int:
+    return round(samples * 1000 / rate)
+
+
+def export_file(
+    timeline: Timeline,
+    cue: Callable[[str], bytes],
+    path: Path,
+    tags: Tags,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """The whole session as one file; an MP3 gets one chapter per exercise."""
+    blocks = _counted(render(timeline, cue), progress)
+    if format_of(path) == "wav":
+        write_wav(path, blocks, timeline.sample_rate)
+        return
+    rate = timeline.sample_rate
+    chapters = [
+        (c.title, _milliseconds(c.start, rate), _milliseconds(c.end, rate))
+        for c in timeline.chapters
+    ]
+    write_mp3(path, blocks, rate, tags, chapters)
+
+
+def track_name(number: int, title: str, fmt: str) -> str:
+    safe = re.sub(r"[^\w\- ]+", "", title).strip() or "track"
+    return f"{number:02d} - {safe}.{fmt}"
+
+
+def export_split(
+    timeline: Timeline,
+    cue: Callable[[str], bytes],
+    folder: Path,
+    fmt: str,
+    tags: Tags,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """One tagged track per exercise, then an .m3u playlist of them (written last)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if fmt == "mp3":
+        ffmpeg_path()  # fail before writing anything
+    total = len(timeline.chapters)
+    written = []
+    lines = ["#EXTM3U", f"#PLAYLIST:{tags.title}"]
+    for number, chapter in enumerate(timeline.chapters, 1):
+        path = folder / track_name(number, chapter.title, fmt)
+        blocks = _counted(render(timeline, cue, chapter.start, chapter.end), progress)
+        if fmt == "wav":
+            write_wav(path, blocks, timeline.sample_rate)
+        else:
+            track = Tags(chapter.title, tags.album, tags.comment, f"{number}/{total}")
+            write_mp3(path, blocks, timeline.sample_rate, track)
+        written.append(path)
+        seconds = round((chapter.end - chapter.start) / timeline.sample_rate)
+        lines += [f"#EXTINF:{seconds},{ARTIST} - {chapter.title}", path.name]
+    playlist = folder / f"{_slug(tags.title)}.m3u"
+    with atomic_path(playlist) as temp:
+        temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [*written, playlist]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "session"
+
+
+def _counted(blocks: Iterable[bytes], progress: Callable[[int], None] | None) -> Iterator[bytes]:
+    for block in blocks:
+        if progress:
+            progress(len(block) // 2)
+        yield block
