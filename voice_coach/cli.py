@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -349,11 +350,17 @@ def _one_line(message: str) -> str:
     return " ".join(message.split())
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; turn every failure into one line on stderr and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or bool(os.environ.get("VOICE_COACH_DEBUG"))
     args = [a for a in args if a != "--debug"]
+    # A polite kill (SIGTERM) unwinds like Ctrl-C, so half-written files are removed on the way.
+    signal.signal(signal.SIGTERM, _terminate)
     status: int = ExitStatus.OK
     try:
         result = cli.main(args=args, prog_name="voice-coach", standalone_mode=False)

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import array
 import sys
+import warnings
 
-from pydub import AudioSegment
+with warnings.catch_warnings():
+    # pydub warns at import when ffmpeg is missing; we only use its in-memory level maths, and
+    # the missing ffmpeg is reported where it matters (MP3 export) in one clear line.
+    warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
+    from pydub import AudioSegment
 
 from voice_coach.cache import CueCache, cue_key
 from voice_coach.plan import CueLength

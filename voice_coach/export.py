@@ -37,7 +37,7 @@ FORMATS = ("mp3", "wav")
 MP3_BITRATE = "64k"
 """Mono speech at 22 kHz: 64 kbit/s is clear and keeps an hour under 30 MB."""
 ARTIST = "voice-coach"
-FFMPEG_HINT = "install it with: sudo apt-get install ffmpeg (WAV export works without it)"
+FFMPEG_HINT = "install it with: sudo apt-get install ffmpeg; WAV export works without it"
 
 
 @dataclass(frozen=True)
