@@ -153,3 +153,18 @@ def test_console_script_and_help_everywhere() -> None:
     plan_help = subprocess.run([str(script), "plan", "--help"], capture_output=True, text=True)
     for option in ("--side", "--reps", "--hold", "--engine", "--voice", "--rate", "--content-dir"):
         assert option in plan_help.stdout
+
+
+def test_a_missing_speech_engine_is_one_line_naming_what_to_install(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import pyttsx3
+
+    def no_espeak(*args: object, **kwargs: object) -> None:
+        raise OSError("libespeak-ng.so.1: cannot open shared object file")
+
+    monkeypatch.setattr(pyttsx3, "init", no_espeak)
+    result = run_cli("plan", "pelvic-tilts", "--cache-dir", str(tmp_path / "empty-cache"))
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "espeak-ng could not be loaded" in result.err
+    assert "sudo apt-get install espeak-ng" in result.err

@@ -257,19 +257,21 @@ def export(
         album=session.library.programme.title,
         comment=session.library.programme.disclaimer,
     )
+    said = []
     with _progress(timeline.length * ((output is not None) + (split is not None))) as step:
         if output is not None:
             export_file(timeline, session.cues.pcm, output, tags, step)
             size = output.stat().st_size / 1_000_000
-            click.echo(
-                f"wrote {output} ({views.clock(timeline.length, timeline.sample_rate).strip()}, "
-                f"{len(timeline.chapters)} chapters, {size:.1f} MB)"
-            )
+            length = views.clock(timeline.length, timeline.sample_rate).strip()
+            chapters = len(timeline.chapters)
+            said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
         if split is not None:
             fmt = split_format or (format_of(output) if output else "mp3")
             album = Tags(session.title, tags.album, tags.comment)
             paths = export_split(timeline, session.cues.pcm, split, fmt, album, step)
-            click.echo(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
+            said.append(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
+    for line in said:
+        click.echo(line)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Speed and memory of exports, measured on this machine and printed as a table.
+
+Goals (issue 3): warm MP3 export of the longest playlist within 1.5x of ffmpeg alone encoding the
+same audio; warm WAV export well under a second; cold export with the default engine under 10 s;
+peak memory of any export under 150 MB and flat when the session doubles.
+
+Each export runs as its own `voice-coach` process, so its time includes start-up, and its peak
+memory (ru_maxrss) is its own. Run: .venv/bin/python scripts/bench.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of one child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"failed: {' '.join(command)}\n{error}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def longest_playlist() -> tuple[str, list[str]]:
+    listed = json.loads(subprocess.check_output([SCRIPT, "causes", "--json"]))
+    best = max(listed, key=lambda item: item["length_s"])
+    return best["id"], best["exercises"]
+
+
+def main() -> None:
+    playlist, exercises = longest_playlist()
+    rows: list[tuple[str, str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="voice-coach-bench-") as folder:
+        work = Path(folder)
+        cache = str(work / "cache")
+        common = ["--cache-dir", cache]
+
+        seconds, peak = measure([SCRIPT, "export", playlist, *common, "-o", str(work / "cold.mp3")])
+        rows.append(
+            (
+                f"cold export {playlist} -> mp3 (default engine)",
+                f"{seconds:.2f}",
+                f"{peak:.0f}",
+                "< 10 s",
+            )
+        )
+
+        seconds, peak = measure([SCRIPT, "export", playlist, *common, "-o", str(work / "warm.wav")])
+        rows.append(
+            (f"warm export {playlist} -> wav", f"{seconds:.2f}", f"{peak:.0f}", "well under 1 s")
+        )
+
+        seconds, peak = measure([SCRIPT, "export", playlist, *common, "-o", str(work / "warm.mp3")])
+        mp3_time = seconds
+        ffmpeg_time, _ = measure(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-y",
+                "-i",
+                str(work / "warm.wav"),
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                "64k",
+                str(work / "ffmpeg.mp3"),
+            ]
+        )
+        rows.append(
+            (
+                f"warm export {playlist} -> mp3",
+                f"{mp3_time:.2f}",
+                f"{peak:.0f}",
+                f"<= 1.5x ffmpeg: {mp3_time / ffmpeg_time:.2f}x",
+            )
+        )
+        rows.append(("ffmpeg alone, same audio -> mp3", f"{ffmpeg_time:.2f}", "-", "reference"))
+
+        plan_time, plan_peak = measure([SCRIPT, "plan", playlist, *common, "--json"])
+        rows.append(
+            (
+                f"warm plan {playlist} (start-up included)",
+                f"{plan_time:.2f}",
+                f"{plan_peak:.0f}",
+                "-",
+            )
+        )
+
+        doubled = [*exercises, *exercises]
+        seconds, peak_double = measure(
+            [SCRIPT, "export", *doubled, *common, "-o", str(work / "double.wav")]
+        )
+        rows.append(
+            (
+                "warm export, session twice as long -> wav",
+                f"{seconds:.2f}",
+                f"{peak_double:.0f}",
+                "< 150 MB, flat",
+            )
+        )
+        duration = json.loads(
+            subprocess.check_output([SCRIPT, "plan", playlist, *common, "--json"])
+        )["duration_s"]
+
+    width = max(len(r[0]) for r in rows)
+    print(
+        f"Longest playlist: {playlist} ({duration / 60:.1f} min of audio); {os.cpu_count()} cores\n"
+    )
+    print(f"| {'what'.ljust(width)} | seconds | peak MB | goal |")
+    print(f"| {'-' * width} | ---: | ---: | --- |")
+    for what, secs, peak_mb, goal in rows:
+        print(f"| {what.ljust(width)} | {secs} | {peak_mb} | {goal} |")
+
+
+if __name__ == "__main__":
+    main()
