@@ -12,6 +12,7 @@ from conftest import PlanFn
 
 from voice_coach.cues import CueSource, trim
 from voice_coach.errors import UserError
+from voice_coach.model import Library
 from voice_coach.tts import make_engine
 
 pytestmark = pytest.mark.engine
@@ -87,3 +88,10 @@ def test_a_real_plan_uses_real_cue_lengths(plan_of: PlanFn, real_cues: CueSource
     # The reps stay on an even beat with real, uneven word lengths ("Seven." vs "Eleven.").
     reps = [e for e in timeline.events if e.role == "rep" and e.exercise == "pelvic-tilts"]
     assert len({b.start - a.start for a, b in itertools.pairwise(reps)}) == 1
+
+
+def test_a_long_multi_sentence_cue_is_waited_for(real_cues: CueSource, library: Library) -> None:
+    """pyttsx3's loop returns before espeak finishes a long text; the engine must wait."""
+    text = library.programme.disclaimer
+    pcm = real_cues.engine.synthesize(text)
+    assert len(pcm) > real_cues.sample_rate * 2 * 10  # well over ten seconds of speech

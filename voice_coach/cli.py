@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from voice_coach import __version__, checks, views
+from voice_coach import __version__, checks, userstate, views
 from voice_coach.cache import CueCache, default_cache_dir
 from voice_coach.content import load_library, lookup, resolve_target
 from voice_coach.cues import CueSource, estimated_length
@@ -22,6 +22,10 @@ from voice_coach.errors import ExitStatus, UserError
 from voice_coach.export import FORMATS, Tags, export_file, export_split, format_of
 from voice_coach.model import Library, Playlist, Settings, Timeline
 from voice_coach.plan import build_timeline, timeline_dict
+from voice_coach.playback import DEFAULT_PLAYER, PLAYERS, make_player
+from voice_coach.playback.keys import keys
+from voice_coach.playback.screen import LiveScreen, PlainScreen, TimelineView
+from voice_coach.playback.session import SessionController
 from voice_coach.tts import DEFAULT_ENGINE, ENGINES, make_engine
 from voice_coach.tts.pyttsx3_engine import DEFAULT_RATE
 
@@ -183,7 +187,9 @@ class Session:
         return ", ".join(self.library.exercises[i].name for i in self.timeline.target)
 
 
-def _session(target: Sequence[str], options: dict[str, Any]) -> Session:
+def _session(
+    target: Sequence[str], options: dict[str, Any], *, disclaimer: bool = False
+) -> Session:
     library = _library(options["content_dirs"])
     ids, playlist = resolve_target(library, target)
     settings = Settings(
@@ -193,6 +199,7 @@ def _session(target: Sequence[str], options: dict[str, Any]) -> Session:
         engine=options["engine"],
         voice=options["voice"],
         rate=options["rate"],
+        disclaimer=disclaimer,
     )
     speech = make_engine(settings.engine, settings.voice, settings.rate)
     cache = CueCache(options["cache_dir"] or default_cache_dir())
@@ -216,6 +223,46 @@ def plan(target: tuple[str, ...], as_json: bool, **options: Any) -> None:
         _print_json(timeline_dict(session.timeline))
     else:
         click.echo(views.plan_page(session.timeline, session.playlist))
+
+
+@cli.command()
+@click.argument("target", nargs=-1, required=True)
+@click.option(
+    "--player",
+    default=DEFAULT_PLAYER,
+    show_default=True,
+    help="Sound output: " + ", ".join(sorted(PLAYERS)) + ".",
+)
+@session_options
+def play(target: tuple[str, ...], player: str, **options: Any) -> None:
+    """Play TARGET hands-free through the sound device.
+
+    Keys: space pause/resume, n next exercise, p previous (or restart), r repeat, q quit.
+    Without a terminal on stdin it plays straight through.
+    """
+    first_time = userstate.first_use_of(userstate.DISCLAIMER_MARK)
+    session = _session(target, options, disclaimer=first_time)
+    timeline = session.timeline
+    output = make_player(player, timeline.sample_rate)
+    if first_time:
+        click.echo(f"Disclaimer: {session.library.programme.disclaimer}\n")
+        userstate.remember(userstate.DISCLAIMER_MARK)
+    view = TimelineView(timeline, session.library)
+    screen: LiveScreen | PlainScreen
+    screen = LiveScreen(view, session.title) if sys.stdout.isatty() else PlainScreen(view)
+    try:
+        with keys() as reader:
+            outcome = SessionController(timeline, session.cues.pcm, output, screen, reader).run()
+    finally:
+        output.close()
+    rate = timeline.sample_rate
+    done = len(outcome.completed)
+    click.echo(
+        f"{'Stopped' if outcome.quit else 'Finished'}: {done} of {len(timeline.chapters)} "
+        f"exercises done in {views.clock(outcome.heard_samples, rate).strip()}."
+    )
+    if outcome.skipped:
+        click.echo("Not done: " + ", ".join(outcome.skipped) + ".")
 
 
 @cli.command()

@@ -184,6 +184,8 @@ class Settings:
     engine: str = "pyttsx3"
     voice: str | None = None
     rate: int | None = None
+    disclaimer: bool = False
+    """Speak the programme's full disclaimer in the intro (on first use)."""
 
 
 @dataclass(frozen=True)

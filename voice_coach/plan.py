@@ -139,6 +139,8 @@ def _intro(
     b.sentences(programme.session_intro, "intro")
     if playlist:
         b.sentences(playlist.intro, "intro")
+    if settings.disclaimer:
+        b.sentences([programme.disclaimer], "caution")
     b.sentences(programme.safety, "caution")
     equipment = list(dict.fromkeys(item for e in exercises for item in e.equipment))
     if equipment:

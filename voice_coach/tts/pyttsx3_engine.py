@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
+import time
 import wave
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,20 @@ _APPLIED: tuple[str, int] | None = None
 """The (voice, rate) this process's espeak speaks with; see `_driver`."""
 DEFAULT_RATE = 160
 """Words per minute: a little slower than espeak's 175-200, for someone mid-exercise."""
+
+
+SYNTH_TIMEOUT_S = 60.0
+
+
+def _wait_until_written(engine: Any, path: Path) -> None:
+    """pyttsx3's espeak loop can return before espeak has finished a long text (its end-of-loop
+    command runs as soon as the loop starts), and the file is written later from espeak's own
+    thread. Wait for the driver to say it is done, so each cue is whole before the next starts.
+    """
+    driver = engine.proxy._driver
+    deadline = time.monotonic() + SYNTH_TIMEOUT_S
+    while getattr(driver, "_speaking", False) and time.monotonic() < deadline:
+        time.sleep(0.002)
 
 
 class Pyttsx3Engine:
@@ -91,6 +106,7 @@ class Pyttsx3Engine:
             with contextlib.redirect_stdout(io.StringIO()):
                 engine.save_to_file(text, str(path))
                 engine.runAndWait()
+                _wait_until_written(engine, path)
             if not path.exists():
                 raise EngineError(f"espeak-ng wrote no audio for {text!r}", hint=INSTALL_HINT)
             with wave.open(str(path), "rb") as wav:

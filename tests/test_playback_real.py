@@ -1,0 +1,219 @@
+"""`voice-coach play` for real: ALSA -> PulseAudio null sink, recorded from the sink's monitor and
+compared with the exported audio of the same session."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from soundserver import RATE, Recorder, SoundServer, start_server
+
+pytestmark = pytest.mark.sound
+
+SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
+TARGET = ["pelvic-tilts", "clam-shell", "--reps", "2", "--side", "left"]
+WINDOW = RATE // 100  # 10 ms
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoundServer]:
+    running = start_server(tmp_path_factory.mktemp("pulse"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def env(server: SoundServer, tmp_path: Path) -> dict[str, str]:
+    home = tmp_path / "vc-home"
+    home.mkdir()
+    (home / "disclaimer-heard").touch()  # the first-use disclaimer is tested on its own
+    return {**server.env, "VOICE_COACH_HOME": str(home)}
+
+
+def reference(env: dict[str, str], tmp_path: Path) -> tuple[np.ndarray, dict[str, object]]:
+    cache = str(tmp_path / "cache")
+    out = tmp_path / "ref.wav"
+    subprocess.run(
+        [SCRIPT, "export", *TARGET, "--cache-dir", cache, "-o", str(out)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    plan = json.loads(
+        subprocess.run(
+            [SCRIPT, "plan", *TARGET, "--cache-dir", cache, "--json"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    import wave
+
+    with wave.open(str(out)) as wav:
+        audio = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float64)
+    return audio, plan
+
+
+def envelope(audio: np.ndarray) -> np.ndarray:
+    usable = len(audio) // WINDOW * WINDOW
+    return np.abs(audio[:usable]).reshape(-1, WINDOW).max(axis=1)
+
+
+def locate(
+    recording: np.ndarray, piece: np.ndarray, around: int | None = None, span: int = RATE
+) -> int:
+    """Sample offset in `recording` where `piece` best matches (FFT cross-correlation)."""
+    lo, hi = 0, len(recording)
+    if around is not None:
+        lo, hi = max(0, around - span), min(len(recording), around + span + len(piece))
+    region = recording[lo:hi]
+    size = 1 << int(np.ceil(np.log2(len(region) + len(piece))))
+    corr = np.fft.irfft(np.fft.rfft(region, size) * np.conj(np.fft.rfft(piece, size)), size)
+    return lo + int(np.argmax(corr[: len(region) - len(piece) + 1]))
+
+
+def sound_span(audio: np.ndarray) -> tuple[int, int]:
+    loud = np.nonzero(np.abs(audio) > 300)[0]
+    return int(loud[0]), int(loud[-1])
+
+
+def play(
+    env: dict[str, str],
+    server: SoundServer,
+    tmp_path: Path,
+    stdin: int | None = subprocess.DEVNULL,
+    stdout: int | None = subprocess.PIPE,
+) -> tuple[Recorder, float, subprocess.Popen[bytes]]:
+    recorder = Recorder(server, tmp_path / "recording.raw")
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache")],
+        env=env,
+        stdin=stdin,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+    )
+    return recorder, started, process
+
+
+def test_play_sends_the_exported_audio_without_gaps_or_drift(
+    env: dict[str, str], server: SoundServer, tmp_path: Path
+) -> None:
+    ref, plan = reference(env, tmp_path)
+    recorder, started, process = play(env, server, tmp_path)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    recording = recorder.stop()
+    assert b"Finished: 2 of 2 exercises" in out
+
+    first, last = sound_span(recording)
+    ref_first, ref_last = sound_span(ref)
+    first_sound_after = recorder.started_wall + first / RATE - started
+    assert first_sound_after < 1.0, f"first sound {first_sound_after:.2f} s after start"
+    assert abs((last - first) - (ref_last - ref_first)) < 0.05 * RATE, (
+        "lengths differ by 50 ms or more"
+    )
+
+    lag = locate(recording, ref[ref_first : ref_first + 5 * RATE]) - ref_first
+    speech = [e for e in plan["events"] if e["kind"] == "speech"]  # type: ignore[index]
+    for fraction in (0.25, 0.5, 0.75, 0.99):
+        event = speech[int((len(speech) - 1) * fraction)]
+        at = event["start_sample"]
+        here = locate(recording, ref[at : event["end_sample"]], around=at + lag)
+        assert abs(here - at - lag) < 0.02 * RATE, (
+            f"drift of {(here - at - lag) / RATE:.3f} s at {event['text']!r}"
+        )
+
+    played = envelope(recording[lag : lag + len(ref)]) > 300
+    expected = envelope(ref) > 300
+    mismatch = np.mean(played[: len(expected)] != expected[: len(played)])
+    assert mismatch < 0.02, f"{mismatch:.1%} of 10 ms windows differ (a gap or a glitch)"
+
+
+def test_pause_resumes_where_it_stopped_and_n_skips(
+    env: dict[str, str], server: SoundServer, tmp_path: Path
+) -> None:
+    ref, plan = reference(env, tmp_path)
+    chapters = plan["chapters"]  # type: ignore[index]
+    master, slave = pty.openpty()
+    recorder, _, process = play(env, server, tmp_path, stdin=slave, stdout=slave)
+    os.close(slave)
+    screen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            screen.extend(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    time.sleep(5)
+    os.write(master, b" ")
+    paused_at = time.monotonic()
+    time.sleep(3)
+    os.write(master, b" ")
+    time.sleep(8)
+    os.write(master, b"n")
+    process.wait(timeout=300)
+    recording = recorder.stop()
+    reader.join(timeout=2)
+    text = screen.decode("utf-8", "replace")
+    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    assert "Finished: 1 of 2 exercises" in text and "Not done: pelvic-tilts" in text
+    assert "Pelvic Tilts" in text and "PAUSED" in text  # the live screen was drawn
+
+    ref_first, _ = sound_span(ref)
+    lag = locate(recording, ref[ref_first : ref_first + 3 * RATE]) - ref_first
+    pause_point = int((paused_at - recorder.started_wall) * RATE) - lag
+    after = pause_point + 2 * RATE  # heard after the resume
+    resumed_lag = (
+        locate(recording, ref[after : after + 2 * RATE], around=after + lag + 3 * RATE) - after
+    )
+    pause = (resumed_lag - lag) / RATE
+    assert 2.9 < pause < 3.3, f"the pause added {pause:.2f} s instead of 3"
+
+    skip_to = chapters[1]["start_sample"]
+    piece = ref[skip_to : skip_to + 4 * RATE]
+    found = locate(recording, piece)
+    assert np.corrcoef(piece, recording[found : found + len(piece)])[0, 1] > 0.95
+    heard_end = sound_span(recording)[1] - found
+    expected_end = sound_span(ref)[1] - skip_to
+    assert abs(heard_end - expected_end) < 0.05 * RATE, "the rest after the skip is not intact"
+    assert found - resumed_lag < chapters[1]["start_sample"] - 5 * RATE, "n did not skip ahead"
+
+
+def test_no_sound_device_is_one_clear_line(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text("pcm.!default { type pulse }\nctl.!default { type pulse }\n")
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "PULSE_SERVER": f"unix:{tmp_path / 'nothing-here'}",
+        "VOICE_COACH_HOME": str(tmp_path / "vc"),
+    }
+    done = subprocess.run(
+        [SCRIPT, "play", "pelvic-tilts", "--reps", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert "no audio output device found" in done.stderr and "voice-coach export" in done.stderr
