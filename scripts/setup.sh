@@ -8,9 +8,15 @@ cd "$(dirname "$0")/.."
 dev=0
 [ "${1:-}" = "--dev" ] && dev=1
 
-packages=(espeak-ng libespeak-ng1 ffmpeg libasound2-dev)
+# Speech, MP3 encoding, and ALSA (its headers and a compiler build the playback modules; the
+# pulse plugin lets ALSA reach PulseAudio/PipeWire on a desktop).
+packages=(espeak-ng libespeak-ng1 ffmpeg libasound2-dev libasound2-plugins gcc)
+command -v python3 >/dev/null 2>&1 || packages+=(python3)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv python3-pip)
-command -v python3 >/dev/null 2>&1 || packages+=(python3 python3-venv python3-pip)
+python3 -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" 2>/dev/null ||
+  packages+=(python3-dev)
+# The tests play through a real PulseAudio server and record it.
+[ $dev -eq 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils sox)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -269,3 +269,11 @@ def test_json_matches_the_spec_shape(plan_of: PlanFn) -> None:
     required_roles = {"intro", "instruction", "caution", "get-ready", "rep", "hold", "hold-start"}
     required_roles |= {"hold-end", "countdown", "rest", "next-up", "outro"}
     assert required_roles <= {e["role"] for e in data["events"]}
+
+
+def test_first_use_speaks_the_full_disclaimer(library: Library, plan_of: PlanFn) -> None:
+    first = plan_of("pelvic-tilts", disclaimer=True)
+    said = [e.text for e in first.events if e.role == "caution"]
+    assert library.programme.disclaimer in said
+    later = plan_of("pelvic-tilts")
+    assert library.programme.disclaimer not in [e.text for e in later.events]

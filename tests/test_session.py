@@ -1,0 +1,154 @@
+"""The session controller's rules, on a fake clock and a fake player (fast; the real sound server
+proves the same behaviour in test_playback_real.py)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+from conftest import RATE, PlanFn
+
+from voice_coach.model import Library, Timeline
+from voice_coach.playback.screen import PlainScreen, TimelineView
+from voice_coach.playback.session import SessionController
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+
+class FakePlayer:
+    name = "fake"
+
+    def __init__(self, clock: Clock, length: int) -> None:
+        self.clock = clock
+        self.length = length
+        self.begin = 0.0
+        self.start_at = 0
+        self.running = False
+        self.starts: list[int] = []
+
+    def start(self, blocks: Iterator[bytes], position: int) -> None:
+        self.begin, self.start_at, self.running = self.clock.now, position, True
+        self.starts.append(position)
+
+    def position(self) -> int:
+        if not self.running:
+            return self.start_at
+        return min(self.length, self.start_at + int((self.clock.now - self.begin) * RATE))
+
+    def stop(self) -> int:
+        reached = self.position()
+        self.running, self.start_at = False, reached
+        return reached
+
+    def done(self) -> bool:
+        return self.running and self.position() >= self.length
+
+    def close(self) -> None:
+        self.running = False
+
+
+class ScriptedKeys:
+    """Presses each key once the fake clock reaches its time."""
+
+    def __init__(self, clock: Clock, script: list[tuple[float, str]]) -> None:
+        self.clock = clock
+        self.script = list(script)
+
+    def read(self, timeout: float) -> str | None:
+        self.clock.now += timeout
+        if self.script and self.clock.now >= self.script[0][0]:
+            return self.script.pop(0)[1]
+        return None
+
+
+class NullScreen:
+    def __init__(self) -> None:
+        self.paused_seen = False
+
+    def update(self, position: int, paused: bool) -> None:
+        self.paused_seen |= paused
+
+    def close(self) -> None:
+        pass
+
+
+def run(
+    timeline: Timeline, script: list[tuple[float, str]]
+) -> tuple[SessionController, FakePlayer, object]:
+    clock = Clock()
+    player = FakePlayer(clock, timeline.length)
+    controller = SessionController(
+        timeline, lambda text: b"", player, NullScreen(), ScriptedKeys(clock, script)
+    )
+    return controller, player, controller.run()
+
+
+def test_straight_through_completes_everything(plan_of: PlanFn) -> None:
+    timeline = plan_of("disc-bulge", reps=2, hold_s=5)
+    _, player, outcome = run(timeline, [])
+    assert outcome.completed == ["lower-back-extension", "pelvic-tilts", "decompression"]  # type: ignore[attr-defined]
+    assert outcome.skipped == [] and not outcome.quit  # type: ignore[attr-defined]
+    assert outcome.heard_samples == timeline.length  # type: ignore[attr-defined]
+    assert player.starts == [0]
+
+
+def test_pause_resumes_from_the_sample_reached(plan_of: PlanFn) -> None:
+    timeline = plan_of("disc-bulge", reps=2, hold_s=5)
+    controller, player, outcome = run(timeline, [(10.0, " "), (13.0, " ")])
+    assert len(player.starts) == 2
+    resumed = player.starts[1]
+    assert abs(resumed - 10 * RATE) <= RATE * 0.05  # where the pause caught it
+    assert outcome.heard_samples == timeline.length  # type: ignore[attr-defined]
+    assert controller.screen.paused_seen  # type: ignore[attr-defined]
+
+
+def test_next_previous_repeat_and_quit(plan_of: PlanFn) -> None:
+    timeline = plan_of("disc-bulge", reps=2, hold_s=5)
+    chapters = timeline.chapters
+    # n at 5 s -> chapter 2; r 10 s later restarts chapter 2; p right after -> chapter 1; q.
+    _, player, outcome = run(timeline, [(5.0, "n"), (15.0, "r"), (15.5, "p"), (17.0, "q")])
+    assert player.starts == [0, chapters[1].start, chapters[1].start, chapters[0].start]
+    assert outcome.quit and outcome.completed == []  # type: ignore[attr-defined]
+    assert outcome.skipped == ["lower-back-extension", "pelvic-tilts", "decompression"]  # type: ignore[attr-defined]
+
+
+def test_p_late_in_an_exercise_restarts_it(plan_of: PlanFn) -> None:
+    timeline = plan_of("disc-bulge", reps=2, hold_s=5)
+    _, player, _ = run(timeline, [(1.0, "n"), (10.0, "p"), (11.0, "q")])
+    assert player.starts[-1] == timeline.chapters[1].start
+
+
+def test_n_on_the_last_exercise_ends_the_session(plan_of: PlanFn) -> None:
+    timeline = plan_of("pelvic-tilts", reps=2)
+    _, _, outcome = run(timeline, [(2.0, "n")])
+    assert outcome.quit and outcome.skipped == ["pelvic-tilts"]  # type: ignore[attr-defined]
+
+
+def test_plain_screen_prints_each_cue_once_and_follows_skips(
+    plan_of: PlanFn, library: Library
+) -> None:
+    timeline = plan_of("disc-bulge", reps=2, hold_s=5)
+    out = io.StringIO()
+    screen = PlainScreen(TimelineView(timeline, library), out)
+    for position in range(0, timeline.chapters[0].end, RATE // 10):
+        screen.update(position, False)
+    screen.update(timeline.chapters[2].start + RATE, False)  # a skip ahead
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "== Lower Back Extension"
+    spoken = [line for line in lines if line.startswith("[")]
+    assert len(spoken) == len(set(spoken))
+    assert "== Decompression" in lines
+    assert not any("Pelvic Tilts." in line for line in lines[lines.index("== Decompression") :])
+
+
+def test_countdown_and_rep_counter(plan_of: PlanFn, library: Library) -> None:
+    timeline = plan_of("seated-piriformis-stretch", "pelvic-tilts")
+    view = TimelineView(timeline, library)
+    start = next(e for e in timeline.events if e.role == "hold-start").end
+    assert view.countdown(start + RATE // 2) == "Hold: 30 s left"
+    assert view.countdown(start + 20 * RATE + 1) == "Hold: 10 s left"
+    reps = [e for e in timeline.events if e.role == "rep"]
+    assert view.countdown(reps[6].start + 10) == "Rep 7 of 20"
