@@ -109,12 +109,14 @@ def test_play_sends_the_exported_audio_without_gaps_or_drift(
     env: dict[str, str], server: SoundServer, tmp_path: Path
 ) -> None:
     (Path(env["VOICE_COACH_HOME"]) / "disclaimer-heard").touch()  # not the first session
-    ref, plan = reference(env, tmp_path)
+    # A cold cache: playback starts once the first exercise is planned, while the rest of the
+    # cues are still being synthesised. The export afterwards reads the cues play cached.
     recorder, started, process = play(env, server, tmp_path)
     out, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
     recording = recorder.stop()
     assert b"Finished: 2 of 2 exercises" in out
+    ref, plan = reference(env, tmp_path)
 
     first, last = sound_span(recording)
     ref_first, ref_last = sound_span(ref)

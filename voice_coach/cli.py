@@ -21,11 +21,13 @@ from voice_coach.cues import CueSource, estimated_length
 from voice_coach.errors import ExitStatus, UserError
 from voice_coach.export import FORMATS, Tags, export_file, export_split, format_of
 from voice_coach.model import Library, Playlist, Settings, Timeline
-from voice_coach.plan import build_timeline, timeline_dict
+from voice_coach.plan import EventSink, build_timeline, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS, make_player
 from voice_coach.playback.keys import keys
+from voice_coach.playback.progressive import LiveTimeline
 from voice_coach.playback.screen import LiveScreen, PlainScreen, TimelineView
 from voice_coach.playback.session import SessionController
+from voice_coach.render import render_events
 from voice_coach.tts import DEFAULT_ENGINE, ENGINES, make_engine
 from voice_coach.tts.pyttsx3_engine import DEFAULT_RATE
 
@@ -187,9 +189,31 @@ class Session:
         return ", ".join(self.library.exercises[i].name for i in self.timeline.target)
 
 
-def _session(
+@dataclass(frozen=True)
+class Prepared:
+    """A session ready to be planned: content, target, settings and the cue source."""
+
+    library: Library
+    ids: list[str]
+    playlist: Playlist | None
+    settings: Settings
+    cues: CueSource
+
+    def plan(self, sink: EventSink | None = None) -> Timeline:
+        return build_timeline(
+            self.library,
+            self.ids,
+            self.playlist,
+            self.settings,
+            self.cues.length,
+            self.cues.sample_rate,
+            sink=sink,
+        )
+
+
+def _prepare(
     target: Sequence[str], options: dict[str, Any], *, disclaimer: bool = False
-) -> Session:
+) -> Prepared:
     library = _library(options["content_dirs"])
     ids, playlist = resolve_target(library, target)
     settings = Settings(
@@ -203,9 +227,12 @@ def _session(
     )
     speech = make_engine(settings.engine, settings.voice, settings.rate)
     cache = CueCache(options["cache_dir"] or default_cache_dir())
-    cues = CueSource(speech, cache)
-    timeline = build_timeline(library, ids, playlist, settings, cues.length, cues.sample_rate)
-    return Session(library, playlist, cues, timeline)
+    return Prepared(library, ids, playlist, settings, CueSource(speech, cache))
+
+
+def _session(target: Sequence[str], options: dict[str, Any]) -> Session:
+    prepared = _prepare(target, options)
+    return Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
 
 
 @cli.command()
@@ -241,18 +268,26 @@ def play(target: tuple[str, ...], player: str, **options: Any) -> None:
     Without a terminal on stdin it plays straight through.
     """
     first_time = userstate.first_use_of(userstate.DISCLAIMER_MARK)
-    session = _session(target, options, disclaimer=first_time)
-    timeline = session.timeline
-    output = make_player(player, timeline.sample_rate)
+    prepared = _prepare(target, options, disclaimer=first_time)
+    output = make_player(player, prepared.cues.sample_rate)
     if first_time:
-        click.echo(f"Disclaimer: {session.library.programme.disclaimer}\n")
-        userstate.remember(userstate.DISCLAIMER_MARK)
-    view = TimelineView(timeline, session.library)
-    screen: LiveScreen | PlainScreen
-    screen = LiveScreen(view, session.title) if sys.stdout.isatty() else PlainScreen(view)
+        click.echo(f"Disclaimer: {prepared.library.programme.disclaimer}\n")
     try:
+        # Plan in the background and start as soon as the first exercise is planned: on a cold
+        # cache the rest is synthesised while the person already listens.
+        live = LiveTimeline(prepared.plan)
+        live.wait_for_first_exercise()
+        output.start(render_events(live.events(), prepared.cues.sample_rate, prepared.cues.pcm), 0)
+        timeline = live.result()
+        if first_time:
+            userstate.remember(userstate.DISCLAIMER_MARK)
+        session = Session(prepared.library, prepared.playlist, prepared.cues, timeline)
+        view = TimelineView(timeline, session.library)
+        screen: LiveScreen | PlainScreen
+        screen = LiveScreen(view, session.title) if sys.stdout.isatty() else PlainScreen(view)
         with keys() as reader:
-            outcome = SessionController(timeline, session.cues.pcm, output, screen, reader).run()
+            controller = SessionController(timeline, prepared.cues.pcm, output, screen, reader)
+            outcome = controller.run(already_playing=True)
     finally:
         output.close()
     rate = timeline.sample_rate
@@ -263,6 +298,8 @@ def play(target: tuple[str, ...], player: str, **options: Any) -> None:
     )
     if outcome.skipped:
         click.echo("Not done: " + ", ".join(outcome.skipped) + ".")
+    if outcome.interrupted:
+        raise click.exceptions.Exit(130)
 
 
 @cli.command()

@@ -27,6 +27,8 @@ from voice_coach.model import (
 
 CueLength = Callable[[str], int]
 """Length in samples of a spoken cue, as the renderer will play it."""
+EventSink = Callable[[Event], None]
+"""Receives each event as soon as it is final, so playback can start before planning ends."""
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,13 @@ TONES = ("get-ready", "hold-start", "hold-end")
 class _Builder:
     """Appends events back to back, so the timeline is contiguous by construction."""
 
-    def __init__(self, rate: int, cue_length: CueLength, pacing: Pacing) -> None:
+    def __init__(
+        self, rate: int, cue_length: CueLength, pacing: Pacing, sink: EventSink | None = None
+    ) -> None:
         self.rate = rate
         self.cue_length = cue_length
         self.pacing = pacing
+        self.sink = sink
         self.events: list[Event] = []
         self.cursor = 0
         self.exercise: str | None = None
@@ -74,6 +79,8 @@ class _Builder:
             self.events[-1] = replace(last, length=last.length + length)
             self.cursor += length
             return
+        if self.sink is not None and last is not None:
+            self.sink(last)  # final now: nothing more can be merged into it
         self.events.append(Event(self.cursor, length, kind, role, exercise=self.exercise, **extra))
         self.cursor += length
 
@@ -104,9 +111,10 @@ def build_timeline(
     cue_length: CueLength,
     sample_rate: int,
     pacing: Pacing = Pacing(),
+    sink: EventSink | None = None,
 ) -> Timeline:
     """The whole session: intro, every exercise with rests between, outro; chapters per exercise."""
-    b = _Builder(sample_rate, cue_length, pacing)
+    b = _Builder(sample_rate, cue_length, pacing, sink)
     exercises = [library.exercises[i] for i in exercise_ids]
     _intro(b, library, exercises, playlist, settings)
     starts: list[int] = []
@@ -125,6 +133,8 @@ def build_timeline(
         for e, start, end in zip(exercises, starts, ends, strict=True)
     )
     target = (playlist.id,) if playlist else tuple(exercise_ids)
+    if sink is not None and b.events:
+        sink(b.events[-1])
     return Timeline(target, sample_rate, tuple(b.events), chapters)
 
 

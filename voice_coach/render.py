@@ -10,7 +10,7 @@ from __future__ import annotations
 import array
 import math
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from voice_coach.model import Event, Timeline
 
@@ -69,20 +69,32 @@ def render(
 ) -> Iterator[bytes]:
     """Yield the session's PCM (mono s16le) from sample `start` to `stop`, in blocks."""
     stop = timeline.length if stop is None else stop
+    return render_events(timeline.events, timeline.sample_rate, cue, start, stop, block_samples)
+
+
+def render_events(
+    events: Iterable[Event],
+    sample_rate: int,
+    cue: Callable[[str], bytes],
+    start: int = 0,
+    stop: int | None = None,
+    block_samples: int = BLOCK_SAMPLES,
+) -> Iterator[bytes]:
+    """The same from events that may still be arriving (a session planned while it plays)."""
     tones: dict[tuple[str, int], bytes] = {}
     buffer = bytearray()
     limit = block_samples * 2
-    for event in timeline.events:
-        if event.end <= start or event.start >= stop:
+    for event in events:
+        if event.end <= start or (stop is not None and event.start >= stop):
             continue
         first = max(start, event.start) - event.start
-        last = min(stop, event.end) - event.start
+        last = (event.end if stop is None else min(stop, event.end)) - event.start
         if event.kind == "silence":
             pieces: Iterator[bytes] = (
                 bytes(min(block_samples, last - at) * 2) for at in range(first, last, block_samples)
             )  # long holds stream as zeros a block at a time, never as one big buffer
         else:
-            audio = event_audio(event, cue, timeline.sample_rate, tones)
+            audio = event_audio(event, cue, sample_rate, tones)
             pieces = iter([audio[first * 2 : last * 2]])
         for piece in pieces:
             buffer += piece

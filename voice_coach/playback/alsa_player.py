@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from voice_coach.playback.base import NoDeviceError
 
 PERIOD = 512
-PERIODS = 16
+PERIODS = 32
 END_PADDING_S = 0.3
 """Silence after the last sample: some ALSA-to-server bridges cut the final period on close."""
 
@@ -70,6 +70,7 @@ class AlsaPlayer:
         self._stamp = time.monotonic()
         self._fed = False
         self._total = 0
+        self.underruns = 0
 
     def _snapshot(self) -> None:
         queued = max(0, min(self._written, self._buffer - int(self._pcm.avail())))
@@ -94,7 +95,7 @@ class AlsaPlayer:
                 if self._stopping.is_set():
                     return
                 chunk = block[offset : offset + step]
-                self._pcm.write(chunk)
+                self._write(chunk)
                 with self._lock:
                     self._written += len(chunk) // 2
                     self._total = self._written
@@ -103,7 +104,7 @@ class AlsaPlayer:
         for _ in range(round(END_PADDING_S * self.sample_rate / PERIOD)):
             if self._stopping.is_set():
                 return
-            self._pcm.write(padding)
+            self._write(padding)
             with self._lock:
                 self._written += PERIOD  # padding counts as queued, never as heard session
             self._snapshot()
@@ -112,6 +113,14 @@ class AlsaPlayer:
         while not self._stopping.is_set() and not self.done():
             time.sleep(PERIOD / self.sample_rate)
             self._snapshot()
+
+    def _write(self, chunk: bytes) -> None:
+        """Write one period, again after an underrun: pyalsaaudio reports it (a negative count)
+        and drops the chunk, and a dropped chunk would be a gap and a wrong clock."""
+        while not self._stopping.is_set():
+            if self._pcm.write(chunk) > 0:
+                return
+            self.underruns += 1
 
     def position(self) -> int:
         with self._lock:

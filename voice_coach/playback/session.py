@@ -37,6 +37,7 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)
     heard_samples: int = 0
     quit: bool = False
+    interrupted: bool = False
 
 
 class SessionController:
@@ -113,9 +114,11 @@ class SessionController:
             self._jump(chapters[here].start)
         return True
 
-    def run(self) -> Outcome:
+    def run(self, already_playing: bool = False) -> Outcome:
+        """Play to the end or until quit; `already_playing` if the player was started at 0."""
         outcome = Outcome()
-        self._play_from(0)
+        if not already_playing:
+            self._play_from(0)
         try:
             while True:
                 position = self.paused_at if self.paused else self.player.position()
@@ -133,6 +136,10 @@ class SessionController:
                     if not self.paused:
                         self._stop()
                     break
+        except KeyboardInterrupt:  # Ctrl-C: silence at once, then still say what was done
+            outcome.quit = outcome.interrupted = True
+            if not self.paused:
+                self._stop()
         finally:
             self.player.stop()
             self.screen.close()
