@@ -223,3 +223,56 @@ def test_no_sound_device_is_one_clear_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1, done.stderr
     assert "no audio output device found" in done.stderr and "voice-coach export" in done.stderr
+
+
+def test_ctrl_c_stops_at_once_and_restores_the_terminal(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    import fcntl
+    import termios
+
+    (Path(env["VOICE_COACH_HOME"]) / "disclaimer-heard").touch()
+    master, slave = pty.openpty()
+    before = termios.tcgetattr(slave)
+
+    def controlling_terminal() -> None:  # as a shell does: the pty turns Ctrl-C into SIGINT
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    process = subprocess.Popen(
+        [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache")],
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        preexec_fn=controlling_terminal,
+    )
+    screen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            screen.extend(data)
+
+    threading.Thread(target=drain, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while b"Welcome" not in screen:  # playing, with the live screen up
+        assert time.monotonic() < deadline and process.poll() is None, screen.decode(
+            errors="replace"
+        )
+        time.sleep(0.05)
+    assert termios.tcgetattr(slave)[3] != before[3]  # cbreak mode while playing
+    os.write(master, b"\x03")  # Ctrl-C as the terminal sends it
+    pressed = time.monotonic()
+    assert process.wait(timeout=10) == 130
+    assert time.monotonic() - pressed < 1.0
+    time.sleep(0.2)
+    assert termios.tcgetattr(slave) == before
+    text = screen.decode("utf-8", "replace")
+    assert "Stopped: 0 of 2 exercises" in text and "Traceback" not in text
+    os.close(slave)
