@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -14,19 +15,22 @@ from typing import Any, TypeVar
 
 import click
 
-from voice_coach import __version__, checks, userstate, views
+from voice_coach import __version__, charts, checks, config, log, recommend, userstate, views
+from voice_coach import choose as choosing
 from voice_coach.cache import CueCache, default_cache_dir
+from voice_coach.config import DIFFICULTIES
 from voice_coach.content import load_library, lookup, resolve_target
 from voice_coach.cues import CueSource, estimated_length
 from voice_coach.errors import ExitStatus, UserError
 from voice_coach.export import FORMATS, Tags, export_file, export_split, format_of
 from voice_coach.model import Library, Playlist, Settings, Timeline
-from voice_coach.plan import EventSink, build_timeline, timeline_dict
+from voice_coach.plan import SEE_PROFESSIONAL, EventSink, build_timeline, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS, make_player
 from voice_coach.playback.keys import keys
 from voice_coach.playback.progressive import LiveTimeline
 from voice_coach.playback.screen import LiveScreen, PlainScreen, TimelineView
 from voice_coach.playback.session import SessionController
+from voice_coach.recommend import user_content
 from voice_coach.render import render_events
 from voice_coach.tts import DEFAULT_ENGINE, ENGINES, make_engine
 from voice_coach.tts.pyttsx3_engine import DEFAULT_RATE
@@ -74,9 +78,12 @@ def session_options(func: F) -> F:
         ),
         click.option(
             "--engine",
-            default=DEFAULT_ENGINE,
-            show_default=True,
-            help="Speech engine: " + ", ".join(sorted(ENGINES)) + ".",
+            help=f"Speech engine: {', '.join(sorted(ENGINES))} [default: {DEFAULT_ENGINE}].",
+        ),
+        click.option(
+            "--difficulty",
+            type=click.Choice(DIFFICULTIES),
+            help="easier (fewer reps, shorter holds), normal, harder (top of the seed's ranges).",
         ),
         click.option("--voice", help="Voice id of the engine (see the engine's voice list)."),
         click.option(
@@ -102,7 +109,13 @@ def cli(debug: bool) -> None:
 
 
 def _library(content_dirs: Sequence[Path]) -> Library:
-    return load_library(content_dirs)
+    """Built-in content, then the user's saved playlists (my-plan), then --content-dir."""
+    mine = user_content()
+    return load_library([mine, *content_dirs] if mine.is_dir() else content_dirs)
+
+
+def _logged() -> list[log.Entry]:
+    return log.sessions() if log.log_path().exists() else []
 
 
 def _print_json(data: Any) -> None:
@@ -216,14 +229,19 @@ def _prepare(
 ) -> Prepared:
     library = _library(options["content_dirs"])
     ids, playlist = resolve_target(library, target)
+    chosen = config.effective(options)
     settings = Settings(
-        side=options["side"],
+        side=chosen["side"],
         reps=options["reps"],
         hold_s=options["hold_s"],
-        engine=options["engine"],
-        voice=options["voice"],
-        rate=options["rate"],
+        rest_s=chosen["rest"],
+        lead_in_s=chosen["lead_in"],
+        engine=chosen["engine"],
+        voice=chosen["voice"],
+        rate=chosen["rate"],
         disclaimer=disclaimer,
+        difficulty=chosen["difficulty"],
+        see_professional=log.time_to_see_a_professional(_logged()),
     )
     speech = make_engine(settings.engine, settings.voice, settings.rate)
     cache = CueCache(options["cache_dir"] or default_cache_dir())
@@ -260,8 +278,16 @@ def plan(target: tuple[str, ...], as_json: bool, **options: Any) -> None:
     show_default=True,
     help="Sound output: " + ", ".join(sorted(PLAYERS)) + ".",
 )
+@click.option("--pain-before", type=click.IntRange(0, 10), help="Leg pain now, 0-10 (logged).")
+@click.option("--pain-after", type=click.IntRange(0, 10), help="Leg pain after, 0-10 (logged).")
 @session_options
-def play(target: tuple[str, ...], player: str, **options: Any) -> None:
+def play(
+    target: tuple[str, ...],
+    player: str,
+    pain_before: int | None,
+    pain_after: int | None,
+    **options: Any,
+) -> None:
     """Play TARGET hands-free through the sound device.
 
     Keys: space pause/resume, n next exercise, p previous (or restart), r repeat, q quit.
@@ -270,6 +296,9 @@ def play(target: tuple[str, ...], player: str, **options: Any) -> None:
     first_time = userstate.first_use_of(userstate.DISCLAIMER_MARK)
     prepared = _prepare(target, options, disclaimer=first_time)
     output = make_player(player, prepared.cues.sample_rate)
+    asking = sys.stdin.isatty()
+    if pain_before is None and asking:
+        pain_before = _ask_pain("Pain in your leg now")
     if first_time:
         click.echo(f"Disclaimer: {prepared.library.programme.disclaimer}\n")
     try:
@@ -298,8 +327,69 @@ def play(target: tuple[str, ...], player: str, **options: Any) -> None:
     )
     if outcome.skipped:
         click.echo("Not done: " + ", ".join(outcome.skipped) + ".")
+    if pain_after is None and asking and not outcome.interrupted:
+        pain_after = _ask_pain("Pain in your leg now, after the session")
+    effects = {}
+    if asking and not outcome.interrupted:
+        for exercise_id in outcome.completed:
+            name = prepared.library.exercises[exercise_id].name
+            effect = _ask_effect(name)
+            if effect:
+                effects[exercise_id] = effect
+    entry = log.Entry(
+        day=dt.date.today(),
+        target=" ".join(timeline.target),
+        completed=tuple(outcome.completed),
+        skipped=tuple(outcome.skipped),
+        duration_s=outcome.heard_samples / rate,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        effects=effects,
+        source="play",
+    )
+    log.add(entry)
+    if log.time_to_see_a_professional(_logged()):
+        click.echo(SEE_PROFESSIONAL)
     if outcome.interrupted:
         raise click.exceptions.Exit(130)
+
+
+def _ask_pain(question: str) -> int | None:
+    def parse(text: str) -> int | None:
+        if not text.strip():
+            return None
+        try:
+            return log.parse_pain(text.strip(), "pain")
+        except UserError as exc:
+            raise click.BadParameter(exc.message) from None
+
+    answer: int | None = click.prompt(
+        f"{question}, 0 (none) to 10 (worst), Enter to skip",
+        default="",
+        show_default=False,
+        value_proc=parse,
+    )
+    return answer
+
+
+def _ask_effect(name: str) -> str | None:
+    letters = {"b": "better", "s": "same", "w": "worse"}
+
+    def parse(text: str) -> str | None:
+        key = text.strip().lower()[:1]
+        if not key:
+            return None
+        if key not in letters:
+            raise click.BadParameter("answer b (better), s (same) or w (worse)")
+        return letters[key]
+
+    answer: str | None = click.prompt(
+        f"How did {name} make your leg feel? [b]etter, [s]ame, [w]orse, Enter to skip",
+        default="",
+        show_default=False,
+        value_proc=parse,
+    )
+    return answer
 
 
 @cli.command()
@@ -430,6 +520,217 @@ def doctor() -> None:
             "some checks failed",
             hint="install what the lines marked !! name, then run doctor again",
         )
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Your settings, stored once (command-line options still win)."""
+
+
+@config_group.command("list")
+def config_list() -> None:
+    """Every setting: its value, and whether it is yours or the default."""
+    stored = config.load()
+    rows = []
+    for name, key in config.KEYS.items():
+        value = stored.get(name, key.default)
+        origin = "set" if name in stored else "default"
+        rows.append([name, "-" if value is None else str(value), origin, key.help])
+    click.echo(views.table(["KEY", "VALUE", "FROM", "MEANING"], rows))
+    click.echo(f"\nfile: {config.config_path()}")
+
+
+@config_group.command("get")
+@click.argument("key")
+def config_get(key: str) -> None:
+    """Print one setting."""
+    config.key_named(key)
+    value = config.effective({}).get(key)
+    click.echo("" if value is None else str(value))
+
+
+@config_group.command("set")
+@click.argument("key")
+@click.argument("value")
+def config_set(key: str, value: str) -> None:
+    """Store a setting, e.g. `config set side left`."""
+    parsed = config.parse_value(key, value)
+    stored = config.load()
+    stored[key] = parsed
+    config.save(stored)
+    click.echo(f"{key} = {parsed}")
+
+
+@config_group.command("unset")
+@click.argument("key")
+def config_unset(key: str) -> None:
+    """Forget a setting (its default applies again)."""
+    config.key_named(key)
+    stored = config.load()
+    stored.pop(key, None)
+    config.save(stored)
+    click.echo(f"{key} is back to its default")
+
+
+@cli.group("log")
+def log_group() -> None:
+    """The session log: add a session done away from the computer."""
+
+
+@log_group.command("add")
+@click.argument("target", nargs=-1, required=True)
+@click.option("--date", "day", help="The day of the session, YYYY-MM-DD [default: today].")
+@click.option("--pain-before", help="Leg pain before, 0 (none) to 10 (worst).")
+@click.option("--pain-after", help="Leg pain after, 0 (none) to 10 (worst).")
+@click.option(
+    "--effect",
+    "effects",
+    multiple=True,
+    metavar="EXERCISE=better|same|worse",
+    help="How an exercise made your leg feel; repeat for each.",
+)
+@content_option
+def log_add(
+    target: tuple[str, ...],
+    day: str | None,
+    pain_before: str | None,
+    pain_after: str | None,
+    effects: tuple[str, ...],
+    content_dirs: tuple[Path, ...],
+) -> None:
+    """Log a session done with the exported audio (all of TARGET counts as done)."""
+    library = _library(content_dirs)
+    ids, playlist = resolve_target(library, target)
+    entry = log.Entry(
+        day=log.parse_day(day) if day else dt.date.today(),
+        target=playlist.id if playlist else " ".join(ids),
+        completed=tuple(ids),
+        pain_before=log.parse_pain(pain_before, "--pain-before") if pain_before else None,
+        pain_after=log.parse_pain(pain_after, "--pain-after") if pain_after else None,
+        effects=dict(log.parse_effect(e, ids) for e in effects),
+    )
+    log.add(entry)
+    click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help='Print {"sessions": [...]} as JSON.')
+@click.option(
+    "--plot",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the pain trend into this PNG file.",
+)
+def progress(as_json: bool, plot: Path | None) -> None:
+    """Your sessions, the pain trend and your streak; and when to see a professional."""
+    entries = _logged()
+    advice = log.time_to_see_a_professional(entries)
+    if as_json:
+        _print_json(
+            {
+                "sessions": [views.entry_json(e) for e in entries],
+                "streak_days": log.streak(entries),
+                "see_a_professional": advice,
+            }
+        )
+    else:
+        click.echo(views.progress_page(entries, log.streak(entries)))
+        if advice:
+            click.echo("\n" + SEE_PROFESSIONAL)
+    if plot is not None:
+        charts.plot_pain(log.pain_series(entries), plot)
+        if not as_json:
+            click.echo(f"wrote {plot}")
+
+
+@cli.command("recommend")
+@click.option("--json", "as_json", is_flag=True, help="Print the chosen exercise ids as JSON.")
+def recommend_command(as_json: bool) -> None:
+    """Rank the exercises by how they made you feel and save the best as playlist `my-plan`."""
+    ranked = recommend.rank(_logged())
+    chosen = recommend.choose(ranked)
+    path = recommend.save_plan(chosen)
+    if as_json:
+        _print_json({"playlist": recommend.MY_PLAN, "exercises": chosen})
+        return
+    rows = [
+        [
+            r.exercise,
+            str(r.better),
+            str(r.same),
+            str(r.worse),
+            "dropped (made it worse)" if r.dropped else ("in" if r.exercise in chosen else "-"),
+        ]
+        for r in ranked
+    ]
+    click.echo(views.table(["EXERCISE", "BETTER", "SAME", "WORSE", "MY PLAN"], rows))
+    click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
+
+
+@cli.command("choose")
+@click.pass_context
+def choose_command(ctx: click.Context) -> None:
+    """A few questions from the programme to suggest the playlist for your sciatica."""
+    click.echo(
+        "A few questions to suggest a playlist. This is not a diagnosis: if you are unsure, "
+        "a healthcare professional can help you find the cause.\n"
+    )
+    mri = click.prompt(
+        "Has an MRI scan of your lower back shown a disc bulge, narrowing (foraminal stenosis), "
+        "both, or none? If you have had no scan, answer no-scan",
+        type=click.Choice(choosing.MRI_ANSWERS),
+        default="no-scan",
+    )
+    answers = choosing.Answers(mri=mri)
+    if mri in ("none", "no-scan"):
+        back = click.prompt(
+            "Do lower-back movements (bending, arching) bring on the symptoms in your leg?",
+            type=click.Choice(choosing.YES_NO),
+            default="unsure",
+        )
+        hip = click.prompt(
+            "Is the pain at the back of your hip, and worse with prolonged sitting?",
+            type=click.Choice(choosing.YES_NO),
+            default="unsure",
+        )
+        raise_ = click.prompt(
+            "Straight-leg raise test with a helper (see `voice-coach guide know-the-cause`): "
+            "did it bring on your symptoms, more with the ankle pulled back, than the other side?",
+            type=click.Choice(choosing.YES_NO),
+            default="unsure",
+        )
+        answers = choosing.Answers(mri, back, hip, raise_)
+    suggestion = choosing.suggest(answers)
+    click.echo(f"\nSuggested playlist: {suggestion.playlist} ({suggestion.why}).")
+    if suggestion.playlist == "not-sure":
+        click.echo("If you can, get a review from a healthcare professional to find the cause.")
+    action = click.prompt(
+        "Start it now: [p]lay, [e]xport to MP3, or [q]uit",
+        type=click.Choice(["p", "e", "q"]),
+        default="q",
+    )
+    options: dict[str, Any] = dict.fromkeys(("side", "reps", "hold_s", "engine", "voice", "rate"))
+    options |= {"difficulty": None, "content_dirs": (), "cache_dir": None}
+    if action == "p":
+        ctx.invoke(
+            play,
+            target=(suggestion.playlist,),
+            player=DEFAULT_PLAYER,
+            pain_before=None,
+            pain_after=None,
+            **options,
+        )
+    elif action == "e":
+        output = Path(f"{suggestion.playlist}.mp3")
+        ctx.invoke(
+            export,
+            target=(suggestion.playlist,),
+            output=output,
+            split=None,
+            split_format=None,
+            **options,
+        )
+    else:
+        click.echo(f"When you are ready: voice-coach play {suggestion.playlist}")
 
 
 def _one_line(message: str) -> str:

@@ -186,6 +186,11 @@ class Settings:
     rate: int | None = None
     disclaimer: bool = False
     """Speak the programme's full disclaimer in the intro (on first use)."""
+    difficulty: str = "normal"
+    """easier: fewer reps, shorter holds; normal: the programme's dosage (low end of a range);
+    harder: the top of a range. Never more than the programme prescribes."""
+    see_professional: bool = False
+    """The log shows two weeks without improvement: the intro says to see a professional."""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,10 @@ class Pacing:
 
 
 TONES = ("get-ready", "hold-start", "hold-end")
+SEE_PROFESSIONAL = (
+    "Your log shows two weeks without improvement in your leg pain. "
+    "It is time to see a healthcare professional."
+)
 
 
 class _Builder:
@@ -151,6 +155,8 @@ def _intro(
         b.sentences(playlist.intro, "intro")
     if settings.disclaimer:
         b.sentences([programme.disclaimer], "caution")
+    if settings.see_professional:
+        b.sentences([SEE_PROFESSIONAL], "caution")
     b.sentences(programme.safety, "caution")
     equipment = list(dict.fromkeys(item for e in exercises for item in e.equipment))
     if equipment:
@@ -232,14 +238,29 @@ def _exercise(b: _Builder, exercise: Exercise, index: int, total: int, settings:
             b.say(text, "caution")
 
 
+EASIER_REPS = 0.75
+EASIER_HOLD = 2 / 3
+
+
 def _reps(exercise: Exercise, settings: Settings) -> int:
-    assert exercise.dosage.reps is not None
-    return settings.reps if settings.reps is not None else exercise.dosage.reps.low
+    reps = exercise.dosage.reps
+    assert reps is not None
+    if settings.reps is not None:
+        return settings.reps
+    if settings.difficulty == "harder":
+        return reps.high
+    if settings.difficulty == "easier":
+        return max(1, round(reps.low * EASIER_REPS))
+    return reps.low
 
 
 def _hold(exercise: Exercise, settings: Settings) -> int:
+    if settings.hold_s is not None:
+        return settings.hold_s
     seconds = exercise.dosage.hold_s or exercise.dosage.duration_s or 0
-    return settings.hold_s if settings.hold_s is not None else seconds
+    if settings.difficulty == "easier":
+        return max(1, round(seconds * EASIER_HOLD))
+    return seconds
 
 
 def _dosage_sentences(
@@ -256,7 +277,7 @@ def _dosage_sentences(
         if dosage.hold_s is not None:
             text += f", each held for {spoken.seconds_phrase(_hold(exercise, settings))}"
         sentences.append(text + ".")
-        if dosage.reps.is_range and settings.reps is None:
+        if dosage.reps.is_range and settings.reps is None and count < dosage.reps.high:
             sentences.append(f"As it gets easier, you can build up to {words(dosage.reps.high)}.")
     elif dosage.duration_s is not None:
         sentences.append(f"Keep going for {spoken.seconds_phrase(_hold(exercise, settings))}.")

@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from voice_coach import spoken
+from voice_coach import log, spoken
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
 
 SIDES_WORDS = {
@@ -187,4 +187,49 @@ def plan_page(timeline: Timeline, playlist: Playlist | None) -> str:
             what = f"[{event.length / rate:.2f} s {event.role}]"
         rows.append([clock(event.start, rate), event.role, what])
     lines.append(table(["TIME", "ROLE", "WHAT"], rows, wrap=True))
+    return "\n".join(lines)
+
+
+def entry_json(entry: log.Entry) -> dict[str, Any]:
+    return {
+        "date": entry.day.isoformat(),
+        "target": entry.target,
+        "completed": list(entry.completed),
+        "skipped": list(entry.skipped),
+        "duration_s": round(entry.duration_s, 1),
+        "pain_before": entry.pain_before,
+        "pain_after": entry.pain_after,
+        "effects": dict(entry.effects),
+        "source": entry.source,
+    }
+
+
+def _pain(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def progress_page(entries: Sequence[log.Entry], streak: int) -> str:
+    if not entries:
+        return "No sessions logged yet: `voice-coach play`, or `voice-coach log add` after one."
+    rows = []
+    for entry in entries:
+        pain = entry.pain_after if entry.pain_after is not None else entry.pain_before
+        bar = "█" * pain if pain is not None else ""
+        rows.append(
+            [
+                entry.day.isoformat(),
+                entry.target,
+                f"{_pain(entry.pain_before)} -> {_pain(entry.pain_after)}",
+                f"{len(entry.completed)} done"
+                + (f", {len(entry.skipped)} not" if entry.skipped else ""),
+                f"{bar} {'' if pain is None else pain}",
+            ]
+        )
+    span = (entries[-1].day - entries[0].day).days + 1
+    lines = [
+        table(["DATE", "SESSION", "PAIN", "EXERCISES", "PAIN (0-10)"], rows),
+        "",
+        f"{len(entries)} sessions over {span} days; "
+        f"streak: {streak} day{'s' if streak != 1 else ''}.",
+    ]
     return "\n".join(lines)

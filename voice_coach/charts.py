@@ -1,0 +1,36 @@
+"""The pain trend as a picture (PNG), for `progress --plot`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from voice_coach.errors import UserError
+
+
+def plot_pain(series: Sequence[tuple[dt.date, float]], path: Path) -> None:
+    if not series:
+        raise UserError("no pain ratings logged yet, so there is nothing to plot", where="--plot")
+    if path.suffix.lower() != ".png":
+        raise UserError(f"'{path.name}' is not a .png file name", where="--plot")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    figure, axes = pyplot.subplots(figsize=(8, 4), dpi=100)
+    days: list[object] = [day for day, _ in series]
+    axes.plot(days, [value for _, value in series], marker="o", color="#1f6f8b")  # type: ignore[arg-type]
+    axes.set_ylim(0, 10)
+    axes.set_ylabel("leg pain (0-10)")
+    axes.set_title("Pain after each session")
+    axes.grid(alpha=0.3)
+    figure.autofmt_xdate()
+    temp = path.with_name(f".{path.name}.part")
+    try:
+        figure.savefig(temp, format="png")
+        temp.replace(path)
+    finally:
+        pyplot.close(figure)
+        temp.unlink(missing_ok=True)

@@ -1,0 +1,228 @@
+"""The session log (SQLite): what was done, pain before and after, and how each exercise felt.
+
+Every write is one transaction, checked before it starts, so a refused entry leaves the log
+exactly as it was. The schema carries a version (PRAGMA user_version) for future migrations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voice_coach import userstate
+from voice_coach.errors import UserError
+
+SCHEMA_VERSION = 1
+EFFECTS = ("better", "same", "worse")
+TWO_WEEKS = dt.timedelta(days=14)
+
+SCHEMA = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    day TEXT NOT NULL,
+    target TEXT NOT NULL,
+    duration_s REAL NOT NULL DEFAULT 0,
+    pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+    pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+    source TEXT NOT NULL CHECK (source IN ('play', 'manual'))
+);
+CREATE TABLE exercises (
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    exercise TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('completed', 'skipped')),
+    effect TEXT CHECK (effect IN ('better', 'same', 'worse')),
+    PRIMARY KEY (session_id, exercise)
+);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    day: dt.date
+    target: str
+    completed: tuple[str, ...]
+    skipped: tuple[str, ...] = ()
+    duration_s: float = 0.0
+    pain_before: int | None = None
+    pain_after: int | None = None
+    effects: dict[str, str] = field(default_factory=dict)
+    source: str = "manual"
+
+
+def log_path() -> Path:
+    return userstate.home() / "log.sqlite3"
+
+
+@contextmanager
+def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    path = path or log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA foreign_keys = ON")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0:
+            with db:
+                db.executescript(SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        elif version > SCHEMA_VERSION:
+            raise UserError(
+                f"the session log was written by a newer voice-coach (schema {version})",
+                where=str(path),
+                hint="upgrade voice-coach",
+            )
+        yield db
+
+
+def check_pain(value: object, name: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise UserError(
+            f"pain must be a whole number from 0 (none) to 10 (worst), not {value!r}", where=name
+        )
+    return value
+
+
+def parse_pain(text: str, name: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserError(
+            f"pain must be a whole number from 0 (none) to 10 (worst), not '{text}'", where=name
+        ) from None
+    result = check_pain(value, name)
+    assert result is not None
+    return result
+
+
+def parse_day(text: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"'{text}' is not a date", where="--date", hint="use YYYY-MM-DD") from None
+    if day > dt.date.today():
+        raise UserError(f"{text} is in the future", where="--date")
+    return day
+
+
+def parse_effect(text: str, allowed: Sequence[str]) -> tuple[str, str]:
+    from voice_coach.content import did_you_mean
+
+    exercise, sep, effect = text.partition("=")
+    if not sep or effect not in EFFECTS:
+        raise UserError(
+            f"'{text}' is not EXERCISE=better|same|worse",
+            where="--effect",
+            hint="e.g. clam-shell=better",
+        )
+    if exercise not in allowed:
+        raise UserError(
+            f"'{exercise}' is not an exercise of this session",
+            where="--effect",
+            hint=did_you_mean(exercise, allowed) or "exercises: " + ", ".join(allowed),
+        )
+    return exercise, effect
+
+
+def add(entry: Entry, path: Path | None = None) -> int:
+    check_pain(entry.pain_before, "pain before")
+    check_pain(entry.pain_after, "pain after")
+    for exercise, effect in entry.effects.items():
+        if effect not in EFFECTS or exercise not in entry.completed + entry.skipped:
+            raise UserError(f"bad effect {exercise}={effect}")
+    with connect(path) as db, db:
+        cursor = db.execute(
+            "INSERT INTO sessions (day, target, duration_s, pain_before, pain_after, source)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                entry.day.isoformat(),
+                entry.target,
+                entry.duration_s,
+                entry.pain_before,
+                entry.pain_after,
+                entry.source,
+            ),
+        )
+        session = cursor.lastrowid
+        rows = [(session, e, "completed", entry.effects.get(e)) for e in entry.completed]
+        rows += [(session, e, "skipped", None) for e in entry.skipped if e not in entry.completed]
+        db.executemany("INSERT INTO exercises VALUES (?, ?, ?, ?)", rows)
+        assert session is not None
+        return session
+
+
+def sessions(path: Path | None = None) -> list[Entry]:
+    with connect(path) as db:
+        found = db.execute(
+            "SELECT id, day, target, duration_s, pain_before, pain_after, source"
+            " FROM sessions ORDER BY day, id"
+        ).fetchall()
+        result = []
+        for ident, day, target, duration, before, after, source in found:
+            rows = db.execute(
+                "SELECT exercise, status, effect FROM exercises WHERE session_id = ?", (ident,)
+            ).fetchall()
+            result.append(
+                Entry(
+                    day=dt.date.fromisoformat(day),
+                    target=target,
+                    completed=tuple(e for e, status, _ in rows if status == "completed"),
+                    skipped=tuple(e for e, status, _ in rows if status == "skipped"),
+                    duration_s=duration,
+                    pain_before=before,
+                    pain_after=after,
+                    effects={e: effect for e, _, effect in rows if effect},
+                    source=source,
+                )
+            )
+        return result
+
+
+def pain_series(entries: Sequence[Entry]) -> list[tuple[dt.date, float]]:
+    """One pain value per session: after if known, else before."""
+    series = []
+    for entry in entries:
+        value = entry.pain_after if entry.pain_after is not None else entry.pain_before
+        if value is not None:
+            series.append((entry.day, float(value)))
+    return series
+
+
+def time_to_see_a_professional(entries: Sequence[Entry]) -> bool:
+    """Seed step 8: two weeks or more of exercises without the leg pain improving.
+
+    Improving means the pain of the last week's sessions is lower, on average, than that of the
+    first week's; with no pain recorded there is nothing to judge.
+    """
+    series = pain_series(entries)
+    if len(series) < 2 or series[-1][0] - series[0][0] < TWO_WEEKS:
+        return False
+    first_day, last_day = series[0][0], series[-1][0]
+    start = [v for day, v in series if day - first_day < dt.timedelta(days=7)]
+    end = [v for day, v in series if last_day - day < dt.timedelta(days=7)]
+    return sum(end) / len(end) >= sum(start) / len(start)
+
+
+def streak(entries: Sequence[Entry], today: dt.date | None = None) -> int:
+    """Days in a row, ending today or yesterday, with at least one session."""
+    days = {e.day for e in entries}
+    day = today or dt.date.today()
+    if day not in days:
+        day -= dt.timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= dt.timedelta(days=1)
+    return count
+
+
+def effects_by_exercise(entries: Sequence[Entry]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for entry in entries:
+        for exercise, effect in entry.effects.items():
+            found.setdefault(exercise, []).append(effect)
+    return found

@@ -1,0 +1,89 @@
+"""From the log's per-exercise effects to a personal playlist, as the seed suggests: try the
+exercises, notice which help, and focus on those."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from voice_coach import userstate
+from voice_coach.errors import UserError
+from voice_coach.log import Entry, effects_by_exercise
+
+MY_PLAN = "my-plan"
+
+
+@dataclass(frozen=True)
+class Ranked:
+    exercise: str
+    better: int
+    same: int
+    worse: int
+
+    @property
+    def score(self) -> float:
+        return (self.better - self.worse) / (self.better + self.same + self.worse)
+
+    @property
+    def dropped(self) -> bool:
+        """Made the symptoms worse at least as often as better."""
+        return self.worse > 0 and self.worse >= self.better
+
+
+def rank(entries: Sequence[Entry]) -> list[Ranked]:
+    ranked = [
+        Ranked(name, found.count("better"), found.count("same"), found.count("worse"))
+        for name, found in effects_by_exercise(entries).items()
+    ]
+    return sorted(ranked, key=lambda r: (-r.score, -r.better, r.exercise))
+
+
+def choose(ranked: Sequence[Ranked]) -> list[str]:
+    """Those that helped; if none has yet, those that did no harm."""
+    helped = [r.exercise for r in ranked if not r.dropped and r.better > 0]
+    return helped or [r.exercise for r in ranked if not r.dropped]
+
+
+def user_content() -> Path:
+    return userstate.home() / "content"
+
+
+def save_plan(exercises: Sequence[str]) -> Path:
+    if not exercises:
+        raise UserError(
+            "no exercise has been rated yet without making things worse",
+            hint="rate exercises after a session: voice-coach play, or log add --effect",
+        )
+    document = {
+        "playlists": [
+            {
+                "id": MY_PLAN,
+                "title": "My plan",
+                "for": "The exercises that helped you most, from your session log.",
+                "intro": [
+                    "This is your own plan: the exercises that helped you most.",
+                    "Keep noticing how each one affects the pain down your leg.",
+                ],
+                "exercises": list(exercises),
+            }
+        ]
+    }
+    folder = user_content()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{MY_PLAN}.yaml"
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=".my-plan-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write("# Written by `voice-coach recommend`; run it again to refresh.\n")
+            yaml.safe_dump(document, stream, sort_keys=False)
+        Path(temp).replace(path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            Path(temp).unlink()
+    return path
