@@ -92,15 +92,16 @@ def play(
     tmp_path: Path,
     stdin: int | None = subprocess.DEVNULL,
     stdout: int | None = subprocess.PIPE,
+    stderr: int | None = subprocess.PIPE,
 ) -> tuple[Recorder, float, subprocess.Popen[bytes]]:
     recorder = Recorder(server, tmp_path / "recording.raw")
     started = time.monotonic()
     process = subprocess.Popen(
-        [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache")],
+        [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache"), "--pain-before", "5"],
         env=env,
         stdin=stdin,
         stdout=stdout,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
     )
     return recorder, started, process
 
@@ -148,7 +149,7 @@ def test_pause_resumes_where_it_stopped_and_n_skips(
     ref, plan = reference(env, tmp_path)
     chapters = plan["chapters"]  # type: ignore[index]
     master, slave = pty.openpty()
-    recorder, _, process = play(env, server, tmp_path, stdin=slave, stdout=slave)
+    recorder, _, process = play(env, server, tmp_path, stdin=slave, stdout=slave, stderr=slave)
     os.close(slave)
     screen = bytearray()
 
@@ -171,7 +172,16 @@ def test_pause_resumes_where_it_stopped_and_n_skips(
     os.write(master, b" ")
     time.sleep(8)
     os.write(master, b"n")
-    process.wait(timeout=300)
+    # At the keyboard, the coach asks how it went (pain before was given as an option).
+    for prompt, answer in ((b"after the session", b"3"), (b"How did Clam Shell", b"b")):
+        deadline = time.monotonic() + 200
+        while prompt not in screen:
+            assert time.monotonic() < deadline and process.poll() is None, screen.decode(
+                errors="replace"
+            )
+            time.sleep(0.05)
+        os.write(master, answer + b"\r")
+    process.wait(timeout=30)
     recording = recorder.stop()
     reader.join(timeout=2)
     text = screen.decode("utf-8", "replace")
@@ -182,6 +192,14 @@ def test_pause_resumes_where_it_stopped_and_n_skips(
     # export by the spoken disclaimer), and only the first time.
     assert "Disclaimer: This programme is not medical advice" in text
     assert (Path(env["VOICE_COACH_HOME"]) / "disclaimer-heard").exists()
+    logged = json.loads(
+        subprocess.run(
+            [SCRIPT, "progress", "--json"], env=env, capture_output=True, check=True
+        ).stdout
+    )["sessions"][-1]
+    assert (logged["pain_before"], logged["pain_after"]) == (5, 3)
+    assert logged["completed"] == ["clam-shell"] and logged["skipped"] == ["pelvic-tilts"]
+    assert logged["effects"] == {"clam-shell": "better"} and logged["source"] == "play"
 
     ref_first, _ = sound_span(ref)
     lag = locate(recording, ref[ref_first : ref_first + 3 * RATE]) - ref_first
@@ -240,7 +258,7 @@ def test_ctrl_c_stops_at_once_and_restores_the_terminal(
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
     process = subprocess.Popen(
-        [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache")],
+        [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache"), "--pain-before", "4"],
         env=env,
         stdin=slave,
         stdout=slave,

@@ -1,0 +1,236 @@
+"""Issue 5: settings, the session log, progress and the two-week rule, my-plan, and choose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pty
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import Result
+
+from voice_coach import log
+
+Run = Callable[..., Result]
+SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
+
+
+def days_ago(n: int) -> str:
+    return (dt.date.today() - dt.timedelta(days=n)).isoformat()
+
+
+def log_rows(home: Path) -> list[tuple[object, ...]]:
+    path = home / "home" / "log.sqlite3"
+    if not path.exists():
+        return []
+    with sqlite3.connect(path) as db:
+        return (
+            db.execute("SELECT * FROM sessions").fetchall()
+            + db.execute("SELECT * FROM exercises").fetchall()
+        )
+
+
+def texts_of(run_cli: Run, *args: str) -> list[str]:
+    result = run_cli("plan", *args, "--json")
+    assert result.code == 0, result.err
+    return [e["text"] for e in json.loads(result.out)["events"] if e.get("text")]
+
+
+def test_fifteen_days_without_improvement_says_see_a_professional(run_cli: Run) -> None:
+    for ago in (15, 12, 9, 6, 3, 0):
+        assert (
+            run_cli(
+                "log",
+                "add",
+                "disc-bulge",
+                "--date",
+                days_ago(ago),
+                "--pain-before",
+                "6",
+                "--pain-after",
+                "6",
+            ).code
+            == 0
+        )
+    shown = run_cli("progress")
+    assert "6 sessions over 16 days" in shown.out
+    assert "time to see a healthcare professional" in shown.out
+    data = json.loads(run_cli("progress", "--json").out)
+    assert len(data["sessions"]) == 6 and data["see_a_professional"] is True
+    assert data["streak_days"] == 1
+    assert any("two weeks without improvement" in t for t in texts_of(run_cli, "pelvic-tilts"))
+
+
+def test_improving_pain_or_a_short_log_gives_no_such_advice(run_cli: Run) -> None:
+    for ago, pain in ((15, "7"), (8, "5"), (0, "3")):
+        run_cli("log", "add", "pelvic-tilts", "--date", days_ago(ago), "--pain-after", pain)
+    assert json.loads(run_cli("progress", "--json").out)["see_a_professional"] is False
+    assert not any("two weeks without" in t for t in texts_of(run_cli, "pelvic-tilts"))
+
+
+def test_short_log_is_not_judged() -> None:
+    today = dt.date.today()
+    entries = [log.Entry(today - dt.timedelta(days=d), "x", (), pain_after=6) for d in (10, 0)]
+    assert not log.time_to_see_a_professional(entries)
+
+
+def test_effects_drive_the_recommendation(run_cli: Run) -> None:
+    for ago in (4, 3, 2):
+        run_cli(
+            "log",
+            "add",
+            "not-sure",
+            "--date",
+            days_ago(ago),
+            "--effect",
+            "clam-shell=better",
+            "--effect",
+            "sciatic-nerve-glide=worse",
+            "--effect",
+            "pelvic-tilts=same",
+        )
+    run_cli("log", "add", "knees-to-chest", "--effect", "knees-to-chest=better")
+    result = run_cli("recommend", "--json")
+    assert result.code == 0, result.err
+    chosen = json.loads(result.out)["exercises"]
+    assert "clam-shell" in chosen and "knees-to-chest" in chosen
+    assert "sciatic-nerve-glide" not in chosen
+    plan = json.loads(run_cli("plan", "my-plan", "--json").out)
+    assert [c["exercise"] for c in plan["chapters"]] == chosen
+    assert "dropped" in run_cli("recommend").out
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--pain-before", "11"], "from 0 (none) to 10"),
+        (["--pain-after", "-1"], "not -1"),
+        (["--pain-after", "a lot"], "'a lot'"),
+        (["--date", "2026-02-30"], "is not a date"),
+        (["--date", "yesterday"], "YYYY-MM-DD"),
+        (["--date", (dt.date.today() + dt.timedelta(days=3)).isoformat()], "in the future"),
+        (["--effect", "clam-shel=better"], "did you mean 'clam-shell'"),
+        (["--effect", "pelvic-tilts=better"], "not an exercise of this session"),
+        (["--effect", "clam-shell=great"], "better|same|worse"),
+    ],
+)
+def test_bad_log_entries_are_refused_and_the_log_is_unchanged(
+    run_cli: Run, home: Path, args: list[str], expected: str
+) -> None:
+    run_cli("log", "add", "clam-shell", "--pain-before", "4")
+    before = log_rows(home)
+    result = run_cli("log", "add", "clam-shell", *args)
+    assert result.code != 0 and result.err.count("\n") == 1, result.err
+    assert expected in result.err
+    assert log_rows(home) == before
+    assert run_cli("log", "add", "no-such-thing").code != 0
+    assert log_rows(home) == before
+
+
+def test_settings_persist_and_options_override(run_cli: Run) -> None:
+    assert run_cli("config", "set", "side", "right").code == 0
+    assert run_cli("config", "get", "side").out.strip() == "right"
+    said = " ".join(texts_of(run_cli, "floor-piriformis-stretch"))
+    assert "your right leg" in said and "stretch in the back of your right hip" in said
+    said = " ".join(texts_of(run_cli, "floor-piriformis-stretch", "--side", "left"))
+    assert "your left leg" in said and "right leg" not in said
+    run_cli("config", "set", "difficulty", "easier")
+    reps = [t for t in texts_of(run_cli, "pelvic-tilts") if t.endswith("repetitions.")]
+    assert reps == ["Fifteen repetitions."]
+    assert [
+        t
+        for t in texts_of(run_cli, "pelvic-tilts", "--difficulty", "normal")
+        if t.endswith("repetitions.")
+    ] == ["Twenty repetitions."]
+    run_cli("config", "set", "difficulty", "harder")
+    assert "Thirty repetitions." in texts_of(run_cli, "sciatic-nerve-glide")
+    run_cli("config", "set", "rest", "5")
+    assert "Well done. Rest for five seconds." in texts_of(run_cli, "disc-bulge")
+    assert run_cli("config", "unset", "rest").code == 0
+    assert "Well done. Rest for fifteen seconds." in texts_of(run_cli, "disc-bulge")
+    listed = run_cli("config", "list").out
+    assert "side" in listed and "right" in listed
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["set", "rate", "5"], "from 80 to 400"),
+        (["set", "sdie", "left"], "did you mean 'side'"),
+        (["set", "side", "middle"], "one of left, right"),
+        (["get", "colour"], "unknown setting"),
+    ],
+)
+def test_bad_settings_are_one_line(run_cli: Run, args: list[str], expected: str) -> None:
+    result = run_cli("config", *args)
+    assert result.code == 1 and result.err.count("\n") == 1 and expected in result.err
+
+
+def test_progress_plot_writes_a_png(run_cli: Run, tmp_path: Path) -> None:
+    run_cli("log", "add", "pelvic-tilts", "--date", days_ago(2), "--pain-after", "5")
+    run_cli("log", "add", "pelvic-tilts", "--pain-after", "4")
+    out = tmp_path / "pain.png"
+    assert run_cli("progress", "--plot", str(out)).code == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 5000
+
+
+def choose_through_a_terminal(answers: list[str], home: Path) -> str:
+    master, slave = pty.openpty()
+    env = {**os.environ, "VOICE_COACH_HOME": str(home)}
+    process = subprocess.Popen([SCRIPT, "choose"], stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    screen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:
+                return
+            if not data:
+                return
+            screen.extend(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    for number, answer in enumerate(answers, 1):
+        deadline = time.monotonic() + 15
+        while screen.count(b"]: ") < number:  # each question ends "[default]: "
+            assert time.monotonic() < deadline and process.poll() is None, screen.decode(
+                errors="replace"
+            )
+            time.sleep(0.02)
+        os.write(master, answer.encode() + b"\r")
+    assert process.wait(timeout=20) == 0, screen.decode(errors="replace")
+    reader.join(timeout=2)
+    return screen.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("answers", "playlist"),
+    [
+        (["disc", "q"], "disc-bulge"),
+        (["stenosis", "q"], "foraminal-stenosis"),
+        (["both", "q"], "nerve-root-compression"),
+        (["no-scan", "yes", "no", "no", "q"], "nerve-root-compression"),
+        (["none", "no", "yes", "unsure", "q"], "piriformis-syndrome"),
+        (["no-scan", "no", "no", "yes", "q"], "irritated-sciatic-nerve"),
+        (["no-scan", "unsure", "unsure", "unsure", "q"], "not-sure"),
+    ],
+)
+def test_choose_through_a_pseudo_terminal(
+    answers: list[str], playlist: str, tmp_path: Path
+) -> None:
+    screen = choose_through_a_terminal(answers, tmp_path / "home")
+    assert f"Suggested playlist: {playlist} (" in screen
+    assert f"voice-coach play {playlist}" in screen
+    if playlist == "not-sure":
+        assert "healthcare professional" in screen
