@@ -203,7 +203,7 @@ def choose_through_a_terminal(answers: list[str], home: Path) -> str:
     reader.start()
     for number, answer in enumerate(answers, 1):
         deadline = time.monotonic() + 15
-        while screen.count(b"]: ") < number:  # each question ends "[default]: "
+        while screen.count(b"]: ") < number:  # each question ends "[default]: " or "[y/N]: "
             assert time.monotonic() < deadline and process.poll() is None, screen.decode(
                 errors="replace"
             )
@@ -220,10 +220,10 @@ def choose_through_a_terminal(answers: list[str], home: Path) -> str:
         (["disc", "q"], "disc-bulge"),
         (["stenosis", "q"], "foraminal-stenosis"),
         (["both", "q"], "nerve-root-compression"),
-        (["no-scan", "yes", "no", "no", "q"], "nerve-root-compression"),
-        (["none", "no", "yes", "unsure", "q"], "piriformis-syndrome"),
-        (["no-scan", "no", "no", "yes", "q"], "irritated-sciatic-nerve"),
-        (["no-scan", "unsure", "unsure", "unsure", "q"], "not-sure"),
+        (["no-scan", "yes", "no", "n", "no", "q"], "nerve-root-compression"),
+        (["none", "no", "yes", "n", "unsure", "q"], "piriformis-syndrome"),
+        (["no-scan", "no", "no", "n", "yes", "q"], "irritated-sciatic-nerve"),
+        (["no-scan", "unsure", "unsure", "", "unsure", "q"], "not-sure"),
     ],
 )
 def test_choose_through_a_pseudo_terminal(

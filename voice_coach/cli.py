@@ -146,7 +146,7 @@ def causes(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
 def exercises(cause: str | None, as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     """List the exercises."""
     library = _library(content_dirs)
-    chosen = list(library.exercises.values())
+    chosen = library.only_exercises()
     if cause is not None:
         playlist = lookup(
             library.playlists, cause, "playlist", "--cause", "see `voice-coach causes`"
@@ -666,6 +666,22 @@ def recommend_command(as_json: bool) -> None:
     click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
 
 
+CHECK = "straight-leg-raise-check"
+
+
+def _plain_options() -> dict[str, Any]:
+    """Every session option at its default, for running play or export from `choose`."""
+    options: dict[str, Any] = dict.fromkeys(
+        ("side", "reps", "hold_s", "engine", "voice", "rate", "difficulty", "cache_dir")
+    )
+    return options | {
+        "content_dirs": (),
+        "player": DEFAULT_PLAYER,
+        "pain_before": None,
+        "pain_after": None,
+    }
+
+
 @cli.command("choose")
 @click.pass_context
 def choose_command(ctx: click.Context) -> None:
@@ -692,6 +708,11 @@ def choose_command(ctx: click.Context) -> None:
             type=click.Choice(choosing.YES_NO),
             default="unsure",
         )
+        if click.confirm(
+            "Would you like me to guide you and a helper through the straight-leg raise test now?",
+            default=False,
+        ):
+            ctx.invoke(play, target=(CHECK,), **_plain_options())
         raise_ = click.prompt(
             "Straight-leg raise test with a helper (see `voice-coach guide know-the-cause`): "
             "did it bring on your symptoms, more with the ankle pulled back, than the other side?",

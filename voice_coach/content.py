@@ -42,6 +42,7 @@ PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 SIDE_PLACEHOLDERS = frozenset({"side", "other"})
 
 SECTIONS = ("programme", "exercises", "playlists", "guide")
+KINDS = ("exercise", "check")
 DEFAULT_TEMPO_S = 4.0
 DEFAULT_HOLD_MOVE_S = 2.0
 """With reps that each hold, the time to move into and out of the position around the hold."""
@@ -340,6 +341,7 @@ EXERCISE_KEYS = (
     "helper",
     "cautions",
     "notes",
+    "kind",
 )
 DOSAGE_KEYS = ("reps", "hold", "duration", "tempo", "phases", "rep_label")
 PLAYLIST_KEYS = ("id", "title", "for", "exercises", "intro", "outro", "rest")
@@ -373,6 +375,7 @@ def _exercise(item: YMap) -> Exercise:
         needs_helper=helper,
         cautions=_cautions(item, what),
         notes=_texts(item, "notes", what),
+        kind=_choice(item, "kind", what, KINDS, "exercise"),
         span=Span(item.path, item.line),
     )
     _check_placeholders(item, exercise)

@@ -122,6 +122,8 @@ class Exercise:
     needs_helper: bool = False
     cautions: tuple[Caution, ...] = ()
     notes: tuple[str, ...] = ()
+    kind: str = "exercise"
+    """"exercise", or "check" for a guided test (the straight-leg raise) that is no exercise."""
     span: Span | None = field(default=None, compare=False)
 
 
@@ -167,6 +169,9 @@ class Library:
     exercises: dict[str, Exercise]
     playlists: dict[str, Playlist]
     guide: dict[str, GuideTopic]
+
+    def only_exercises(self) -> list[Exercise]:
+        return [e for e in self.exercises.values() if e.kind == "exercise"]
 
     def playlists_with(self, exercise_id: str) -> list[str]:
         return [p.id for p in self.playlists.values() if exercise_id in p.exercises]
