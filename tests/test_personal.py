@@ -5,17 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import pty
 import sqlite3
-import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import Result
+from terminal import Terminal
 
 from voice_coach import log
 
@@ -183,35 +180,13 @@ def test_progress_plot_writes_a_png(run_cli: Run, tmp_path: Path) -> None:
 
 
 def choose_through_a_terminal(answers: list[str], home: Path) -> str:
-    master, slave = pty.openpty()
-    env = {**os.environ, "VOICE_COACH_HOME": str(home)}
-    process = subprocess.Popen([SCRIPT, "choose"], stdin=slave, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    screen = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                data = os.read(master, 4096)
-            except OSError:
-                return
-            if not data:
-                return
-            screen.extend(data)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
+    terminal = Terminal([SCRIPT, "choose"], {**os.environ, "VOICE_COACH_HOME": str(home)})
     for number, answer in enumerate(answers, 1):
-        deadline = time.monotonic() + 15
-        while screen.count(b"]: ") < number:  # each question ends "[default]: " or "[y/N]: "
-            assert time.monotonic() < deadline and process.poll() is None, screen.decode(
-                errors="replace"
-            )
-            time.sleep(0.02)
-        os.write(master, answer.encode() + b"\r")
-    assert process.wait(timeout=20) == 0, screen.decode(errors="replace")
-    reader.join(timeout=2)
-    return screen.decode("utf-8", "replace")
+        terminal.wait_for(b"]: ", count=number)  # each question ends "[default]: " or "[y/N]: "
+        terminal.type(answer.encode() + b"\r")
+    assert terminal.process.wait(timeout=20) == 0, terminal.text
+    terminal.close()
+    return terminal.text
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from soundserver import RATE, Recorder, SoundServer, start_server
+from terminal import Terminal
 
 pytestmark = pytest.mark.sound
 
@@ -86,22 +85,22 @@ def sound_span(audio: np.ndarray) -> tuple[int, int]:
     return int(loud[0]), int(loud[-1])
 
 
+def play_command(tmp_path: Path, pain: str = "5") -> list[str]:
+    return [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache"), "--pain-before", pain]
+
+
 def play(
-    env: dict[str, str],
-    server: SoundServer,
-    tmp_path: Path,
-    stdin: int | None = subprocess.DEVNULL,
-    stdout: int | None = subprocess.PIPE,
-    stderr: int | None = subprocess.PIPE,
+    env: dict[str, str], server: SoundServer, tmp_path: Path
 ) -> tuple[Recorder, float, subprocess.Popen[bytes]]:
+    """Play with no terminal (straight through), recording what reaches the sound server."""
     recorder = Recorder(server, tmp_path / "recording.raw")
     started = time.monotonic()
     process = subprocess.Popen(
-        [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache"), "--pain-before", "5"],
+        play_command(tmp_path),
         env=env,
-        stdin=stdin,
-        stdout=stdout,
-        stderr=stderr,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     return recorder, started, process
 
@@ -148,44 +147,23 @@ def test_pause_resumes_where_it_stopped_and_n_skips(
 ) -> None:
     ref, plan = reference(env, tmp_path)
     chapters = plan["chapters"]  # type: ignore[index]
-    master, slave = pty.openpty()
-    recorder, _, process = play(env, server, tmp_path, stdin=slave, stdout=slave, stderr=slave)
-    os.close(slave)
-    screen = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                data = os.read(master, 4096)
-            except OSError:
-                return
-            if not data:
-                return
-            screen.extend(data)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
+    recorder = Recorder(server, tmp_path / "recording.raw")
+    terminal = Terminal(play_command(tmp_path), env)
     time.sleep(3)
-    os.write(master, b" ")
+    terminal.type(b" ")
     paused_at = time.monotonic()
     time.sleep(3)
-    os.write(master, b" ")
+    terminal.type(b" ")
     time.sleep(8)
-    os.write(master, b"n")
+    terminal.type(b"n")
     # At the keyboard, the coach asks how it went (pain before was given as an option).
     for prompt, answer in ((b"after the session", b"3"), (b"How did Clam Shell", b"b")):
-        deadline = time.monotonic() + 200
-        while prompt not in screen:
-            assert time.monotonic() < deadline and process.poll() is None, screen.decode(
-                errors="replace"
-            )
-            time.sleep(0.05)
-        os.write(master, answer + b"\r")
-    process.wait(timeout=30)
+        terminal.wait_for(prompt, timeout=200)
+        terminal.type(answer + b"\r")
+    assert terminal.process.wait(timeout=30) == 0, terminal.text
     recording = recorder.stop()
-    reader.join(timeout=2)
-    text = screen.decode("utf-8", "replace")
-    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    terminal.close()
+    text = terminal.text
     assert "Finished: 1 of 2 exercises" in text and "Not done: pelvic-tilts" in text
     assert "Pelvic Tilts" in text and "PAUSED" in text  # the live screen was drawn
     # First use: the disclaimer is printed and spoken (so the recording is longer than the
@@ -246,51 +224,17 @@ def test_no_sound_device_is_one_clear_line(tmp_path: Path) -> None:
 def test_ctrl_c_stops_at_once_and_restores_the_terminal(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    import fcntl
-    import termios
 
     (Path(env["VOICE_COACH_HOME"]) / "disclaimer-heard").touch()
-    master, slave = pty.openpty()
-    before = termios.tcgetattr(slave)
-
-    def controlling_terminal() -> None:  # as a shell does: the pty turns Ctrl-C into SIGINT
-        os.setsid()
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-    process = subprocess.Popen(
-        [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache"), "--pain-before", "4"],
-        env=env,
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        preexec_fn=controlling_terminal,
-    )
-    screen = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                data = os.read(master, 4096)
-            except OSError:
-                return
-            if not data:
-                return
-            screen.extend(data)
-
-    threading.Thread(target=drain, daemon=True).start()
-    deadline = time.monotonic() + 30
-    while b"Welcome" not in screen:  # playing, with the live screen up
-        assert time.monotonic() < deadline and process.poll() is None, screen.decode(
-            errors="replace"
-        )
-        time.sleep(0.05)
-    assert termios.tcgetattr(slave)[3] != before[3]  # cbreak mode while playing
-    os.write(master, b"\x03")  # Ctrl-C as the terminal sends it
+    terminal = Terminal(play_command(tmp_path, pain="4"), env, controlling=True)
+    terminal.wait_for(b"Welcome")  # playing, with the live screen up
+    assert terminal.mode()[3] != terminal.initial_mode[3]  # cbreak mode while playing
+    terminal.type(b"\x03")  # Ctrl-C as the terminal sends it
     pressed = time.monotonic()
-    assert process.wait(timeout=10) == 130
+    assert terminal.process.wait(timeout=10) == 130
     assert time.monotonic() - pressed < 1.0
     time.sleep(0.2)
-    assert termios.tcgetattr(slave) == before
-    text = screen.decode("utf-8", "replace")
+    assert terminal.mode() == terminal.initial_mode
+    terminal.close()
+    text = terminal.text
     assert "Stopped: 0 of 2 exercises" in text and "Traceback" not in text
-    os.close(slave)

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from voice_coach import userstate
-from voice_coach.content import did_you_mean
 from voice_coach.errors import UserError
+from voice_coach.names import did_you_mean
 
 DIFFICULTIES = ("easier", "normal", "harder")
 

@@ -9,14 +9,13 @@ ContentError that names the file, the line and the key, with a "did you mean" wh
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from voice_coach.errors import ContentError, UserError
+from voice_coach.errors import ContentError
 from voice_coach.model import (
     CAUTION_WHENS,
     SIDES_MODES,
@@ -33,7 +32,10 @@ from voice_coach.model import (
     SidesMode,
     Span,
 )
+from voice_coach.names import did_you_mean, lookup
 from voice_coach.yamlsource import YList, YMap, load_file
+
+__all__ = ["did_you_mean", "load_library", "lookup", "resolve_target"]
 
 BUILTIN_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -48,20 +50,6 @@ DEFAULT_HOLD_MOVE_S = 2.0
 """With reps that each hold, the time to move into and out of the position around the hold."""
 
 T = TypeVar("T")
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean '{matches[0]}'?" if matches else None
-
-
-def lookup(items: Mapping[str, T], key: str, kind: str, where: str, otherwise: str) -> T:
-    """items[key], or a user error naming the option, with "did you mean" or `otherwise`."""
-    if key in items:
-        return items[key]
-    raise UserError(
-        f"unknown {kind} '{key}'", where=where, hint=did_you_mean(key, items) or otherwise
-    )
 
 
 @dataclass

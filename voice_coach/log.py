@@ -110,7 +110,7 @@ def parse_day(text: str) -> dt.date:
 
 
 def parse_effect(text: str, allowed: Sequence[str]) -> tuple[str, str]:
-    from voice_coach.content import did_you_mean
+    from voice_coach.names import did_you_mean
 
     exercise, sep, effect = text.partition("=")
     if not sep or effect not in EFFECTS:

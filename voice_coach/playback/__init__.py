@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from voice_coach.errors import UserError
+from voice_coach.names import lookup
 from voice_coach.playback.alsa_player import AlsaPlayer
 from voice_coach.playback.base import NoDeviceError, Player
 from voice_coach.playback.simpleaudio_player import SimpleaudioPlayer
@@ -14,15 +14,8 @@ DEFAULT_PLAYER = "alsa"
 
 
 def make_player(name: str, sample_rate: int) -> Player:
-    try:
-        factory = PLAYERS[name]
-    except KeyError:
-        raise UserError(
-            f"unknown player '{name}'",
-            where="--player",
-            hint="choose one of: " + ", ".join(sorted(PLAYERS)),
-        ) from None
-    return factory(sample_rate)
+    choices = "choose one of: " + ", ".join(sorted(PLAYERS))
+    return lookup(PLAYERS, name, "player", "--player", choices)(sample_rate)
 
 
 __all__ = ["DEFAULT_PLAYER", "PLAYERS", "NoDeviceError", "Player", "make_player"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from voice_coach.errors import UserError
+from voice_coach.names import lookup
 from voice_coach.tts.base import Engine, VoiceInfo
 from voice_coach.tts.pyttsx3_engine import Pyttsx3Engine
 
@@ -15,15 +15,8 @@ DEFAULT_ENGINE = "pyttsx3"
 
 
 def make_engine(name: str, voice: str | None = None, rate: int | None = None) -> Engine:
-    try:
-        factory = ENGINES[name]
-    except KeyError:
-        raise UserError(
-            f"unknown speech engine '{name}'",
-            where="--engine",
-            hint="choose one of: " + ", ".join(sorted(ENGINES)),
-        ) from None
-    return factory(voice, rate)
+    choices = "choose one of: " + ", ".join(sorted(ENGINES))
+    return lookup(ENGINES, name, "speech engine", "--engine", choices)(voice, rate)
 
 
 __all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "VoiceInfo", "make_engine"]

@@ -72,7 +72,7 @@ class Pyttsx3Engine:
             raise EngineError(f"espeak-ng could not be loaded ({exc})", hint=INSTALL_HINT) from None
         known = {v.id for v in self._voices(engine)}
         if self.voice not in known:
-            from voice_coach.content import did_you_mean
+            from voice_coach.names import did_you_mean
 
             raise EngineError(
                 f"unknown voice '{self.voice}' for engine pyttsx3",
