@@ -308,8 +308,6 @@ def play(
         live.wait_for_first_exercise()
         output.start(render_events(live.events(), prepared.cues.sample_rate, prepared.cues.pcm), 0)
         timeline = live.result()
-        if first_time:
-            userstate.remember(userstate.DISCLAIMER_MARK)
         session = Session(prepared.library, prepared.playlist, prepared.cues, timeline)
         view = TimelineView(timeline, session.library)
         screen: LiveScreen | PlainScreen
@@ -320,6 +318,10 @@ def play(
     finally:
         output.close()
     rate = timeline.sample_rate
+    disclaimer = prepared.library.programme.disclaimer
+    said_at = [e.end for e in timeline.events if e.text == disclaimer]
+    if first_time and said_at and outcome.heard_samples >= said_at[0]:
+        userstate.remember(userstate.DISCLAIMER_MARK)  # heard it; until then it is said again
     done = len(outcome.completed)
     click.echo(
         f"{'Stopped' if outcome.quit else 'Finished'}: {done} of {len(timeline.chapters)} "
@@ -347,7 +349,8 @@ def play(
         effects=effects,
         source="play",
     )
-    log.add(entry)
+    if entry.completed or pain_before is not None or pain_after is not None:
+        log.add(entry)  # a session stopped before anything was done is not worth a line
     if log.time_to_see_a_professional(_logged()):
         click.echo(SEE_PROFESSIONAL)
     if outcome.interrupted:
