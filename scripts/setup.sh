@@ -37,7 +37,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 extras="."
-[ $dev -eq 1 ] && extras=".[dev]"
+[ $dev -eq 1 ] && extras=".[dev,neural]"
 stamp=".venv/.voice-coach-$([ $dev -eq 1 ] && echo dev || echo run)"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then

