@@ -112,7 +112,7 @@ def test_user_content_dir_is_used_and_checked(run_cli: Run, tmp_path: Path) -> N
         (("plan", "disc-bulgee"), "did you mean 'disc-bulge'", 1),
         (("plan", "disc-bulge", "--side", "middle"), "'middle' is not one of", 2),
         (("plan", "disc-bulge", "--reps", "0"), "--reps", 2),
-        (("plan", "disc-bulge", "--engine", "festival"), "choose one of: pyttsx3", 1),
+        (("plan", "disc-bulge", "--engine", "festival"), "choose one of: piper, pyttsx3", 1),
         (("plan", "disc-bulge", "--voice", "klingon"), "unknown voice 'klingon'", 1),
         (("exercises", "--cause", "piriformis"), "did you mean 'piriformis-syndrome'", 1),
         (("guide", "inflammation"), "did you mean 'reduce-inflammation'", 1),
