@@ -9,7 +9,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,19 +18,15 @@ from voice_coach import __version__, charts, checks, config, log, recommend, use
 from voice_coach import choose as choosing
 from voice_coach.cache import CueCache, default_cache_dir
 from voice_coach.config import DIFFICULTIES
-from voice_coach.content import load_library, lookup, resolve_target
-from voice_coach.cues import CueSource, estimated_length
+from voice_coach.content import lookup, resolve_target
+from voice_coach.cues import estimated_length
 from voice_coach.errors import ExitStatus, UserError
 from voice_coach.export import FORMATS, Tags, export_file, export_split, format_of
-from voice_coach.model import Library, Playlist, Settings, Timeline
-from voice_coach.plan import SEE_PROFESSIONAL, EventSink, build_timeline, timeline_dict
+from voice_coach.model import Settings
+from voice_coach.plan import SEE_PROFESSIONAL, build_timeline, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS, make_player
-from voice_coach.playback.keys import keys
-from voice_coach.playback.progressive import LiveTimeline
-from voice_coach.playback.screen import LiveScreen, PlainScreen, TimelineView
-from voice_coach.playback.session import SessionController
-from voice_coach.recommend import user_content
-from voice_coach.render import render_events
+from voice_coach.playback.run import play_session
+from voice_coach.session import Session, library_from, logged, prepare
 from voice_coach.tts import DEFAULT_ENGINE, ENGINES, make_engine
 from voice_coach.tts.pyttsx3_engine import DEFAULT_RATE
 
@@ -108,16 +103,6 @@ def cli(debug: bool) -> None:
     """
 
 
-def _library(content_dirs: Sequence[Path]) -> Library:
-    """Built-in content, then the user's saved playlists (my-plan), then --content-dir."""
-    mine = user_content()
-    return load_library([mine, *content_dirs] if mine.is_dir() else content_dirs)
-
-
-def _logged() -> list[log.Entry]:
-    return log.sessions() if log.log_path().exists() else []
-
-
 def _print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -127,7 +112,7 @@ def _print_json(data: Any) -> None:
 @content_option
 def causes(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     """List the playlists, one per cause of sciatica (length is an estimate)."""
-    library = _library(content_dirs)
+    library = library_from(content_dirs)
     guess = estimated_length(ESTIMATE_RATE, DEFAULT_RATE)
     lengths = {
         p.id: build_timeline(library, p.exercises, p, Settings(), guess, ESTIMATE_RATE).length
@@ -145,7 +130,7 @@ def causes(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
 @content_option
 def exercises(cause: str | None, as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     """List the exercises."""
-    library = _library(content_dirs)
+    library = library_from(content_dirs)
     chosen = library.only_exercises()
     if cause is not None:
         playlist = lookup(
@@ -163,7 +148,7 @@ def exercises(cause: str | None, as_json: bool, content_dirs: tuple[Path, ...]) 
 @content_option
 def show(exercise_id: str, content_dirs: tuple[Path, ...]) -> None:
     """Show one exercise as a person would read it."""
-    library = _library(content_dirs)
+    library = library_from(content_dirs)
     otherwise = "see `voice-coach exercises`"
     if exercise_id in library.playlists:
         otherwise = (
@@ -178,7 +163,7 @@ def show(exercise_id: str, content_dirs: tuple[Path, ...]) -> None:
 @content_option
 def guide(topic: str | None, content_dirs: tuple[Path, ...]) -> None:
     """Read the programme's advice beyond the exercises (all of it, or one TOPIC)."""
-    library = _library(content_dirs)
+    library = library_from(content_dirs)
     topics = list(library.guide.values())
     if topic is not None:
         otherwise = "topics: " + ", ".join(library.guide)
@@ -186,70 +171,8 @@ def guide(topic: str | None, content_dirs: tuple[Path, ...]) -> None:
     click.echo(views.guide_page(topics, library.programme.disclaimer))
 
 
-@dataclass(frozen=True)
-class Session:
-    """What plan, play and export share: the content, the target, its cues and its timeline."""
-
-    library: Library
-    playlist: Playlist | None
-    cues: CueSource
-    timeline: Timeline
-
-    @property
-    def title(self) -> str:
-        if self.playlist:
-            return self.playlist.title
-        return ", ".join(self.library.exercises[i].name for i in self.timeline.target)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A session ready to be planned: content, target, settings and the cue source."""
-
-    library: Library
-    ids: list[str]
-    playlist: Playlist | None
-    settings: Settings
-    cues: CueSource
-
-    def plan(self, sink: EventSink | None = None) -> Timeline:
-        return build_timeline(
-            self.library,
-            self.ids,
-            self.playlist,
-            self.settings,
-            self.cues.length,
-            self.cues.sample_rate,
-            sink=sink,
-        )
-
-
-def _prepare(
-    target: Sequence[str], options: dict[str, Any], *, disclaimer: bool = False
-) -> Prepared:
-    library = _library(options["content_dirs"])
-    ids, playlist = resolve_target(library, target)
-    chosen = config.effective(options)
-    settings = Settings(
-        side=chosen["side"],
-        reps=options["reps"],
-        hold_s=options["hold_s"],
-        rest_s=chosen["rest"],
-        lead_in_s=chosen["lead_in"],
-        engine=chosen["engine"],
-        voice=chosen["voice"],
-        rate=chosen["rate"],
-        disclaimer=disclaimer,
-        difficulty=chosen["difficulty"],
-        see_professional=log.time_to_see_a_professional(_logged()),
-    )
-    speech = make_engine(settings.engine, settings.voice, settings.rate)
-    cache = CueCache(options["cache_dir"] or default_cache_dir())
-    return Prepared(library, ids, playlist, settings, CueSource(speech, cache))
-
-
 def _session(target: Sequence[str], options: dict[str, Any]) -> Session:
-    prepared = _prepare(target, options)
+    prepared = prepare(target, options)
     return Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
 
 
@@ -294,29 +217,14 @@ def play(
     Without a terminal on stdin it plays straight through.
     """
     first_time = userstate.first_use_of(userstate.DISCLAIMER_MARK)
-    prepared = _prepare(target, options, disclaimer=first_time)
+    prepared = prepare(target, options, disclaimer=first_time)
     output = make_player(player, prepared.cues.sample_rate)
     asking = sys.stdin.isatty()
     if pain_before is None and asking:
         pain_before = _ask_pain("Pain in your leg now")
     if first_time:
         click.echo(f"Disclaimer: {prepared.library.programme.disclaimer}\n")
-    try:
-        # Plan in the background and start as soon as the first exercise is planned: on a cold
-        # cache the rest is synthesised while the person already listens.
-        live = LiveTimeline(prepared.plan)
-        live.wait_for_first_exercise()
-        output.start(render_events(live.events(), prepared.cues.sample_rate, prepared.cues.pcm), 0)
-        timeline = live.result()
-        session = Session(prepared.library, prepared.playlist, prepared.cues, timeline)
-        view = TimelineView(timeline, session.library)
-        screen: LiveScreen | PlainScreen
-        screen = LiveScreen(view, session.title) if sys.stdout.isatty() else PlainScreen(view)
-        with keys() as reader:
-            controller = SessionController(timeline, prepared.cues.pcm, output, screen, reader)
-            outcome = controller.run(already_playing=True)
-    finally:
-        output.close()
+    timeline, outcome = play_session(prepared, output)
     rate = timeline.sample_rate
     disclaimer = prepared.library.programme.disclaimer
     said_at = [e.end for e in timeline.events if e.text == disclaimer]
@@ -351,7 +259,7 @@ def play(
     )
     if entry.completed or pain_before is not None or pain_after is not None:
         log.add(entry)  # a session stopped before anything was done is not worth a line
-    if log.time_to_see_a_professional(_logged()):
+    if log.time_to_see_a_professional(logged()):
         click.echo(SEE_PROFESSIONAL)
     if outcome.interrupted:
         raise click.exceptions.Exit(130)
@@ -602,7 +510,7 @@ def log_add(
     content_dirs: tuple[Path, ...],
 ) -> None:
     """Log a session done with the exported audio (all of TARGET counts as done)."""
-    library = _library(content_dirs)
+    library = library_from(content_dirs)
     ids, playlist = resolve_target(library, target)
     entry = log.Entry(
         day=log.parse_day(day) if day else dt.date.today(),
@@ -625,7 +533,7 @@ def log_add(
 )
 def progress(as_json: bool, plot: Path | None) -> None:
     """Your sessions, the pain trend and your streak; and when to see a professional."""
-    entries = _logged()
+    entries = logged()
     advice = log.time_to_see_a_professional(entries)
     if as_json:
         _print_json(
@@ -649,7 +557,7 @@ def progress(as_json: bool, plot: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the chosen exercise ids as JSON.")
 def recommend_command(as_json: bool) -> None:
     """Rank the exercises by how they made you feel and save the best as playlist `my-plan`."""
-    ranked = recommend.rank(_logged())
+    ranked = recommend.rank(logged())
     chosen = recommend.choose(ranked)
     path = recommend.save_plan(chosen)
     if as_json:
