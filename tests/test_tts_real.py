@@ -37,6 +37,25 @@ def test_each_cue_is_really_synthesised_not_just_the_last(real_cues: CueSource) 
     assert len(raw[0]) < len(raw[1])
 
 
+def test_a_cue_right_after_another_is_whole_while_espeak_still_looks_busy(
+    real_cues: CueSource, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI once got an empty cue: espeak's thread was still finishing the previous one, pyttsx3's
+    loop saw it busy and cancelled the new cue. Make espeak look busy at each start, as then."""
+    from pyttsx3.drivers import _espeak
+
+    engine = real_cues.engine
+    text = "I will talk you through every exercise, count the repetitions, and time every hold."
+    quiet = len(engine.synthesize(text))
+    real_is_playing = _espeak.IsPlaying
+    polls = itertools.count()
+    monkeypatch.setattr(_espeak, "IsPlaying", lambda: next(polls) % 4 == 0 or real_is_playing())
+    for _ in range(6):
+        pcm = engine.synthesize(text)
+        assert abs(len(pcm) - quiet) < 0.05 * quiet  # whole, not cut short
+        assert peak(pcm) > 3000
+
+
 def test_cues_are_trimmed_to_a_short_margin(real_cues: CueSource) -> None:
     raw = real_cues.engine.synthesize("Relax.")
     trimmed = real_cues.pcm("Relax.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
+import threading
 import time
 import wave
 from pathlib import Path
@@ -27,6 +28,20 @@ DEFAULT_RATE = 160
 
 
 SYNTH_TIMEOUT_S = 60.0
+_ONE_AT_A_TIME = threading.Lock()
+"""espeak is one instance per process: two threads synthesising at once would mix their cues."""
+
+
+def _never_cancel(driver: Any) -> None:
+    """Take away the driver's `stop`, which pyttsx3 calls at the start of every `runAndWait`.
+
+    That `stop` asks espeak whether it is still busy; just after a cue, espeak's own thread can
+    still be finishing it, so `stop` flags a cancel, and the driver's loop then cancels the *next*
+    cue the moment it starts. That cue comes out empty or cut short (seen in CI while playback
+    kept the other threads busy). We only ever write cues to files and never interrupt one, so
+    the stop is not needed at all.
+    """
+    driver.stop = lambda: None
 
 
 def _wait_until_written(engine: Any, path: Path) -> None:
@@ -95,12 +110,13 @@ class Pyttsx3Engine:
                 "in this process and cannot switch voice or rate",
                 hint="use one voice and rate per run",
             )
+        _never_cancel(engine.proxy._driver)
         self._engine = engine
         return engine
 
     def synthesize(self, text: str) -> bytes:
         engine = self._driver()
-        with tempfile.TemporaryDirectory(prefix="voice-coach-") as folder:
+        with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="voice-coach-") as folder:
             path = Path(folder) / "cue.wav"
             # The driver prints "Audio saved to ..." on stdout; keep the CLI's stdout clean.
             with contextlib.redirect_stdout(io.StringIO()):
