@@ -30,6 +30,7 @@ from mutagen.id3 import (
 )
 
 from voice_coach.errors import UserError
+from voice_coach.lametag import fix_end_padding
 from voice_coach.model import Timeline
 from voice_coach.render import render
 
@@ -151,9 +152,11 @@ def write_mp3(
         ]
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         assert process.stdin is not None and process.stderr is not None
+        written = 0
         try:
             for block in blocks:
                 process.stdin.write(block)
+                written += len(block)
             process.stdin.close()
         except BrokenPipeError:
             pass
@@ -165,6 +168,7 @@ def write_mp3(
         if process.wait() != 0:
             last = error.splitlines()[-1] if error else f"exit status {process.returncode}"
             raise ExportError(f"ffmpeg could not encode the MP3: {last}", where=str(path))
+        fix_end_padding(temp, written // 2)  # so decoders give back exactly the plan's samples
         _tag_mp3(temp, tags, chapters)
 
 
