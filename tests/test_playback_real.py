@@ -121,7 +121,9 @@ def test_play_sends_the_exported_audio_without_gaps_or_drift(
     first, last = sound_span(recording)
     ref_first, ref_last = sound_span(ref)
     first_sound_after = recorder.started_wall + first / RATE - started
-    assert first_sound_after < 1.0, f"first sound {first_sound_after:.2f} s after start"
+    # Cold: the natural voice's model loads and the first exercise is synthesised first
+    # (about 3 s here); the rest is synthesised while it plays.
+    assert first_sound_after < 6.0, f"first sound {first_sound_after:.2f} s after start"
     assert abs((last - first) - (ref_last - ref_first)) < 0.05 * RATE, (
         "lengths differ by 50 ms or more"
     )
@@ -140,6 +142,15 @@ def test_play_sends_the_exported_audio_without_gaps_or_drift(
     expected = envelope(ref) > 300
     mismatch = np.mean(played[: len(expected)] != expected[: len(played)])
     assert mismatch < 0.02, f"{mismatch:.1%} of 10 ms windows differ (a gap or a glitch)"
+
+    # Warm: the same session again is heard within a second of launch.
+    recorder, started, process = play(env, server, tmp_path)
+    time.sleep(2.5)
+    process.terminate()
+    process.communicate(timeout=30)
+    warm = recorder.stop()
+    first_sound_after = recorder.started_wall + sound_span(warm)[0] / RATE - started
+    assert first_sound_after < 1.0, f"warm cache: first sound {first_sound_after:.2f} s"
 
 
 def test_pause_resumes_where_it_stopped_and_n_skips(

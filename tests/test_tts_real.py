@@ -93,7 +93,7 @@ def test_one_process_refuses_to_switch_rate(real_cues: CueSource) -> None:
 def test_unknown_voice_and_engine_are_user_errors() -> None:
     with pytest.raises(UserError, match=r"unknown voice 'gmw/en-uss'.*did you mean 'gmw/en-us'"):
         make_engine("pyttsx3", voice="gmw/en-uss").synthesize("Hello.")
-    with pytest.raises(UserError, match="choose one of: piper, pyttsx3"):
+    with pytest.raises(UserError, match="choose one of: auto, piper, pyttsx3"):
         make_engine("festival")
 
 

@@ -7,8 +7,15 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from voice_coach import config
 from voice_coach.errors import UserError
-from voice_coach.tts import DEFAULT_ENGINE, make_engine
+from voice_coach.tts import (
+    Engine,
+    choose_engine,
+    make_engine,
+    natural_voice_installed,
+    piper_engine,
+)
 
 
 @dataclass(frozen=True)
@@ -16,30 +23,55 @@ class Check:
     name: str
     ok: bool
     detail: str
+    optional: bool = False
+    """A failed optional check is advice (marked --), not a reason for doctor to fail."""
+
+
+def _speaks(engine: Engine) -> str | None:
+    """The engine's problem, or None once it has really said something."""
+    try:
+        problem = engine.problem()
+        if problem is None and not engine.synthesize("Ready."):
+            problem = f"{engine.name} produced no sound"
+    except UserError as exc:
+        problem = str(exc)
+    return problem
+
+
+def _described(engine: Engine) -> str:
+    rate = f"at {engine.rate} words per minute" if engine.rate else "at its own pace"
+    kind = "Piper neural voice" if engine.name == "piper" else "espeak-ng"
+    return f"{engine.name} ({kind}), voice {engine.voice} {rate}"
 
 
 def engine_check() -> list[Check]:
-    engine = make_engine(DEFAULT_ENGINE)
+    """The engine sessions will use with the user's settings, why, and whether it speaks."""
+    settings = config.effective({})
     try:
-        problem = engine.problem()
-        listed = [] if problem else engine.voices()
+        choice = choose_engine(
+            settings["engine"],
+            settings["voice"],
+            settings["rate"],
+            source="your settings (voice-coach config)",
+        )
     except UserError as exc:
-        problem, listed = str(exc), []
+        return [Check("speech engine", False, str(exc))]
+    engine = choice.engine
+    problem = _speaks(engine)
     if problem:
-        return [Check("speech engine", False, problem)]
-    english = [v for v in listed if (v.language or "").startswith("en")]
-    return [
-        Check(
-            "speech engine",
-            True,
-            f"{engine.name} with espeak-ng, voice {engine.voice} at {engine.rate} words per minute",
-        ),
-        Check(
-            "voices",
-            bool(listed),
-            f"{len(listed)} voices, {len(english)} English (see `voice-coach voices`)",
-        ),
-    ]
+        return [Check("speech engine", False, f"{engine.name}: {problem}")]
+    result = [Check("speech engine", True, f"{_described(engine)}; {choice.why}")]
+    if engine.name != "pyttsx3":
+        fallback = make_engine("pyttsx3")
+        trouble = _speaks(fallback)
+        result.append(
+            Check("fallback", trouble is None, trouble or f"{_described(fallback)} also works")
+        )
+    if not natural_voice_installed():
+        result.append(
+            Check("natural voice", False, f"not installed: {piper_engine.INSTALL_HINT}", True)
+        )
+    return result
 
 
 def ffmpeg_check() -> Check:

@@ -26,8 +26,8 @@ from voice_coach.model import Settings
 from voice_coach.plan import SEE_PROFESSIONAL, build_timeline, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS, make_player
 from voice_coach.playback.run import play_session
-from voice_coach.session import Session, library_from, logged, prepare
-from voice_coach.tts import DEFAULT_ENGINE, ENGINES, make_engine
+from voice_coach.session import Prepared, Session, library_from, logged, prepare
+from voice_coach.tts import DEFAULT_ENGINE, ENGINE_NAMES, ENGINES, choose_engine, make_engine
 from voice_coach.tts.pyttsx3_engine import DEFAULT_RATE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,18 +73,26 @@ def session_options(func: F) -> F:
         ),
         click.option(
             "--engine",
-            help=f"Speech engine: {', '.join(sorted(ENGINES))} [default: {DEFAULT_ENGINE}].",
+            help=f"Speech engine: {', '.join(ENGINE_NAMES)} [default: {DEFAULT_ENGINE}: the "
+            "natural Piper voice if installed, else espeak-ng].",
         ),
         click.option(
             "--difficulty",
             type=click.Choice(DIFFICULTIES),
             help="easier (fewer reps, shorter holds), normal, harder (top of the seed's ranges).",
         ),
-        click.option("--voice", help="Voice id of the engine (see the engine's voice list)."),
+        click.option("--voice", help="Voice id (see `voice-coach voices`)."),
+        click.option(
+            "--voice-model",
+            type=click.Path(dir_okay=False),
+            metavar="FILE.onnx",
+            help="A Piper voice model file, with its FILE.onnx.json beside it (implies Piper).",
+        ),
         click.option(
             "--rate",
             type=click.IntRange(80, 400),
-            help=f"Speaking rate in words per minute [default: {DEFAULT_RATE}].",
+            help=f"Speaking rate in words per minute [default: the voice's own; espeak-ng "
+            f"{DEFAULT_RATE}].",
         ),
         content_option,
     ]
@@ -171,8 +179,18 @@ def guide(topic: str | None, content_dirs: tuple[Path, ...]) -> None:
     click.echo(views.guide_page(topics, library.programme.disclaimer))
 
 
+def _prepare(
+    target: Sequence[str], options: dict[str, Any], *, disclaimer: bool = False
+) -> Prepared:
+    """`prepare`, plus the one-line note when the engine is a fallback the user may not want."""
+    prepared = prepare(target, options, disclaimer=disclaimer)
+    if prepared.speech.note:
+        click.echo(f"voice-coach: note: {prepared.speech.note}", err=True)
+    return prepared
+
+
 def _session(target: Sequence[str], options: dict[str, Any]) -> Session:
-    prepared = prepare(target, options)
+    prepared = _prepare(target, options)
     return Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
 
 
@@ -188,7 +206,9 @@ def plan(target: tuple[str, ...], as_json: bool, **options: Any) -> None:
     """
     session = _session(target, options)
     if as_json:
-        _print_json(timeline_dict(session.timeline))
+        engine = session.cues.engine
+        speech = {"engine": engine.name, "voice": engine.voice, "rate": engine.rate or None}
+        _print_json(timeline_dict(session.timeline) | {"speech": speech})
     else:
         click.echo(views.plan_page(session.timeline, session.playlist))
 
@@ -217,7 +237,7 @@ def play(
     Without a terminal on stdin it plays straight through.
     """
     first_time = userstate.first_use_of(userstate.DISCLAIMER_MARK)
-    prepared = prepare(target, options, disclaimer=first_time)
+    prepared = _prepare(target, options, disclaimer=first_time)
     output = make_player(player, prepared.cues.sample_rate)
     asking = sys.stdin.isatty()
     if pain_before is None and asking:
@@ -370,20 +390,50 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
 
 
 @cli.command()
-@click.option("--engine", default=DEFAULT_ENGINE, show_default=True, help="Speech engine.")
+@click.option(
+    "--engine",
+    type=click.Choice(sorted(ENGINES)),
+    help="Only this engine's voices [default: every engine's].",
+)
+@click.option("--language", metavar="PREFIX", help="Only voices whose language starts so (en).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def voices(engine: str, as_json: bool) -> None:
-    """List the voices of a speech engine (use one with --voice)."""
-    speech = make_engine(engine)
-    listed = speech.voices()
+def voices(engine: str | None, language: str | None, as_json: bool) -> None:
+    """List every speech engine's voices (use one with --voice); * marks the one used now."""
+    current = choose_engine(config.effective({})["engine"], config.effective({})["voice"]).engine
+    rows: list[dict[str, Any]] = []
+    missing: list[str] = []
+    for name in [engine] if engine else sorted(ENGINES):
+        speech = make_engine(name)
+        problem = speech.problem()
+        if problem:
+            missing.append(f"{name}: {problem}")
+            continue
+        for v in speech.voices():
+            if language and not (v.language or "").startswith(language):
+                continue
+            in_use = name == current.name and v.id == current.voice
+            rows.append(
+                {"engine": name, "id": v.id, "name": v.name, "language": v.language}
+                | {"default": v.id == speech.voice, "in_use": in_use}
+            )
     if as_json:
-        _print_json([{"id": v.id, "name": v.name, "language": v.language} for v in listed])
-        return
-    rows = [
-        [("* " if v.id == speech.voice else "  ") + v.id, v.language or "-", v.name] for v in listed
-    ]
-    click.echo(views.table(["VOICE", "LANGUAGE", "NAME"], rows))
-    click.echo(f"\n* default voice of {engine}")
+        _print_json(rows)
+    else:
+        table = [
+            [
+                ("* " if r["in_use"] else "  ") + r["engine"],
+                r["id"],
+                r["language"] or "-",
+                r["name"],
+            ]
+            for r in rows
+        ]
+        click.echo(views.table(["ENGINE", "VOICE", "LANGUAGE", "NAME"], table))
+        click.echo(
+            f"\n* the voice used now ({current.name} {current.voice}; see `voice-coach doctor`)"
+        )
+    for line in missing:
+        click.echo(f"voice-coach: note: {line}", err=True)
 
 
 @cli.group()
@@ -424,9 +474,9 @@ def doctor() -> None:
     """Check the speech engine, ffmpeg and the sound device, and say how to fix what is missing."""
     results = checks.run_all()
     for result in results:
-        mark = "ok " if result.ok else "!! "
+        mark = "ok " if result.ok else ("-- " if result.optional else "!! ")
         click.echo(f"{mark} {result.name:<14} {result.detail}")
-    if not all(r.ok for r in results):
+    if not all(r.ok or r.optional for r in results):
         raise UserError(
             "some checks failed",
             hint="install what the lines marked !! name, then run doctor again",
@@ -582,15 +632,12 @@ CHECK = "straight-leg-raise-check"
 
 def _plain_options() -> dict[str, Any]:
     """Every session option at its default, for running play or export from `choose`."""
-    options: dict[str, Any] = dict.fromkeys(
-        ("side", "reps", "hold_s", "engine", "voice", "rate", "difficulty", "cache_dir")
-    )
-    return options | {
-        "content_dirs": (),
-        "player": DEFAULT_PLAYER,
-        "pain_before": None,
-        "pain_after": None,
-    }
+    keys = ("side", "reps", "hold_s", "engine", "voice", "voice_model", "rate", "difficulty")
+    return dict.fromkeys(keys) | {"content_dirs": (), "cache_dir": None}
+
+
+def _play_defaults() -> dict[str, Any]:
+    return {"player": DEFAULT_PLAYER, "pain_before": None, "pain_after": None}
 
 
 @cli.command("choose")
@@ -623,7 +670,7 @@ def choose_command(ctx: click.Context) -> None:
             "Would you like me to guide you and a helper through the straight-leg raise test now?",
             default=False,
         ):
-            ctx.invoke(play, target=(CHECK,), **_plain_options())
+            ctx.invoke(play, target=(CHECK,), **_plain_options(), **_play_defaults())
         raise_ = click.prompt(
             "Straight-leg raise test with a helper (see `voice-coach guide know-the-cause`): "
             "did it bring on your symptoms, more with the ankle pulled back, than the other side?",
@@ -640,17 +687,9 @@ def choose_command(ctx: click.Context) -> None:
         type=click.Choice(["p", "e", "q"]),
         default="q",
     )
-    options: dict[str, Any] = dict.fromkeys(("side", "reps", "hold_s", "engine", "voice", "rate"))
-    options |= {"difficulty": None, "content_dirs": (), "cache_dir": None}
+    options = _plain_options()
     if action == "p":
-        ctx.invoke(
-            play,
-            target=(suggestion.playlist,),
-            player=DEFAULT_PLAYER,
-            pain_before=None,
-            pain_after=None,
-            **options,
-        )
+        ctx.invoke(play, target=(suggestion.playlist,), **options, **_play_defaults())
     elif action == "e":
         output = Path(f"{suggestion.playlist}.mp3")
         ctx.invoke(

@@ -19,6 +19,7 @@ import yaml
 from voice_coach import userstate
 from voice_coach.errors import UserError
 from voice_coach.names import did_you_mean
+from voice_coach.tts import AUTO, ENGINE_NAMES
 
 DIFFICULTIES = ("easier", "normal", "harder")
 
@@ -63,7 +64,7 @@ KEYS = {
     key.name: key
     for key in (
         Key("side", "your painful side: left or right", _choice("left", "right"), None),
-        Key("engine", "speech engine", _text, "pyttsx3"),
+        Key("engine", "speech engine: " + ", ".join(ENGINE_NAMES), _choice(*ENGINE_NAMES), AUTO),
         Key("voice", "voice id of the engine (see `voice-coach voices`)", _text, None),
         Key("rate", "speaking rate, words per minute (80-400)", _integer(80, 400), None),
         Key(

