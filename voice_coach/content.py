@@ -43,7 +43,7 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 SIDE_PLACEHOLDERS = frozenset({"side", "other"})
 
-SECTIONS = ("programme", "exercises", "playlists", "guide")
+SECTIONS = ("programme", "exercises", "playlists", "guide", "pronunciations")
 KINDS = ("exercise", "check")
 DEFAULT_TEMPO_S = 4.0
 DEFAULT_HOLD_MOVE_S = 2.0
@@ -62,6 +62,7 @@ class _Pending:
     playlists: dict[str, Playlist] = field(default_factory=dict)
     playlist_refs: dict[str, YList] = field(default_factory=dict)
     guide: dict[str, GuideTopic] = field(default_factory=dict)
+    pronunciations: dict[str, str] = field(default_factory=dict)
 
 
 def load_library(extra_dirs: Iterable[Path] = (), builtin: Path = BUILTIN_CONTENT) -> Library:
@@ -81,7 +82,9 @@ def load_library(extra_dirs: Iterable[Path] = (), builtin: Path = BUILTIN_CONTEN
     playlists: dict[str, Playlist] = {}
     guide: dict[str, GuideTopic] = {}
     refs: dict[str, YList] = {}
+    pronunciations: dict[str, str] = {}
     for pending in folders:
+        pronunciations.update(pending.pronunciations)
         programme = pending.programme or programme
         exercises.update(pending.exercises)
         playlists.update(pending.playlists)
@@ -102,7 +105,13 @@ def load_library(extra_dirs: Iterable[Path] = (), builtin: Path = BUILTIN_CONTEN
                     where=items.where(index),
                     hint=did_you_mean(exercise_id, exercises) or "see `voice-coach exercises`",
                 )
-    return Library(programme=programme, exercises=exercises, playlists=playlists, guide=guide)
+    return Library(
+        programme=programme,
+        exercises=exercises,
+        playlists=playlists,
+        guide=guide,
+        pronunciations=pronunciations,
+    )
 
 
 def _display(path: Path, relative_to: Path | None) -> str:
@@ -152,6 +161,10 @@ def _read_folder(folder: Path, relative_to: Path | None) -> _Pending:
             topic = _guide(item)
             _claim(first_seen, "guide topic", topic.id, where)
             pending.guide[topic.id] = topic
+        for item, where in _items(document, "pronunciations", "a 'written' word"):
+            written, said = _pronunciation(item)
+            _claim(first_seen, "pronunciation", written, where)
+            pending.pronunciations[written] = said
     return pending
 
 
@@ -166,7 +179,7 @@ def _claim(first_seen: dict[tuple[str, str], str], kind: str, ident: str, where:
     first_seen[(kind, ident)] = where
 
 
-def _items(document: YMap, section: str) -> Iterable[tuple[YMap, str]]:
+def _items(document: YMap, section: str, key: str = "an 'id'") -> Iterable[tuple[YMap, str]]:
     if section not in document:
         return []
     items = document[section]
@@ -180,7 +193,7 @@ def _items(document: YMap, section: str) -> Iterable[tuple[YMap, str]]:
     for index, item in enumerate(items):
         if not isinstance(item, YMap):
             raise ContentError(
-                f"each item of '{section}' must be a mapping with an 'id'",
+                f"each item of '{section}' must be a mapping with {key}",
                 where=items.where(index),
             )
         result.append((item, item.where()))
@@ -335,6 +348,7 @@ DOSAGE_KEYS = ("reps", "hold", "duration", "tempo", "phases", "rep_label")
 PLAYLIST_KEYS = ("id", "title", "for", "exercises", "intro", "outro", "rest")
 GUIDE_KEYS = ("id", "title", "source", "text")
 PROGRAMME_KEYS = ("title", "disclaimer", "safety", "intro", "outro")
+PRONUNCIATION_KEYS = ("written", "say", "why")
 
 
 def _exercise(item: YMap) -> Exercise:
@@ -545,6 +559,22 @@ def _guide(item: YMap) -> GuideTopic:
         paragraphs=_texts(item, "text", what, required=True),
         span=Span(item.path, item.line),
     )
+
+
+def _pronunciation(item: YMap) -> tuple[str, str]:
+    """One entry of the pronunciation list: a written form and what the engine should say."""
+    written = _text(item, "written", "a pronunciation")
+    what = f"pronunciation of '{written}'"
+    _check_keys(item, PRONUNCIATION_KEYS, what)
+    said = _text(item, "say", what)
+    _text(item, "why", what, required=False)
+    if len(written.split()) > 4 or not re.search(r"\w", written):
+        raise ContentError(
+            f"'{written}' is not a word or short phrase",
+            where=item.where("written"),
+            hint="list single words, abbreviations or short phrases",
+        )
+    return written, said
 
 
 def _programme(item: YMap) -> Programme:

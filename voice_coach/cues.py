@@ -10,6 +10,7 @@ from __future__ import annotations
 import array
 import sys
 import warnings
+from collections.abc import Callable
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is missing; we only use its in-memory level maths, and
@@ -19,6 +20,7 @@ with warnings.catch_warnings():
 
 from voice_coach.cache import CueCache, cue_key
 from voice_coach.plan import CueLength
+from voice_coach.speech_text import speech_text
 from voice_coach.tts.base import Engine
 
 SILENCE_THRESHOLD = 200
@@ -62,9 +64,16 @@ class CueSource:
     cache is exactly what the plan measured and the renderer plays.
     """
 
-    def __init__(self, engine: Engine, cache: CueCache | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        cache: CueCache | None = None,
+        say: Callable[[str], str] | None = None,
+    ) -> None:
         self.engine = engine
         self.cache = cache
+        self.say = say or speech_text()
+        """Written text -> what the engine is given; the cache is keyed by the latter."""
         self.sample_rate = engine.sample_rate
         self.synthesized = 0
         self._pcm: dict[str, bytes] = {}
@@ -77,10 +86,11 @@ class CueSource:
         cached = self._pcm.get(text)
         if cached is not None:
             return cached
-        key = self._key(text)
+        said = self.say(text)
+        key = self._key(said)
         pcm = self.cache.get(key, self.sample_rate) if self.cache else None
         if pcm is None:
-            pcm = level(trim(self.engine.synthesize(text), self.sample_rate), self.sample_rate)
+            pcm = level(trim(self.engine.synthesize(said), self.sample_rate), self.sample_rate)
             self.synthesized += 1
             if self.cache:
                 pcm = self.cache.put(key, pcm, self.sample_rate)

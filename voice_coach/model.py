@@ -169,6 +169,8 @@ class Library:
     exercises: dict[str, Exercise]
     playlists: dict[str, Playlist]
     guide: dict[str, GuideTopic]
+    pronunciations: dict[str, str] = field(default_factory=dict)
+    """Written form -> what the speech engine is given instead (see speech_text)."""
 
     def only_exercises(self) -> list[Exercise]:
         return [e for e in self.exercises.values() if e.kind == "exercise"]
