@@ -136,3 +136,12 @@ def test_a_user_folder_adds_to_the_pronunciation_list_and_mistakes_name_the_line
     )
     with pytest.raises(ContentError, match=r"duplicate pronunciation id 'supine'"):
         load_library([tmp_path])
+
+
+def test_every_spoken_sentence_is_short(library: Library, plan_of: PlanFn) -> None:
+    """Someone lying on the floor hears each sentence once: none runs past 25 words."""
+    for playlist in library.playlists:
+        timeline = plan_of(playlist, side="left", disclaimer=True, see_professional=True)
+        for event in timeline.events:
+            for sentence in re.split(r"(?<=[.!?])\s+", event.text or ""):
+                assert len(sentence.split()) <= 25, sentence
