@@ -30,6 +30,8 @@ DEFAULT_VOICES = (
     "pyttsx3:gmw/en-gb-scotland",
     "pyttsx3:gmw/en-029",
 )
+SILENCE = bytes(2 * 16000 // 2)
+"""Half a second at 16 kHz around each cue: the recognizer adapts to the level at the start."""
 ESPEAK_DEFAULT = "gmw/en"
 """The voice espeak-ng speaks with when none is chosen (British English)."""
 
@@ -86,6 +88,7 @@ def transcribe_voice(engine_name: str, voice: str) -> dict[str, object]:
     worst: tuple[int, str, str] = (0, "", "")
     for text in cue_texts():
         pcm16, _ = audioop.ratecv(cues.pcm(text), 2, 1, engine.sample_rate, 16000, None)
+        pcm16 = SILENCE + pcm16 + SILENCE  # as heard in a session: cues stand in silence
         decoder.start_utt()
         decoder.process_raw(pcm16, full_utt=True)
         decoder.end_utt()
