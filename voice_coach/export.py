@@ -15,6 +15,7 @@ import wave
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mutagen.id3 import (
     CHAP,
@@ -172,11 +173,28 @@ def write_mp3(
         _tag_mp3(temp, tags, chapters)
 
 
+class _ChaptersInOrder(ID3):  # type: ignore[misc]
+    """mutagen writes frames smallest first, which shuffles the CHAP frames; players that read
+    chapters in file order (ffprobe among them) then list the exercises out of order. Here the
+    text frames come first, then the table of contents, then the chapters by start time."""
+
+    def _write(self, config: Any) -> bytearray:
+        from mutagen.id3._tags import save_frame
+
+        def key(frame: Any) -> tuple[int, int, str]:
+            if frame.FrameID == "CHAP":
+                return (2, frame.start_time, frame.HashKey)
+            return (1 if frame.FrameID == "CTOC" else 0, 0, frame.HashKey)
+
+        frames = sorted(self.values(), key=key)
+        return bytearray().join(save_frame(frame, config=config) for frame in frames)
+
+
 def _tag_mp3(path: Path, tags: Tags, chapters: Sequence[tuple[str, int, int]]) -> None:
     try:
-        id3 = ID3(str(path))
+        id3 = _ChaptersInOrder(str(path))
     except ID3NoHeaderError:
-        id3 = ID3()
+        id3 = _ChaptersInOrder()
     id3.delall("TSSE")
     id3.add(TIT2(encoding=3, text=tags.title))
     id3.add(TALB(encoding=3, text=tags.album))
