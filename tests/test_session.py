@@ -137,7 +137,12 @@ def test_plain_screen_prints_each_cue_once_and_follows_skips(
         screen.update(position, False)
     screen.update(timeline.chapters[2].start + RATE, False)  # a skip ahead
     lines = out.getvalue().splitlines()
-    assert lines[0] == "== Lower Back Extension"
+    # The session's intro comes first, then the first exercise's heading.
+    assert lines[0] == "[0:00] Welcome to your sciatica session."
+    heading = lines.index("== Lower Back Extension")
+    intro = [e for e in timeline.events if e.kind == "speech" and e.exercise is None]
+    assert lines[:heading] == [line for line in lines[:heading] if line.startswith("[")]
+    assert heading == len([e for e in intro if e.start < timeline.chapters[0].end])
     spoken = [line for line in lines if line.startswith("[")]
     assert len(spoken) == len(set(spoken))
     assert "== Decompression" in lines

@@ -146,7 +146,8 @@ class PlainScreen:
             event = events[self.next_event]
             self.next_event += 1
             chapter = self.view.chapter(event.start)
-            if chapter != self.chapter:
+            # The first chapter also holds the session's intro: its heading waits for the exercise.
+            if event.exercise is not None and chapter != self.chapter:
                 self.chapter = chapter
                 title = self.view.timeline.chapters[chapter].title
                 self.stream.write(f"== {title}\n")
