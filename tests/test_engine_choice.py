@@ -182,3 +182,15 @@ def test_a_model_at_another_rate_is_resampled_to_the_session_rate(tmp_path: Path
     stretched = engine.synthesize(text)
     ratio = len(stretched) / len(native)
     assert abs(ratio - 22050 / 16000) < 0.08, ratio  # Piper's durations vary a little per run
+
+
+def test_a_model_replaced_at_the_same_path_gets_fresh_cues(tmp_path: Path) -> None:
+    from voice_coach.cues import CueSource
+
+    model = tmp_path / "mine.onnx"
+    model.write_bytes(b"first model")
+    cues = CueSource(choose_engine(None, voice_model=str(model)).engine)
+    before = cues._key("Relax.")
+    os.utime(model, ns=(1, 1))
+    assert cues._key("Relax.") != before
+    assert CueSource(choose_engine("piper").engine)._key("Relax.") != before

@@ -80,7 +80,8 @@ class CueSource:
 
     def _key(self, text: str) -> str:
         engine = self.engine
-        return cue_key(engine.name, engine.voice, engine.rate, self.sample_rate, text)
+        voice = str(getattr(engine, "identity", engine.voice))  # see PiperEngine.identity
+        return cue_key(engine.name, voice, engine.rate, self.sample_rate, text)
 
     def pcm(self, text: str) -> bytes:
         cached = self._pcm.get(text)

@@ -37,6 +37,18 @@ class PiperEngine:
         self.rate = rate or 0  # 0: the voice's natural pace
         self._model: Any = None
 
+    @property
+    def identity(self) -> str:
+        """The voice as the cue cache knows it: a model file counts with its size and time, so
+        a model replaced at the same path gets fresh cues rather than the old model's."""
+        if not self.voice.endswith(".onnx"):
+            return self.voice
+        try:
+            stat = Path(self.voice).expanduser().stat()
+        except OSError:
+            return self.voice
+        return f"{self.voice}@{stat.st_size}:{stat.st_mtime_ns}"
+
     def _model_files(self) -> tuple[Path, Path]:
         if self.voice.endswith(".onnx"):
             model = Path(self.voice).expanduser()
