@@ -85,18 +85,19 @@ def sound_span(audio: np.ndarray) -> tuple[int, int]:
     return int(loud[0]), int(loud[-1])
 
 
-def play_command(tmp_path: Path, pain: str = "5") -> list[str]:
-    return [SCRIPT, "play", *TARGET, "--cache-dir", str(tmp_path / "cache"), "--pain-before", pain]
+def play_command(tmp_path: Path, pain: str = "5", *extra: str) -> list[str]:
+    cache = str(tmp_path / "cache")
+    return [SCRIPT, "play", *TARGET, "--cache-dir", cache, "--pain-before", pain, *extra]
 
 
 def play(
-    env: dict[str, str], server: SoundServer, tmp_path: Path
+    env: dict[str, str], server: SoundServer, tmp_path: Path, *extra: str
 ) -> tuple[Recorder, float, subprocess.Popen[bytes]]:
     """Play with no terminal (straight through), recording what reaches the sound server."""
     recorder = Recorder(server, tmp_path / "recording.raw")
     started = time.monotonic()
     process = subprocess.Popen(
-        play_command(tmp_path),
+        play_command(tmp_path, "5", *extra),
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
@@ -209,6 +210,27 @@ def test_pause_resumes_where_it_stopped_and_n_skips(
     expected_end = sound_span(ref)[1] - skip_to
     assert abs(heard_end - expected_end) < 0.05 * RATE, "the rest after the skip is not intact"
     assert found - resumed_lag < chapters[1]["start_sample"] - 5 * RATE, "n did not skip ahead"
+
+
+def test_the_simpleaudio_player_sends_the_whole_session_too(
+    env: dict[str, str], server: SoundServer, tmp_path: Path
+) -> None:
+    """The fallback player, through the same ALSA -> PulseAudio path: the whole session, intact."""
+    (Path(env["VOICE_COACH_HOME"]) / "disclaimer-heard").touch()
+    ref, _ = reference(env, tmp_path)
+    recorder, _, process = play(env, server, tmp_path, "--player", "simpleaudio")
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    recording = recorder.stop()
+    assert b"Finished: 2 of 2 exercises" in out
+    first, last = sound_span(recording)
+    ref_first, ref_last = sound_span(ref)
+    assert abs((last - first) - (ref_last - ref_first)) < 0.05 * RATE, "lengths differ"
+    lag = locate(recording, ref[ref_first : ref_first + 5 * RATE]) - ref_first
+    played = envelope(recording[lag : lag + len(ref)]) > 300
+    expected = envelope(ref) > 300
+    mismatch = np.mean(played[: len(expected)] != expected[: len(played)])
+    assert mismatch < 0.02, f"{mismatch:.1%} of 10 ms windows differ (a gap or a glitch)"
 
 
 def test_no_sound_device_is_one_clear_line(tmp_path: Path) -> None:
