@@ -261,7 +261,7 @@ def test_ctrl_c_stops_at_once_and_restores_the_terminal(
 
     (Path(env["VOICE_COACH_HOME"]) / "disclaimer-heard").touch()
     terminal = Terminal(play_command(tmp_path, pain="4"), env, controlling=True)
-    terminal.wait_for(b"Welcome")  # playing, with the live screen up
+    terminal.wait_for(b"space pause")  # playing, with the live screen up
     assert terminal.mode()[3] != terminal.initial_mode[3]  # cbreak mode while playing
     terminal.type(b"\x03")  # Ctrl-C as the terminal sends it
     pressed = time.monotonic()
