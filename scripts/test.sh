@@ -3,9 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --dev
-echo "== ruff check" && .venv/bin/ruff check .
-echo "== ruff format --check" && .venv/bin/ruff format --check .
-echo "== mypy --strict" && .venv/bin/mypy
+venv="${VOICE_COACH_VENV:-.venv}"
+echo "== ruff check" && "$venv/bin/ruff" check .
+echo "== ruff format --check" && "$venv/bin/ruff" format --check .
+echo "== mypy --strict" && "$venv/bin/mypy"
 echo "== pytest"
 # pytest exits 5 when it collected no test: that is a failure here, as any non-zero exit is.
-exec .venv/bin/python -m pytest "$@"
+exec "$venv/bin/python" -m pytest "$@"
