@@ -122,9 +122,8 @@ def test_play_sends_the_exported_audio_without_gaps_or_drift(
     first, last = sound_span(recording)
     ref_first, ref_last = sound_span(ref)
     first_sound_after = recorder.started_wall + first / RATE - started
-    # Cold: the natural voice's model loads and the first 8 s of the session are synthesised
-    # (1.3 s here, 2.6 s with two CPU-burning processes alongside); the rest follows while it
-    # plays, and the checks below show it never falls behind.
+    # Cold: the natural voice's model loads and the first exercise is synthesised first
+    # (about 3 s here); the rest is synthesised while it plays.
     assert first_sound_after < 6.0, f"first sound {first_sound_after:.2f} s after start"
     assert abs((last - first) - (ref_last - ref_first)) < 0.05 * RATE, (
         "lengths differ by 50 ms or more"

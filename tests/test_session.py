@@ -4,7 +4,7 @@ proves the same behaviour in test_playback_real.py)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from conftest import RATE, PlanFn
 
@@ -157,29 +157,3 @@ def test_countdown_and_rep_counter(plan_of: PlanFn, library: Library) -> None:
     assert view.countdown(start + 20 * RATE + 1) == "Hold: 10 s left"
     reps = [e for e in timeline.events if e.role == "rep"]
     assert view.countdown(reps[6].start + 10) == "Rep 7 of 20"
-
-
-def test_a_cold_session_starts_once_a_few_seconds_are_planned(plan_of: PlanFn) -> None:
-    """Playback may start while the rest is still planned, but never before 8 s are ready."""
-    import threading
-
-    from voice_coach.model import Event
-    from voice_coach.playback.progressive import LiveTimeline
-
-    timeline = plan_of("pelvic-tilts", reps=2)
-    release = threading.Event()
-
-    def build(sink: Callable[[Event], None]) -> Timeline:
-        for event in timeline.events:
-            sink(event)
-            if event.end >= 8 * RATE:
-                release.wait(timeout=10)  # the rest is slow to plan
-        return timeline
-
-    live = LiveTimeline(build)
-    live.wait_until_ahead(8 * RATE)
-    planned = list(live._events)
-    assert planned[-1].end >= 8 * RATE and len(planned) < len(timeline.events)
-    assert sum(e.length for e in planned[:-1]) < 8 * RATE  # it did not wait for more
-    release.set()
-    assert live.result() is timeline and list(live.events()) == list(timeline.events)

@@ -2,8 +2,8 @@
 
 On a cold cache every cue must be synthesised before the plan is complete. The plan is built
 front to back, so its first events are final long before its last: they are handed over as they
-become final, and playback starts once a few seconds are planned, while the rest is still being
-synthesised and planned faster than it is heard.
+become final, and playback starts once the first exercise is planned, while the rest is still
+being synthesised and planned faster than it is heard.
 """
 
 from __future__ import annotations
@@ -44,18 +44,12 @@ class LiveTimeline:
         if self._error is not None:
             raise self._error
 
-    def wait_until_ahead(self, samples: int) -> None:
-        """Return once `samples` of audio are planned, the first exercise is, or the whole plan.
-
-        Planning runs many times faster than real time (espeak-ng about 200x, Piper about 20x
-        on two cores), so once a few seconds are planned it stays ahead of the listener.
-        """
+    def wait_for_first_exercise(self) -> None:
+        """Return once the first exercise is fully planned (an event of another one exists)."""
         with self._changed:
             while True:
                 self._check()
                 if self._result is not None:
-                    return
-                if self._events and self._events[-1].end >= samples:
                     return
                 seen = [e.exercise for e in self._events if e.exercise]
                 if seen and seen[-1] != seen[0]:

@@ -1,7 +1,7 @@
 """Playing a prepared session: plan in the background, start early, then hand over to the keys.
 
 On a cold cache every cue must be synthesised before the plan is complete, so playback starts as
-soon as a few seconds are planned and the rest is synthesised while the person listens.
+soon as the first exercise is planned and the rest is synthesised while the person listens.
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ from voice_coach.playback.session import Outcome, SessionController
 from voice_coach.render import render_events
 from voice_coach.session import Prepared, Session
 
-HEAD_START_S = 8
-"""Seconds of planned audio before a cold session starts to play."""
-
 
 def play_session(prepared: Prepared, output: Player) -> tuple[Timeline, Outcome]:
     """Play to the end (or until quit or Ctrl-C); the player is closed afterwards."""
     try:
         live = LiveTimeline(prepared.plan)
-        live.wait_until_ahead(HEAD_START_S * prepared.cues.sample_rate)
+        live.wait_for_first_exercise()
         output.start(render_events(live.events(), prepared.cues.sample_rate, prepared.cues.pcm), 0)
         timeline = live.result()
         session = Session(prepared.library, prepared.playlist, prepared.cues, timeline)
