@@ -161,6 +161,10 @@ def test_pause_resumes_where_it_stopped_and_n_skips(
     chapters = plan["chapters"]  # type: ignore[index]
     recorder = Recorder(server, tmp_path / "recording.raw")
     terminal = Terminal(play_command(tmp_path), env)
+    # The spoken disclaimer (first use) is not cached, so the keys come up a moment after launch;
+    # a key pressed before them would be acted on late. Wait for the live screen, then 3 s: the
+    # pause falls in the second sentence, before the disclaimer.
+    terminal.wait_for(b"space pause")
     time.sleep(3)
     terminal.type(b" ")
     paused_at = time.monotonic()
