@@ -285,6 +285,16 @@ def play(
         raise click.exceptions.Exit(130)
 
 
+T = TypeVar("T")
+
+
+def _ask_or_skip(question: str, parse: Callable[[str], T | None]) -> T | None:
+    """One optional question after a session: Enter skips it, `parse` turns a bad answer into
+    click's own "try again" message."""
+    answer: T | None = click.prompt(question, default="", show_default=False, value_proc=parse)
+    return answer
+
+
 def _ask_pain(question: str) -> int | None:
     def parse(text: str) -> int | None:
         if not text.strip():
@@ -294,13 +304,7 @@ def _ask_pain(question: str) -> int | None:
         except UserError as exc:
             raise click.BadParameter(exc.message) from None
 
-    answer: int | None = click.prompt(
-        f"{question}, 0 (none) to 10 (worst), Enter to skip",
-        default="",
-        show_default=False,
-        value_proc=parse,
-    )
-    return answer
+    return _ask_or_skip(f"{question}, 0 (none) to 10 (worst), Enter to skip", parse)
 
 
 def _ask_effect(name: str) -> str | None:
@@ -314,13 +318,8 @@ def _ask_effect(name: str) -> str | None:
             raise click.BadParameter("answer b (better), s (same) or w (worse)")
         return letters[key]
 
-    answer: str | None = click.prompt(
-        f"How did {name} make your leg feel? [b]etter, [s]ame, [w]orse, Enter to skip",
-        default="",
-        show_default=False,
-        value_proc=parse,
-    )
-    return answer
+    question = f"How did {name} make your leg feel? [b]etter, [s]ame, [w]orse, Enter to skip"
+    return _ask_or_skip(question, parse)
 
 
 @cli.command()
