@@ -38,10 +38,10 @@ ESPEAK_DEFAULT = "gmw/en"
 
 def cue_texts() -> list[str]:
     """Every distinct sentence of the chosen exercises' plan, in order (counts left out)."""
-    from voice_coach.content import load_library
-    from voice_coach.cues import estimated_length
+    from voice_coach.content.loader import load_library
     from voice_coach.model import Settings
     from voice_coach.plan import build_timeline
+    from voice_coach.speech.cues import estimated_length
 
     library = load_library()
     timeline = build_timeline(
@@ -75,10 +75,10 @@ def transcribe_voice(engine_name: str, voice: str) -> dict[str, object]:
     """In this process: say every cue with one voice and transcribe it."""
     from pocketsphinx import Decoder
 
-    from voice_coach.content import load_library
-    from voice_coach.cues import CueSource
-    from voice_coach.speech_text import speech_text
-    from voice_coach.tts import make_engine
+    from voice_coach.content.loader import load_library
+    from voice_coach.speech.cues import CueSource
+    from voice_coach.speech.selection import make_engine
+    from voice_coach.speech.text import speech_text
 
     engine = make_engine(engine_name, voice)
     cues = CueSource(engine, None, speech_text(load_library().pronunciations))

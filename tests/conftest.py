@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from voice_coach.cli import main
-from voice_coach.content import load_library, resolve_target
-from voice_coach.cues import CueSource
+from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.model import Library, Settings, Timeline
 from voice_coach.plan import build_timeline
-from voice_coach.tts import make_engine
+from voice_coach.speech.cues import CueSource
+from voice_coach.speech.selection import make_engine
 
 RATE = 22050
 

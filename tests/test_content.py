@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import write
 
-from voice_coach.content import load_library, resolve_target
+from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.errors import ContentError
 from voice_coach.model import Library
 

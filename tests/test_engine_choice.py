@@ -17,7 +17,7 @@ import pytest
 from conftest import Result
 
 from voice_coach.errors import UserError
-from voice_coach.tts import choose_engine
+from voice_coach.speech.selection import choose_engine
 
 pytestmark = pytest.mark.engine
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,7 +190,7 @@ def test_a_model_at_another_rate_is_resampled_to_the_session_rate(tmp_path: Path
 
 
 def test_a_model_replaced_at_the_same_path_gets_fresh_cues(tmp_path: Path) -> None:
-    from voice_coach.cues import CueSource
+    from voice_coach.speech.cues import CueSource
 
     model = tmp_path / "mine.onnx"
     model.write_bytes(b"first model")

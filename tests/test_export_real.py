@@ -241,7 +241,7 @@ def test_an_mp3_decodes_to_exactly_its_samples_whatever_its_length(
 ) -> None:
     """ffmpeg writes a wrong end padding into the LAME tag when the last MP3 frame (576 samples
     at 22050 Hz) holds 1 to 46 samples; decoders then give back up to 46 samples too many."""
-    from voice_coach import export
+    from voice_coach.audio import export
 
     samples = 576 * 200 + rest
     tone = array.array("h", (int(8000 * math.sin(i / 7)) for i in range(samples)))

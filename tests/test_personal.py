@@ -14,7 +14,7 @@ import pytest
 from conftest import Result
 from terminal import Terminal
 
-from voice_coach import log
+from voice_coach.journal import log
 
 Run = Callable[..., Result]
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))

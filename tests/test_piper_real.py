@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice_coach.cues import CueSource
 from voice_coach.errors import UserError
-from voice_coach.tts import make_engine
+from voice_coach.speech.cues import CueSource
+from voice_coach.speech.selection import make_engine
 
 pytestmark = pytest.mark.engine
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))

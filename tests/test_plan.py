@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import RATE, FakeLengths, PlanFn, write
 
-from voice_coach.content import load_library, resolve_target
+from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.model import Event, Library, Settings, Timeline
 from voice_coach.plan import build_timeline, timeline_dict
 

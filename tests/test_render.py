@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import RATE, FakeLengths, PlanFn
 
-from voice_coach.cache import CueCache, cue_key
-from voice_coach.cues import CueSource
+from voice_coach.audio.render import BLOCK_SAMPLES, RenderError, render, tone
 from voice_coach.model import Timeline
-from voice_coach.render import BLOCK_SAMPLES, RenderError, render, tone
-from voice_coach.tts.base import VoiceInfo
+from voice_coach.speech.base import VoiceInfo
+from voice_coach.speech.cache import CueCache, cue_key
+from voice_coach.speech.cues import CueSource
 
 
 class FakeEngine:

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from conftest import RATE, PlanFn
 
 from voice_coach.model import Library, Timeline
+from voice_coach.playback.controller import SessionController
 from voice_coach.playback.screen import PlainScreen, TimelineView
-from voice_coach.playback.session import SessionController
 
 
 class Clock:

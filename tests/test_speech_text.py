@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from conftest import PlanFn
 
-from voice_coach.content import load_library
-from voice_coach.cues import CueSource
+from voice_coach.content.loader import load_library
 from voice_coach.errors import ContentError
 from voice_coach.model import Library
-from voice_coach.speech_text import speech_text
-from voice_coach.tts.base import VoiceInfo
+from voice_coach.speech.base import VoiceInfo
+from voice_coach.speech.cues import CueSource
+from voice_coach.speech.text import speech_text
 
 plain = speech_text()
 
@@ -104,7 +104,7 @@ class Recorder:
 def test_the_cue_source_gives_the_engine_the_spoken_form_and_caches_by_it(
     tmp_path: Path,
 ) -> None:
-    from voice_coach.cache import CueCache
+    from voice_coach.speech.cache import CueCache
 
     engine = Recorder()
     cues = CueSource(engine, CueCache(tmp_path), speech_text({"piriformis": "pirri-formiss"}))

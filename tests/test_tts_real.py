@@ -10,10 +10,10 @@ import sys
 import pytest
 from conftest import PlanFn
 
-from voice_coach.cues import CueSource, trim
 from voice_coach.errors import UserError
 from voice_coach.model import Library
-from voice_coach.tts import make_engine
+from voice_coach.speech.cues import CueSource, trim
+from voice_coach.speech.selection import make_engine
 
 pytestmark = pytest.mark.engine
 
@@ -67,7 +67,7 @@ def test_cues_are_trimmed_to_a_short_margin(real_cues: CueSource) -> None:
 def _length_in_subprocess(*args: str) -> int:
     """Each run speaks with one voice and rate (espeak switches them unreliably), so: a process."""
     code = (
-        "import sys; from voice_coach.tts import make_engine; "
+        "import sys; from voice_coach.speech.selection import make_engine; "
         "e = make_engine('pyttsx3', voice=sys.argv[1] or None, rate=int(sys.argv[2]) or None); "
         "print(len(e.synthesize('Hold for thirty seconds.')))"
     )

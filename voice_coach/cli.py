@@ -14,21 +14,31 @@ from typing import Any, TypeVar
 
 import click
 
-from voice_coach import __version__, charts, checks, config, log, recommend, userstate, views
+from voice_coach import __version__, views
 from voice_coach import choose as choosing
-from voice_coach.cache import CueCache, default_cache_dir
-from voice_coach.config import DIFFICULTIES
-from voice_coach.content import lookup, resolve_target
-from voice_coach.cues import estimated_length
+from voice_coach import doctor as checks
+from voice_coach.audio.export import FORMATS, Tags, export_file, export_split, format_of
+from voice_coach.content.loader import lookup, resolve_target
 from voice_coach.errors import ExitStatus, UserError
-from voice_coach.export import FORMATS, Tags, export_file, export_split, format_of
+from voice_coach.journal import charts, log, recommend
+from voice_coach.journal import home as userstate
+from voice_coach.journal import settings as config
+from voice_coach.journal.settings import DIFFICULTIES
 from voice_coach.model import Settings
 from voice_coach.plan import SEE_PROFESSIONAL, build_timeline, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS, make_player
 from voice_coach.playback.run import play_session
 from voice_coach.session import Prepared, Session, library_from, logged, prepare
-from voice_coach.tts import DEFAULT_ENGINE, ENGINE_NAMES, ENGINES, choose_engine, make_engine
-from voice_coach.tts.pyttsx3_engine import DEFAULT_RATE
+from voice_coach.speech.cache import CueCache, default_cache_dir
+from voice_coach.speech.cues import estimated_length
+from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
+from voice_coach.speech.selection import (
+    DEFAULT_ENGINE,
+    ENGINE_NAMES,
+    ENGINES,
+    choose_engine,
+    make_engine,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

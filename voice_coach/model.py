@@ -6,6 +6,7 @@ exact integers where timing matters: a duration in the timeline is a sample coun
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -25,6 +26,9 @@ CautionWhen = Literal["start", "during", "end"]
 CAUTION_WHENS: tuple[CautionWhen, ...] = ("start", "during", "end")
 
 EventKind = Literal["speech", "tone", "silence"]
+
+CueLength = Callable[[str], int]
+"""Length in samples of a spoken cue, as the renderer will play it."""
 
 
 def other_side(side: Side) -> Side:

@@ -14,6 +14,7 @@ from typing import Any
 from voice_coach import spoken
 from voice_coach.model import (
     Chapter,
+    CueLength,
     Event,
     EventKind,
     Exercise,
@@ -25,8 +26,6 @@ from voice_coach.model import (
     other_side,
 )
 
-CueLength = Callable[[str], int]
-"""Length in samples of a spoken cue, as the renderer will play it."""
 EventSink = Callable[[Event], None]
 """Receives each event as soon as it is final, so playback can start before planning ends."""
 

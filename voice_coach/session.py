@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voice_coach import config, log
-from voice_coach.cache import CueCache, default_cache_dir
-from voice_coach.content import load_library, resolve_target
-from voice_coach.cues import CueSource
+from voice_coach.content.loader import load_library, resolve_target
+from voice_coach.journal import log
+from voice_coach.journal import settings as config
+from voice_coach.journal.home import user_content
 from voice_coach.model import Library, Playlist, Settings, Timeline
 from voice_coach.plan import EventSink, build_timeline
-from voice_coach.recommend import user_content
-from voice_coach.speech_text import speech_text
-from voice_coach.tts import Choice, choose_engine
+from voice_coach.speech.cache import CueCache, default_cache_dir
+from voice_coach.speech.cues import CueSource
+from voice_coach.speech.selection import Choice, choose_engine
+from voice_coach.speech.text import speech_text
 
 
 def library_from(content_dirs: Sequence[Path]) -> Library:

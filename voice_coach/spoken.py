@@ -5,8 +5,13 @@ Speech engines read "20" and "20-30" unevenly, so everything the plan speaks is 
 
 from __future__ import annotations
 
-from voice_coach.content import PLACEHOLDER
+import re
+
 from voice_coach.model import Side, other_side
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+"""`{side}` and `{other}` in content text, filled with the real side when it is spoken."""
+SIDE_PLACEHOLDERS = frozenset({"side", "other"})
 
 _ONES = [
     "zero",

@@ -10,7 +10,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from voice_coach import log, spoken
+from voice_coach import spoken
+from voice_coach.journal import log
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
 
 SIDES_WORDS = {

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import sys
 
+from voice_coach.audio.render import render_events
 from voice_coach.model import Timeline
 from voice_coach.playback.base import Player
+from voice_coach.playback.controller import Outcome, SessionController
 from voice_coach.playback.keys import keys
 from voice_coach.playback.progressive import LiveTimeline
 from voice_coach.playback.screen import LiveScreen, PlainScreen, TimelineView
-from voice_coach.playback.session import Outcome, SessionController
-from voice_coach.render import render_events
 from voice_coach.session import Prepared, Session
 
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from voice_coach.audio.render import render
 from voice_coach.model import Timeline
 from voice_coach.playback.base import Player
-from voice_coach.render import render
 
 TICK_S = 0.03
 RESTART_WITHIN_S = 3.0

@@ -7,14 +7,14 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach import config
 from voice_coach.errors import UserError
-from voice_coach.tts import (
+from voice_coach.journal import settings as config
+from voice_coach.speech import piper_engine
+from voice_coach.speech.selection import (
     Engine,
     choose_engine,
     make_engine,
     natural_voice_installed,
-    piper_engine,
 )
 
 

@@ -29,7 +29,7 @@ SUFFIX = ".cue"
 _HEADER = struct.Struct("<5sBII16s")  # magic, version, sample rate, samples, blake2b-128 of pcm
 
 
-CHECKOUT_CACHE = Path(__file__).resolve().parent.parent / "audio_cache"
+CHECKOUT_CACHE = Path(__file__).resolve().parents[2] / "audio_cache"
 
 
 def default_cache_dir() -> Path:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import yaml
 
-from voice_coach import userstate
 from voice_coach.errors import UserError
-from voice_coach.log import Entry, effects_by_exercise
+from voice_coach.journal import home as userstate
+from voice_coach.journal.log import Entry, effects_by_exercise
 
 MY_PLAN = "my-plan"
 
@@ -50,10 +50,6 @@ def choose(ranked: Sequence[Ranked]) -> list[str]:
     return helped or [r.exercise for r in ranked if not r.dropped]
 
 
-def user_content() -> Path:
-    return userstate.home() / "content"
-
-
 def save_plan(exercises: Sequence[str]) -> Path:
     if not exercises:
         raise UserError(
@@ -74,7 +70,7 @@ def save_plan(exercises: Sequence[str]) -> Path:
             }
         ]
     }
-    folder = user_content()
+    folder = userstate.user_content()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{MY_PLAN}.yaml"
     handle, temp = tempfile.mkstemp(dir=folder, prefix=".my-plan-", suffix=".tmp")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from voice_coach.content.source import YList, YMap, load_file
 from voice_coach.errors import ContentError
 from voice_coach.model import (
     CAUTION_WHENS,
@@ -33,15 +34,13 @@ from voice_coach.model import (
     Span,
 )
 from voice_coach.names import did_you_mean, lookup
-from voice_coach.yamlsource import YList, YMap, load_file
+from voice_coach.spoken import PLACEHOLDER, SIDE_PLACEHOLDERS
 
 __all__ = ["did_you_mean", "load_library", "lookup", "resolve_target"]
 
-BUILTIN_CONTENT = Path(__file__).resolve().parent.parent / "content"
+BUILTIN_CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-SIDE_PLACEHOLDERS = frozenset({"side", "other"})
 
 SECTIONS = ("programme", "exercises", "playlists", "guide", "pronunciations")
 KINDS = ("exercise", "check")

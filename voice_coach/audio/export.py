@@ -30,10 +30,10 @@ from mutagen.id3 import (
     ID3NoHeaderError,
 )
 
+from voice_coach.audio.lametag import fix_end_padding
+from voice_coach.audio.render import render
 from voice_coach.errors import UserError
-from voice_coach.lametag import fix_end_padding
 from voice_coach.model import Timeline
-from voice_coach.render import render
 
 FORMATS = ("mp3", "wav")
 MP3_BITRATE = "64k"

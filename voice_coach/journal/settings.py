@@ -16,10 +16,10 @@ from typing import Any
 
 import yaml
 
-from voice_coach import userstate
 from voice_coach.errors import UserError
+from voice_coach.journal import home as userstate
 from voice_coach.names import did_you_mean
-from voice_coach.tts import AUTO, ENGINE_NAMES
+from voice_coach.speech.selection import AUTO, ENGINE_NAMES
 
 DIFFICULTIES = ("easier", "normal", "harder")
 

@@ -13,8 +13,8 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voice_coach import userstate
 from voice_coach.errors import UserError
+from voice_coach.journal import home as userstate
 
 SCHEMA_VERSION = 1
 EFFECTS = ("better", "same", "worse")

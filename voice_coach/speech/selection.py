@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from voice_coach.errors import UserError
 from voice_coach.names import lookup
-from voice_coach.tts import piper_engine
-from voice_coach.tts.base import Engine, VoiceInfo
-from voice_coach.tts.piper_engine import PiperEngine
-from voice_coach.tts.pyttsx3_engine import Pyttsx3Engine
+from voice_coach.speech import piper_engine
+from voice_coach.speech.base import Engine, VoiceInfo
+from voice_coach.speech.piper_engine import PiperEngine
+from voice_coach.speech.pyttsx3_engine import Pyttsx3Engine
 
 EngineFactory = Callable[[str | None, int | None], Engine]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_coach.errors import EngineError
-from voice_coach.tts.base import VoiceInfo
+from voice_coach.speech.base import VoiceInfo
 
 INSTALL_HINT = "install it with: sudo apt-get install espeak-ng"
 DEFAULT_VOICE = "gmw/en-us"

@@ -18,10 +18,10 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
     from pydub import AudioSegment
 
-from voice_coach.cache import CueCache, cue_key
-from voice_coach.plan import CueLength
-from voice_coach.speech_text import speech_text
-from voice_coach.tts.base import Engine
+from voice_coach.model import CueLength
+from voice_coach.speech.base import Engine
+from voice_coach.speech.cache import CueCache, cue_key
+from voice_coach.speech.text import speech_text
 
 SILENCE_THRESHOLD = 200
 """Samples quieter than this (of 32767) count as silence at the edges of a cue."""

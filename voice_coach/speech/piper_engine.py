@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_coach.errors import EngineError
-from voice_coach.tts.base import VoiceInfo
+from voice_coach.speech.base import VoiceInfo
 
 DEFAULT_VOICE = "en_US-joe-medium"
 NATURAL_RATE = 160

@@ -17,6 +17,11 @@ def home() -> Path:
     return Path(platformdirs.user_data_dir("voice-coach"))
 
 
+def user_content() -> Path:
+    """The user's own playlists (my-plan), loaded over the built-in content."""
+    return home() / "content"
+
+
 def first_use_of(mark: str) -> bool:
     return not (home() / mark).exists()
 

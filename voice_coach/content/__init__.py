@@ -1,0 +1,1 @@
+"""The programme as content: YAML read with line numbers, checked, and turned into the model."""

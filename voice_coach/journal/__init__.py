@@ -1,0 +1,1 @@
+"""What voice-coach keeps for the user: settings, the session log, recommendations, charts."""
