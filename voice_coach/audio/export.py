@@ -1,13 +1,11 @@
 """Writing a rendered session to files: WAV, MP3 with ID3 tags and chapters, split tracks + m3u.
 
-Every file is written under a temporary name beside its destination and renamed into place only
-when complete, so an interrupted export leaves the old file or nothing, never a torso.
+Every file goes through `files.replacing`, so an interrupted export leaves the old file or
+nothing, never a torso.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
 import subprocess
@@ -33,6 +31,7 @@ from mutagen.id3 import (
 from voice_coach.audio.lametag import fix_end_padding
 from voice_coach.audio.render import render
 from voice_coach.errors import UserError
+from voice_coach.files import replacing, write_text
 from voice_coach.model import Timeline
 
 FORMATS = ("mp3", "wav")
@@ -72,46 +71,8 @@ def ffmpeg_path() -> str:
     return found
 
 
-@contextlib.contextmanager
-def atomic_path(destination: Path) -> Iterator[Path]:
-    """A temporary path beside `destination`, renamed onto it only if the block succeeds."""
-    folder = destination.parent
-    if not folder.is_dir():
-        raise ExportError(
-            f"folder '{folder}' does not exist", where=str(destination), hint="create it first"
-        )
-    _remove_stale_parts(destination)
-    temp = folder / f".{destination.name}.{os.getpid()}.part"
-    try:
-        yield temp
-        temp.replace(destination)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
-
-
-def _remove_stale_parts(destination: Path) -> None:
-    """Parts left by an export that was killed (its process is gone) are removed."""
-    pattern = re.compile(rf"^\.{re.escape(destination.name)}\.(\d+)\.part$")
-    for path in destination.parent.glob(f".{destination.name}.*.part"):
-        match = pattern.match(path.name)
-        if match and not _alive(int(match.group(1))):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def write_wav(path: Path, blocks: Iterable[bytes], sample_rate: int) -> None:
-    with atomic_path(path) as temp, wave.open(str(temp), "wb") as wav:
+    with replacing(path) as temp, wave.open(str(temp), "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(sample_rate)
@@ -128,7 +89,7 @@ def write_mp3(
 ) -> None:
     """Encode with ffmpeg from a pipe (streamed), then add ID3 tags and chapters with mutagen."""
     ffmpeg = ffmpeg_path()
-    with atomic_path(path) as temp:
+    with replacing(path) as temp:
         command = [
             ffmpeg,
             "-hide_banner",
@@ -280,8 +241,7 @@ def export_split(
         seconds = round((chapter.end - chapter.start) / timeline.sample_rate)
         lines += [f"#EXTINF:{seconds},{ARTIST} - {chapter.title}", path.name]
     playlist = folder / f"{_slug(tags.title)}.m3u"
-    with atomic_path(playlist) as temp:
-        temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_text(playlist, "\n".join(lines) + "\n")
     return [*written, playlist]
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from voice_coach.errors import UserError
+from voice_coach.files import replacing
 
 
 def plot_pain(series: Sequence[tuple[dt.date, float]], path: Path) -> None:
@@ -27,10 +28,8 @@ def plot_pain(series: Sequence[tuple[dt.date, float]], path: Path) -> None:
     axes.set_title("Pain after each session")
     axes.grid(alpha=0.3)
     figure.autofmt_xdate()
-    temp = path.with_name(f".{path.name}.part")
     try:
-        figure.savefig(temp, format="png")
-        temp.replace(path)
+        with replacing(path) as temp:
+            figure.savefig(temp, format="png")
     finally:
         pyplot.close(figure)
-        temp.unlink(missing_ok=True)

@@ -3,9 +3,6 @@ exercises, notice which help, and focus on those."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from voice_coach.errors import UserError
+from voice_coach.files import write_text
 from voice_coach.journal import home as userstate
 from voice_coach.journal.log import Entry, effects_by_exercise
 
@@ -70,16 +68,7 @@ def save_plan(exercises: Sequence[str]) -> Path:
             }
         ]
     }
-    folder = userstate.user_content()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{MY_PLAN}.yaml"
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=".my-plan-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write("# Written by `voice-coach recommend`; run it again to refresh.\n")
-            yaml.safe_dump(document, stream, sort_keys=False)
-        Path(temp).replace(path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            Path(temp).unlink()
+    path = userstate.user_content() / f"{MY_PLAN}.yaml"
+    header = "# Written by `voice-coach recommend`; run it again to refresh.\n"
+    write_text(path, header + yaml.safe_dump(document, sort_keys=False), make_folder=True)
     return path

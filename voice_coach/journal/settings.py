@@ -6,9 +6,6 @@ with one line and everything else can trust what it reads.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +14,7 @@ from typing import Any
 import yaml
 
 from voice_coach.errors import UserError
+from voice_coach.files import write_text
 from voice_coach.journal import home as userstate
 from voice_coach.names import did_you_mean
 from voice_coach.speech.selection import AUTO, ENGINE_NAMES
@@ -123,16 +121,7 @@ def load() -> dict[str, Any]:
 
 
 def save(settings: dict[str, Any]) -> None:
-    path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".yaml")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            yaml.safe_dump(settings, stream, sort_keys=True)
-        Path(temp).replace(path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            Path(temp).unlink()
+    write_text(config_path(), yaml.safe_dump(settings, sort_keys=True), make_folder=True)
 
 
 def effective(options: dict[str, Any]) -> dict[str, Any]:

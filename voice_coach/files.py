@@ -1,0 +1,96 @@
+"""Crash-safe files: every file voice-coach writes appears whole, or not at all.
+
+A file is written under a temporary name beside its destination, created exclusively (so a link
+planted at that name is never followed), flushed to disk, then renamed over the destination.
+A killed writer leaves only its temporary part, named with its process id, and the next writer
+to the same destination sweeps the parts of processes that are gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+from voice_coach.errors import UserError
+
+PART_SUFFIX = ".part"
+
+
+class FileError(UserError):
+    """A file could not be written where the user asked (a missing folder, say)."""
+
+
+def _parts_of(destination: Path) -> re.Pattern[str]:
+    return re.compile(rf"^\.{re.escape(destination.name)}\.(\d+)\.[0-9a-f]+{PART_SUFFIX}$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_parts(destination: Path) -> None:
+    """Remove the temporary parts that writers of `destination`, now dead, left behind."""
+    pattern = _parts_of(destination)
+    for path in destination.parent.glob(f".{destination.name}.*{PART_SUFFIX}"):
+        match = pattern.match(path.name)
+        if match and not _alive(int(match.group(1))):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _fsync(path: Path, *, folder: bool = False) -> None:
+    flags = os.O_RDONLY | (os.O_DIRECTORY if folder else 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return  # some file systems cannot open a folder for syncing; the rename still stands
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+@contextlib.contextmanager
+def replacing(destination: Path, *, make_folder: bool = False) -> Iterator[Path]:
+    """A fresh, empty temporary file beside `destination`, renamed onto it if the block succeeds.
+
+    The block writes the temporary path (by name, so ffmpeg or matplotlib can write it too);
+    anything that goes wrong, Ctrl-C included, removes it and leaves the destination as it was.
+    """
+    folder = destination.parent
+    if make_folder:
+        folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        raise FileError(
+            f"folder '{folder}' does not exist", where=str(destination), hint="create it first"
+        )
+    sweep_parts(destination)
+    temp = folder / f".{destination.name}.{os.getpid()}.{secrets.token_hex(4)}{PART_SUFFIX}"
+    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    os.close(handle)
+    try:
+        yield temp
+        _fsync(temp)
+        temp.replace(destination)
+        _fsync(folder, folder=True)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def write_text(destination: Path, text: str, *, make_folder: bool = False) -> None:
+    """`destination` holds exactly `text` (UTF-8), written crash-safely."""
+    with replacing(destination, make_folder=make_folder) as temp:
+        temp.write_text(text, encoding="utf-8")
