@@ -1,114 +1,37 @@
-"""The `voice-coach` command: parse, call, print. Every error leaves through `main`'s one funnel."""
+"""The `voice-coach` command: each command parses, calls one use-case, and prints.
+
+The use-cases live in their stages (coach, choose, journal, speech); what they need from the
+outside world comes from the Environment on the click context. Every error leaves through
+`main`'s one funnel.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import json
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from voice_coach import __version__, views
+from voice_coach import __version__, coach, doctor, views
 from voice_coach import choose as choosing
-from voice_coach import doctor as checks
-from voice_coach.audio.export import FORMATS, Tags, export_file, export_split, format_of
+from voice_coach.audio.export import FORMATS
+from voice_coach.cli_options import cache_dir_option, content_option, json_option, session_options
 from voice_coach.content.loader import lookup, resolve_target
+from voice_coach.environment import Environment
 from voice_coach.errors import ExitStatus, UserError
-from voice_coach.journal import charts, log, recommend
-from voice_coach.journal import home as userstate
-from voice_coach.journal import settings as config
-from voice_coach.journal.settings import DIFFICULTIES
-from voice_coach.model import Settings
-from voice_coach.plan import SEE_PROFESSIONAL, build_timeline, timeline_dict
-from voice_coach.playback import DEFAULT_PLAYER, PLAYERS, make_player
-from voice_coach.playback.run import play_session
-from voice_coach.session import Prepared, Session, library_from, logged, prepare
+from voice_coach.journal import charts, log, recommend, record, settings
+from voice_coach.options import SessionOptions
+from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
+from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
+from voice_coach.session import ESTIMATE_RATE, Session, estimated_lengths, library_from
 from voice_coach.speech.cache import CueCache, default_cache_dir
-from voice_coach.speech.cues import estimated_length
-from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
-from voice_coach.speech.selection import (
-    DEFAULT_ENGINE,
-    ENGINE_NAMES,
-    ENGINES,
-    choose_engine,
-    make_engine,
-)
+from voice_coach.speech.selection import ENGINES, choose_engine, list_voices
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-ESTIMATE_RATE = 22050
-
-
-def content_option(func: F) -> F:
-    return click.option(
-        "--content-dir",
-        "content_dirs",
-        multiple=True,
-        type=click.Path(path_type=Path, file_okay=False),
-        help="Extra folder of your own exercises and playlists (YAML), checked like the "
-        "built-in ones; may be given more than once.",
-    )(func)
-
-
-def session_options(func: F) -> F:
-    """The options shared by plan, play and export, defined once."""
-    options = [
-        click.option(
-            "--cache-dir",
-            type=click.Path(path_type=Path, file_okay=False),
-            help="Where speech cues are cached [default: audio_cache/ of the checkout].",
-        ),
-        click.option(
-            "--side",
-            type=click.Choice(["left", "right"]),
-            help="Your painful side; cues then name the real side.",
-        ),
-        click.option(
-            "--reps",
-            type=click.IntRange(1, 200),
-            help="Override every exercise's repetitions (for a quick try).",
-        ),
-        click.option(
-            "--hold",
-            "hold_s",
-            type=click.IntRange(1, 600),
-            metavar="SECONDS",
-            help="Override every hold and timed part, in seconds (for a quick try).",
-        ),
-        click.option(
-            "--engine",
-            help=f"Speech engine: {', '.join(ENGINE_NAMES)} [default: {DEFAULT_ENGINE}: the "
-            "natural Piper voice if installed, else espeak-ng].",
-        ),
-        click.option(
-            "--difficulty",
-            type=click.Choice(DIFFICULTIES),
-            help="easier (fewer reps, shorter holds), normal, harder (top of the seed's ranges).",
-        ),
-        click.option("--voice", help="Voice id (see `voice-coach voices`)."),
-        click.option(
-            "--voice-model",
-            type=click.Path(dir_okay=False),
-            metavar="FILE.onnx",
-            help="A Piper voice model file, with its FILE.onnx.json beside it (implies Piper).",
-        ),
-        click.option(
-            "--rate",
-            type=click.IntRange(80, 400),
-            help=f"Speaking rate in words per minute [default: the voice's own; espeak-ng "
-            f"{DEFAULT_RATE}].",
-        ),
-        content_option,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+pass_env = click.make_pass_decorator(Environment, ensure=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,21 +44,17 @@ def cli(debug: bool) -> None:
     """
 
 
-def _print_json(data: Any) -> None:
+def _print_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @content_option
 def causes(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     """List the playlists, one per cause of sciatica (length is an estimate)."""
     library = library_from(content_dirs)
-    guess = estimated_length(ESTIMATE_RATE, DEFAULT_RATE)
-    lengths = {
-        p.id: build_timeline(library, p.exercises, p, Settings(), guess, ESTIMATE_RATE).length
-        for p in library.playlists.values()
-    }
+    lengths = estimated_lengths(library)
     if as_json:
         _print_json(views.causes_json(library, lengths, ESTIMATE_RATE))
     else:
@@ -144,7 +63,7 @@ def causes(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.option("--cause", help="Only the exercises of this playlist.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 @content_option
 def exercises(cause: str | None, as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     """List the exercises."""
@@ -189,38 +108,33 @@ def guide(topic: str | None, content_dirs: tuple[Path, ...]) -> None:
     click.echo(views.guide_page(topics, library.programme.disclaimer))
 
 
-def _prepare(
-    target: Sequence[str], options: dict[str, Any], *, disclaimer: bool = False
-) -> Prepared:
-    """`prepare`, plus the one-line note when the engine is a fallback the user may not want."""
-    prepared = prepare(target, options, disclaimer=disclaimer)
-    if prepared.speech.note:
-        click.echo(f"voice-coach: note: {prepared.speech.note}", err=True)
-    return prepared
-
-
-def _session(target: Sequence[str], options: dict[str, Any]) -> Session:
-    prepared = _prepare(target, options)
-    return Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
-
-
 @cli.command()
 @click.argument("target", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON (see SPEC).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the timeline as JSON (times in samples too)."
+)
 @session_options
-def plan(target: tuple[str, ...], as_json: bool, **options: Any) -> None:
+@pass_env
+def plan(env: Environment, target: tuple[str, ...], as_json: bool, options: SessionOptions) -> None:
     """Show the timeline that would be spoken for TARGET, without rendering audio.
 
     TARGET is a playlist id (see `causes`) or one or more exercise ids. Speech lengths come
     from the cue cache, or from the speech engine for cues not cached yet.
     """
-    session = _session(target, options)
+    prepared = coach.prepared_with_note(target, options, env)
+    session = Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
     if as_json:
         engine = session.cues.engine
         speech = {"engine": engine.name, "voice": engine.voice, "rate": engine.rate or None}
         _print_json(timeline_dict(session.timeline) | {"speech": speech})
     else:
         click.echo(views.plan_page(session.timeline, session.playlist))
+
+
+def _play_or_stop(env: Environment, target: Sequence[str], request: coach.PlayRequest) -> None:
+    """Play with the stored settings; Ctrl-C ends the command with status 130."""
+    if coach.play(target, SessionOptions(), request, env).interrupted:
+        raise click.exceptions.Exit(130)
 
 
 @cli.command()
@@ -234,102 +148,23 @@ def plan(target: tuple[str, ...], as_json: bool, **options: Any) -> None:
 @click.option("--pain-before", type=click.IntRange(0, 10), help="Leg pain now, 0-10 (logged).")
 @click.option("--pain-after", type=click.IntRange(0, 10), help="Leg pain after, 0-10 (logged).")
 @session_options
+@pass_env
 def play(
+    env: Environment,
     target: tuple[str, ...],
     player: str,
     pain_before: int | None,
     pain_after: int | None,
-    **options: Any,
+    options: SessionOptions,
 ) -> None:
     """Play TARGET hands-free through the sound device.
 
     Keys: space pause/resume, n next exercise, p previous (or restart), r repeat, q quit.
     Without a terminal on stdin it plays straight through.
     """
-    first_time = userstate.first_use_of(userstate.DISCLAIMER_MARK)
-    prepared = _prepare(target, options, disclaimer=first_time)
-    output = make_player(player, prepared.cues.sample_rate)
-    asking = sys.stdin.isatty()
-    if pain_before is None and asking:
-        pain_before = _ask_pain("Pain in your leg now")
-    if first_time:
-        click.echo(f"Disclaimer: {prepared.library.programme.disclaimer}\n")
-    timeline, outcome = play_session(prepared, output)
-    rate = timeline.sample_rate
-    disclaimer = prepared.library.programme.disclaimer
-    said_at = [e.end for e in timeline.events if e.text == disclaimer]
-    if first_time and said_at and outcome.heard_samples >= said_at[0]:
-        userstate.remember(userstate.DISCLAIMER_MARK)  # heard it; until then it is said again
-    done = len(outcome.completed)
-    click.echo(
-        f"{'Stopped' if outcome.quit else 'Finished'}: {done} of {len(timeline.chapters)} "
-        f"exercises done in {views.clock(outcome.heard_samples, rate).strip()}."
-    )
-    if outcome.skipped:
-        click.echo("Not done: " + ", ".join(outcome.skipped) + ".")
-    if pain_after is None and asking and not outcome.interrupted:
-        pain_after = _ask_pain("Pain in your leg now, after the session")
-    effects = {}
-    if asking and not outcome.interrupted:
-        for exercise_id in outcome.completed:
-            name = prepared.library.exercises[exercise_id].name
-            effect = _ask_effect(name)
-            if effect:
-                effects[exercise_id] = effect
-    entry = log.Entry(
-        day=dt.date.today(),
-        target=" ".join(timeline.target),
-        completed=tuple(outcome.completed),
-        skipped=tuple(outcome.skipped),
-        duration_s=outcome.heard_samples / rate,
-        pain_before=pain_before,
-        pain_after=pain_after,
-        effects=effects,
-        source="play",
-    )
-    if entry.completed or pain_before is not None or pain_after is not None:
-        log.add(entry)  # a session stopped before anything was done is not worth a line
-    if log.time_to_see_a_professional(logged()):
-        click.echo(SEE_PROFESSIONAL)
-    if outcome.interrupted:
+    request = coach.PlayRequest(player, pain_before, pain_after)
+    if coach.play(target, options, request, env).interrupted:
         raise click.exceptions.Exit(130)
-
-
-T = TypeVar("T")
-
-
-def _ask_or_skip(question: str, parse: Callable[[str], T | None]) -> T | None:
-    """One optional question after a session: Enter skips it, `parse` turns a bad answer into
-    click's own "try again" message."""
-    answer: T | None = click.prompt(question, default="", show_default=False, value_proc=parse)
-    return answer
-
-
-def _ask_pain(question: str) -> int | None:
-    def parse(text: str) -> int | None:
-        if not text.strip():
-            return None
-        try:
-            return log.parse_pain(text.strip(), "pain")
-        except UserError as exc:
-            raise click.BadParameter(exc.message) from None
-
-    return _ask_or_skip(f"{question}, 0 (none) to 10 (worst), Enter to skip", parse)
-
-
-def _ask_effect(name: str) -> str | None:
-    letters = {"b": "better", "s": "same", "w": "worse"}
-
-    def parse(text: str) -> str | None:
-        key = text.strip().lower()[:1]
-        if not key:
-            return None
-        if key not in letters:
-            raise click.BadParameter("answer b (better), s (same) or w (worse)")
-        return letters[key]
-
-    question = f"How did {name} make your leg feel? [b]etter, [s]ame, [w]orse, Enter to skip"
-    return _ask_or_skip(question, parse)
 
 
 @cli.command()
@@ -352,50 +187,21 @@ def _ask_effect(name: str) -> str | None:
     help="Format of the --split tracks [default: that of -o, else mp3].",
 )
 @session_options
+@pass_env
 def export(
+    env: Environment,
     target: tuple[str, ...],
     output: Path | None,
     split: Path | None,
     split_format: str | None,
-    **options: Any,
+    options: SessionOptions,
 ) -> None:
     """Render TARGET to an audio file (and/or split tracks) for your phone."""
     if output is None and split is None:
         raise click.UsageError("say where to write: -o FILE.mp3, --split DIR, or both")
-    if output is not None:
-        format_of(output)
-    session = _session(target, options)
-    timeline = session.timeline
-    tags = Tags(
-        title=session.title,
-        album=session.library.programme.title,
-        comment=session.library.programme.disclaimer,
-    )
-    said = []
-    with _progress(timeline.length * ((output is not None) + (split is not None))) as step:
-        if output is not None:
-            export_file(timeline, session.cues.pcm, output, tags, step)
-            size = output.stat().st_size / 1_000_000
-            length = views.clock(timeline.length, timeline.sample_rate).strip()
-            chapters = len(timeline.chapters)
-            said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
-        if split is not None:
-            fmt = split_format or (format_of(output) if output else "mp3")
-            album = Tags(session.title, tags.album, tags.comment)
-            paths = export_split(timeline, session.cues.pcm, split, fmt, album, step)
-            said.append(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
-    for line in said:
+    request = coach.ExportRequest(output, split, split_format)
+    for line in coach.export(target, options, request, env):
         click.echo(line)
-
-
-@contextlib.contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on a terminal; nothing when stderr is a file or a pipe."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    with click.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
-        yield bar.update
 
 
 @cli.command()
@@ -405,42 +211,16 @@ def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
     help="Only this engine's voices [default: every engine's].",
 )
 @click.option("--language", metavar="PREFIX", help="Only voices whose language starts so (en).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@json_option
 def voices(engine: str | None, language: str | None, as_json: bool) -> None:
     """List every speech engine's voices (use one with --voice); * marks the one used now."""
-    current = choose_engine(config.effective({})["engine"], config.effective({})["voice"]).engine
-    rows: list[dict[str, Any]] = []
-    missing: list[str] = []
-    for name in [engine] if engine else sorted(ENGINES):
-        speech = make_engine(name)
-        problem = speech.problem()
-        if problem:
-            missing.append(f"{name}: {problem}")
-            continue
-        for v in speech.voices():
-            if language and not (v.language or "").startswith(language):
-                continue
-            in_use = name == current.name and v.id == current.voice
-            rows.append(
-                {"engine": name, "id": v.id, "name": v.name, "language": v.language}
-                | {"default": v.id == speech.voice, "in_use": in_use}
-            )
+    prefs = settings.preferences()
+    current = choose_engine(prefs.engine, prefs.voice).engine
+    rows, missing = list_voices([engine] if engine else sorted(ENGINES), language, current)
     if as_json:
-        _print_json(rows)
+        _print_json(views.voices_json(rows))
     else:
-        table = [
-            [
-                ("* " if r["in_use"] else "  ") + r["engine"],
-                r["id"],
-                r["language"] or "-",
-                r["name"],
-            ]
-            for r in rows
-        ]
-        click.echo(views.table(["ENGINE", "VOICE", "LANGUAGE", "NAME"], table))
-        click.echo(
-            f"\n* the voice used now ({current.name} {current.voice}; see `voice-coach doctor`)"
-        )
+        click.echo(views.voices_table(rows, current))
     for line in missing:
         click.echo(f"voice-coach: note: {line}", err=True)
 
@@ -448,14 +228,6 @@ def voices(engine: str | None, language: str | None, as_json: bool) -> None:
 @cli.group()
 def cache() -> None:
     """Inspect or empty the speech cue cache."""
-
-
-def cache_dir_option(func: F) -> F:
-    return click.option(
-        "--cache-dir",
-        type=click.Path(path_type=Path, file_okay=False),
-        help="The cue cache folder [default: audio_cache/ of the checkout].",
-    )(func)
 
 
 @cache.command("stats")
@@ -478,13 +250,12 @@ def cache_clear(cache_dir: Path | None) -> None:
     click.echo(f"removed {removed} cached cues from {folder}")
 
 
-@cli.command()
-def doctor() -> None:
+@cli.command("doctor")
+def doctor_command() -> None:
     """Check the speech engine, ffmpeg and the sound device, and say how to fix what is missing."""
-    results = checks.run_all()
-    for result in results:
-        mark = "ok " if result.ok else ("-- " if result.optional else "!! ")
-        click.echo(f"{mark} {result.name:<14} {result.detail}")
+    results = doctor.run_all()
+    for line in views.checks_lines(results):
+        click.echo(line)
     if not all(r.ok or r.optional for r in results):
         raise UserError(
             "some checks failed",
@@ -500,22 +271,15 @@ def config_group() -> None:
 @config_group.command("list")
 def config_list() -> None:
     """Every setting: its value, and whether it is yours or the default."""
-    stored = config.load()
-    rows = []
-    for name, key in config.KEYS.items():
-        value = stored.get(name, key.default)
-        origin = "set" if name in stored else "default"
-        rows.append([name, "-" if value is None else str(value), origin, key.help])
-    click.echo(views.table(["KEY", "VALUE", "FROM", "MEANING"], rows))
-    click.echo(f"\nfile: {config.config_path()}")
+    click.echo(views.settings_table(settings.load()))
+    click.echo(f"\nfile: {settings.config_path()}")
 
 
 @config_group.command("get")
 @click.argument("key")
 def config_get(key: str) -> None:
     """Print one setting."""
-    config.key_named(key)
-    value = config.effective({}).get(key)
+    value = settings.value_of(key)
     click.echo("" if value is None else str(value))
 
 
@@ -524,21 +288,14 @@ def config_get(key: str) -> None:
 @click.argument("value")
 def config_set(key: str, value: str) -> None:
     """Store a setting, e.g. `config set side left`."""
-    parsed = config.parse_value(key, value)
-    stored = config.load()
-    stored[key] = parsed
-    config.save(stored)
-    click.echo(f"{key} = {parsed}")
+    click.echo(f"{key} = {settings.store(key, value)}")
 
 
 @config_group.command("unset")
 @click.argument("key")
 def config_unset(key: str) -> None:
     """Forget a setting (its default applies again)."""
-    config.key_named(key)
-    stored = config.load()
-    stored.pop(key, None)
-    config.save(stored)
+    settings.forget(key)
     click.echo(f"{key} is back to its default")
 
 
@@ -569,16 +326,9 @@ def log_add(
     content_dirs: tuple[Path, ...],
 ) -> None:
     """Log a session done with the exported audio (all of TARGET counts as done)."""
-    library = library_from(content_dirs)
-    ids, playlist = resolve_target(library, target)
-    entry = log.Entry(
-        day=log.parse_day(day) if day else dt.date.today(),
-        target=playlist.id if playlist else " ".join(ids),
-        completed=tuple(ids),
-        pain_before=log.parse_pain(pain_before, "--pain-before") if pain_before else None,
-        pain_after=log.parse_pain(pain_after, "--pain-after") if pain_after else None,
-        effects=dict(log.parse_effect(e, ids) for e in effects),
-    )
+    ids, playlist = resolve_target(library_from(content_dirs), target)
+    name = playlist.id if playlist else " ".join(ids)
+    entry = record.manual_entry(ids, name, day, pain_before, pain_after, effects)
     log.add(entry)
     click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
 
@@ -592,16 +342,12 @@ def log_add(
 )
 def progress(as_json: bool, plot: Path | None) -> None:
     """Your sessions, the pain trend and your streak; and when to see a professional."""
-    entries = logged()
+    entries = record.logged()
     advice = log.time_to_see_a_professional(entries)
     if as_json:
-        _print_json(
-            {
-                "sessions": [views.entry_json(e) for e in entries],
-                "streak_days": log.streak(entries),
-                "see_a_professional": advice,
-            }
-        )
+        sessions = [views.entry_json(e) for e in entries]
+        streak = log.streak(entries)
+        _print_json({"sessions": sessions, "streak_days": streak, "see_a_professional": advice})
     else:
         click.echo(views.progress_page(entries, log.streak(entries)))
         if advice:
@@ -616,101 +362,30 @@ def progress(as_json: bool, plot: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the chosen exercise ids as JSON.")
 def recommend_command(as_json: bool) -> None:
     """Rank the exercises by how they made you feel and save the best as playlist `my-plan`."""
-    ranked = recommend.rank(logged())
-    chosen = recommend.choose(ranked)
+    ranked = recommend.rank(record.logged())
+    chosen = recommend.keep(ranked)
     path = recommend.save_plan(chosen)
     if as_json:
         _print_json({"playlist": recommend.MY_PLAN, "exercises": chosen})
         return
-    rows = [
-        [
-            r.exercise,
-            str(r.better),
-            str(r.same),
-            str(r.worse),
-            "dropped (made it worse)" if r.dropped else ("in" if r.exercise in chosen else "-"),
-        ]
-        for r in ranked
-    ]
-    click.echo(views.table(["EXERCISE", "BETTER", "SAME", "WORSE", "MY PLAN"], rows))
+    click.echo(views.recommend_table(ranked, chosen))
     click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
 
 
-CHECK = "straight-leg-raise-check"
-
-
-def _plain_options() -> dict[str, Any]:
-    """Every session option at its default, for running play or export from `choose`."""
-    keys = ("side", "reps", "hold_s", "engine", "voice", "voice_model", "rate", "difficulty")
-    return dict.fromkeys(keys) | {"content_dirs": (), "cache_dir": None}
-
-
-def _play_defaults() -> dict[str, Any]:
-    return {"player": DEFAULT_PLAYER, "pain_before": None, "pain_after": None}
-
-
 @cli.command("choose")
-@click.pass_context
-def choose_command(ctx: click.Context) -> None:
+@pass_env
+def choose_command(env: Environment) -> None:
     """A few questions from the programme to suggest the playlist for your sciatica."""
-    click.echo(
-        "A few questions to suggest a playlist. This is not a diagnosis: if you are unsure, "
-        "a healthcare professional can help you find the cause.\n"
-    )
-    mri = click.prompt(
-        "Has an MRI scan of your lower back shown a disc bulge, narrowing (foraminal stenosis), "
-        "both, or none? If you have had no scan, answer no-scan",
-        type=click.Choice(choosing.MRI_ANSWERS),
-        default="no-scan",
-    )
-    answers = choosing.Answers(mri=mri)
-    if mri in ("none", "no-scan"):
-        back = click.prompt(
-            "Do lower-back movements (bending, arching) bring on the symptoms in your leg?",
-            type=click.Choice(choosing.YES_NO),
-            default="unsure",
-        )
-        hip = click.prompt(
-            "Is the pain at the back of your hip, and worse with prolonged sitting?",
-            type=click.Choice(choosing.YES_NO),
-            default="unsure",
-        )
-        if click.confirm(
-            "Would you like me to guide you and a helper through the straight-leg raise test now?",
-            default=False,
-        ):
-            ctx.invoke(play, target=(CHECK,), **_plain_options(), **_play_defaults())
-        raise_ = click.prompt(
-            "Straight-leg raise test with a helper (see `voice-coach guide know-the-cause`): "
-            "did it bring on your symptoms, more with the ankle pulled back, than the other side?",
-            type=click.Choice(choosing.YES_NO),
-            default="unsure",
-        )
-        answers = choosing.Answers(mri, back, hip, raise_)
-    suggestion = choosing.suggest(answers)
-    click.echo(f"\nSuggested playlist: {suggestion.playlist} ({suggestion.why}).")
-    if suggestion.playlist == "not-sure":
-        click.echo("If you can, get a review from a healthcare professional to find the cause.")
-    action = click.prompt(
-        "Start it now: [p]lay, [e]xport to MP3, or [q]uit",
-        type=click.Choice(["p", "e", "q"]),
-        default="q",
-    )
-    options = _plain_options()
-    if action == "p":
-        ctx.invoke(play, target=(suggestion.playlist,), **options, **_play_defaults())
-    elif action == "e":
-        output = Path(f"{suggestion.playlist}.mp3")
-        ctx.invoke(
-            export,
-            target=(suggestion.playlist,),
-            output=output,
-            split=None,
-            split_format=None,
-            **options,
-        )
-    else:
-        click.echo(f"When you are ready: voice-coach play {suggestion.playlist}")
+
+    def play_it(target: str) -> None:
+        _play_or_stop(env, (target,), coach.PlayRequest(DEFAULT_PLAYER))
+
+    def export_it(target: str) -> None:
+        request = coach.ExportRequest(Path(f"{target}.mp3"))
+        for line in coach.export((target,), SessionOptions(), request, env):
+            env.echo(line)
+
+    choosing.choose(env, play_it, export_it)
 
 
 def _one_line(message: str) -> str:
@@ -721,7 +396,7 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> None:
     """Run the CLI; turn every failure into one line on stderr and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or bool(os.environ.get("VOICE_COACH_DEBUG"))
@@ -730,7 +405,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _terminate)
     status: int = ExitStatus.OK
     try:
-        result = cli.main(args=args, prog_name="voice-coach", standalone_mode=False)
+        result = cli.main(
+            args=args,
+            prog_name="voice-coach",
+            standalone_mode=False,
+            obj=env or Environment.from_process(),
+        )
         status = result if isinstance(result, int) else ExitStatus.OK
     except click.exceptions.Abort:
         click.echo("voice-coach: stopped", err=True)

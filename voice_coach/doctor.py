@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.errors import UserError
-from voice_coach.journal import settings as config
+from voice_coach.journal import settings
 from voice_coach.speech import piper_engine
 from voice_coach.speech.selection import (
     Engine,
@@ -46,12 +46,12 @@ def _described(engine: Engine) -> str:
 
 def engine_check() -> list[Check]:
     """The engine sessions will use with the user's settings, why, and whether it speaks."""
-    settings = config.effective({})
+    prefs = settings.preferences()
     try:
         choice = choose_engine(
-            settings["engine"],
-            settings["voice"],
-            settings["rate"],
+            prefs.engine,
+            prefs.voice,
+            prefs.rate,
             source="your settings (voice-coach config)",
         )
     except UserError as exc:

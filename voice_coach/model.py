@@ -6,6 +6,7 @@ exact integers where timing matters: a duration in the timeline is a sample coun
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -26,6 +27,36 @@ CautionWhen = Literal["start", "during", "end"]
 CAUTION_WHENS: tuple[CautionWhen, ...] = ("start", "during", "end")
 
 EventKind = Literal["speech", "tone", "silence"]
+
+Role = Literal[
+    "intro",
+    "announce",
+    "instruction",
+    "caution",
+    "get-ready",
+    "rep",
+    "phase",
+    "movement",
+    "hold",
+    "hold-start",
+    "hold-end",
+    "countdown",
+    "switch-side",
+    "rest",
+    "next-up",
+    "gap",
+    "outro",
+]
+"""What an event is for; `plan --json` prints it, the screen and the controller read it."""
+
+Tone = Literal["get-ready", "hold-start", "hold-end"]
+TONES: tuple[Tone, ...] = ("get-ready", "hold-start", "hold-end")
+
+Difficulty = Literal["easier", "normal", "harder"]
+DIFFICULTIES: tuple[Difficulty, ...] = ("easier", "normal", "harder")
+
+ExerciseKind = Literal["exercise", "check"]
+EXERCISE_KINDS: tuple[ExerciseKind, ...] = ("exercise", "check")
 
 CueLength = Callable[[str], int]
 """Length in samples of a spoken cue, as the renderer will play it."""
@@ -126,7 +157,7 @@ class Exercise:
     needs_helper: bool = False
     cautions: tuple[Caution, ...] = ()
     notes: tuple[str, ...] = ()
-    kind: str = "exercise"
+    kind: ExerciseKind = "exercise"
     """"exercise", or "check" for a guided test (the straight-leg raise) that is no exercise."""
     span: Span | None = field(default=None, compare=False)
 
@@ -192,12 +223,9 @@ class Settings:
     hold_s: int | None = None
     rest_s: int = 15
     lead_in_s: int = 3
-    engine: str = "pyttsx3"
-    voice: str | None = None
-    rate: int | None = None
     disclaimer: bool = False
     """Speak the programme's full disclaimer in the intro (on first use)."""
-    difficulty: str = "normal"
+    difficulty: Difficulty = "normal"
     """easier: fewer reps, shorter holds; normal: the programme's dosage (low end of a range);
     harder: the top of a range. Never more than the programme prescribes."""
     see_professional: bool = False
@@ -211,10 +239,10 @@ class Event:
     start: int
     length: int
     kind: EventKind
-    role: str
+    role: Role
     exercise: str | None = None
     text: str | None = None
-    tone: str | None = None
+    tone: Tone | None = None
 
     @property
     def end(self) -> int:
@@ -231,11 +259,77 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Timeline:
+    """The whole session, event after event, with the answers every consumer needs precomputed.
+
+    The screen, the controller and the exporters all ask "what is at this sample?"; the starts
+    are bisected once here rather than rescanned on every tick.
+    """
+
     target: tuple[str, ...]
     sample_rate: int
     events: tuple[Event, ...]
     chapters: tuple[Chapter, ...]
+    _starts: list[int] = field(init=False, repr=False, compare=False)
+    _chapter_starts: list[int] = field(init=False, repr=False, compare=False)
+    _hold_ends: list[int] = field(init=False, repr=False, compare=False)
+    _in_hold: list[bool] = field(init=False, repr=False, compare=False)
+    _last_speech: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        starts = [e.start for e in self.events]
+        hold_ends = [e.start for e in self.events if e.kind == "tone" and e.role == "hold-end"]
+        in_hold, holding = [], False
+        last_speech, latest = [], -1
+        for index, event in enumerate(self.events):
+            if event.kind == "tone":
+                holding = event.role == "hold-start"
+            in_hold.append(holding and event.kind != "tone")
+            if event.kind == "speech":
+                latest = index
+            last_speech.append(latest)
+        set_ = object.__setattr__
+        set_(self, "_starts", starts)
+        set_(self, "_chapter_starts", [c.start for c in self.chapters])
+        set_(self, "_hold_ends", hold_ends)
+        set_(self, "_in_hold", in_hold)
+        set_(self, "_last_speech", last_speech)
 
     @property
     def length(self) -> int:
         return self.events[-1].end if self.events else 0
+
+    def event_index(self, position: int) -> int:
+        """The index of the event playing at sample `position`."""
+        return max(0, bisect.bisect_right(self._starts, position) - 1)
+
+    def event_at(self, position: int) -> Event:
+        return self.events[self.event_index(position)]
+
+    def chapter_index(self, position: int) -> int:
+        """The exercise playing at `position` (the intro counts as part of the first)."""
+        return max(0, bisect.bisect_right(self._chapter_starts, position) - 1)
+
+    def chapter_at(self, position: int) -> Chapter:
+        return self.chapters[self.chapter_index(position)]
+
+    def last_speech(self, position: int) -> Event | None:
+        """The cue being said at `position`, or the last one said before it."""
+        index = self._last_speech[self.event_index(position)] if self.events else -1
+        return self.events[index] if index >= 0 else None
+
+    def in_hold(self, position: int) -> bool:
+        """Between a hold-start tone and its hold-end tone (cautions said inside count)."""
+        return bool(self.events) and self._in_hold[self.event_index(position)]
+
+    def hold_end_after(self, position: int) -> int | None:
+        """Where the hold around `position` ends (its closing tone), if one is ahead."""
+        index = bisect.bisect_right(self._hold_ends, position)
+        return self._hold_ends[index] if index < len(self._hold_ends) else None
+
+    def events_of(self, role: Role, exercise: str | None = None) -> list[Event]:
+        """Every event with this role, optionally only those of one exercise."""
+        return [
+            e
+            for e in self.events
+            if e.role == role and (exercise is None or e.exercise == exercise)
+        ]

@@ -20,9 +20,11 @@ from voice_coach.model import (
     Exercise,
     Library,
     Playlist,
+    Role,
     Settings,
     Side,
     Timeline,
+    Tone,
     other_side,
 )
 
@@ -43,7 +45,6 @@ class Pacing:
     countdown_from: int = 3
 
 
-TONES = ("get-ready", "hold-start", "hold-end")
 SEE_PROFESSIONAL = (
     "Your log shows two weeks without improvement in your leg pain. "
     "It is time to see a healthcare professional."
@@ -67,7 +68,7 @@ class _Builder:
     def samples(self, seconds: float) -> int:
         return round(seconds * self.rate)
 
-    def add(self, kind: EventKind, role: str, length: int, **extra: Any) -> None:
+    def add(self, kind: EventKind, role: Role, length: int, **extra: Any) -> None:
         if length <= 0:
             return
         last = self.events[-1] if self.events else None
@@ -87,19 +88,19 @@ class _Builder:
         self.events.append(Event(self.cursor, length, kind, role, exercise=self.exercise, **extra))
         self.cursor += length
 
-    def say(self, text: str, role: str) -> None:
+    def say(self, text: str, role: Role) -> None:
         self.add("speech", role, self.cue_length(text), text=text)
 
-    def silence(self, role: str, seconds: float) -> None:
+    def silence(self, role: Role, seconds: float) -> None:
         self.add("silence", role, self.samples(seconds))
 
-    def silence_until(self, role: str, position: int) -> None:
+    def silence_until(self, role: Role, position: int) -> None:
         self.add("silence", role, position - self.cursor)
 
-    def tone(self, name: str) -> None:
+    def tone(self, name: Tone) -> None:
         self.add("tone", name, self.samples(self.pacing.tone), tone=name)
 
-    def sentences(self, texts: Sequence[str], role: str) -> None:
+    def sentences(self, texts: Sequence[str], role: Role) -> None:
         """Several sentences with a short breath between them and after the last."""
         for text in texts:
             self.say(text, role)
@@ -368,7 +369,7 @@ def _hold_span(b: _Builder, seconds: int, during: list[str]) -> None:
     b.tone("hold-start")
     start = b.cursor
     end = start + b.samples(seconds)
-    marks: list[tuple[int, str, str]] = []
+    marks: list[tuple[int, str, Role]] = []
     position = start + b.samples(1.0)
     for text in during:
         marks.append((position, text, "caution"))

@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from voice_coach.content.loader import load_library, resolve_target
-from voice_coach.journal import log
-from voice_coach.journal import settings as config
+from voice_coach.journal import log, settings
 from voice_coach.journal.home import user_content
+from voice_coach.journal.record import logged
 from voice_coach.model import Library, Playlist, Settings, Timeline
+from voice_coach.options import SessionOptions, merged
 from voice_coach.plan import EventSink, build_timeline
 from voice_coach.speech.cache import CueCache, default_cache_dir
-from voice_coach.speech.cues import CueSource
-from voice_coach.speech.selection import Choice, choose_engine
+from voice_coach.speech.cues import CueSource, estimated_length
+from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
+from voice_coach.speech.selection import Choice, EngineSelector, choose_engine
 from voice_coach.speech.text import speech_text
 
 
@@ -27,10 +28,6 @@ def library_from(content_dirs: Sequence[Path]) -> Library:
     """Built-in content, then the user's saved playlists (my-plan), then --content-dir."""
     mine = user_content()
     return load_library([mine, *content_dirs] if mine.is_dir() else content_dirs)
-
-
-def logged() -> list[log.Entry]:
-    return log.sessions() if log.log_path().exists() else []
 
 
 @dataclass(frozen=True)
@@ -73,31 +70,54 @@ class Prepared:
 
 
 def prepare(
-    target: Sequence[str], options: dict[str, Any], *, disclaimer: bool = False
+    target: Sequence[str],
+    options: SessionOptions,
+    select_engine: EngineSelector = choose_engine,
+    *,
+    disclaimer: bool = False,
 ) -> Prepared:
-    library = library_from(options["content_dirs"])
+    """Content, target, merged settings and the cue source, ready to plan."""
+    library = library_from(options.content_dirs)
     ids, playlist = resolve_target(library, target)
-    chosen = config.effective(options)
-    speech = choose_engine(
-        chosen["engine"],
-        chosen["voice"],
-        chosen["rate"],
-        voice_model=options.get("voice_model"),
-        source="--engine" if options.get("engine") else "your settings (voice-coach config)",
+    chosen = merged(options, settings.preferences())
+    speech = select_engine(
+        chosen.engine,
+        chosen.voice,
+        chosen.rate,
+        voice_model=options.voice_model,
+        source="--engine" if options.engine else "your settings (voice-coach config)",
     )
-    settings = Settings(
-        side=chosen["side"],
-        reps=options["reps"],
-        hold_s=options["hold_s"],
-        rest_s=chosen["rest"],
-        lead_in_s=chosen["lead_in"],
-        engine=speech.engine.name,
-        voice=speech.engine.voice,
-        rate=speech.engine.rate or None,
+    plan_settings = Settings(
+        side=chosen.side,
+        reps=options.reps,
+        hold_s=options.hold_s,
+        rest_s=chosen.rest,
+        lead_in_s=chosen.lead_in,
         disclaimer=disclaimer,
-        difficulty=chosen["difficulty"],
+        difficulty=chosen.difficulty,
         see_professional=log.time_to_see_a_professional(logged()),
     )
-    cache = CueCache(options["cache_dir"] or default_cache_dir())
+    cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))
-    return Prepared(library, ids, playlist, settings, cues, speech)
+    return Prepared(library, ids, playlist, plan_settings, cues, speech)
+
+
+def prepare_session(
+    target: Sequence[str], options: SessionOptions, select_engine: EngineSelector = choose_engine
+) -> Session:
+    """A session planned to the end (for plan and export)."""
+    prepared = prepare(target, options, select_engine)
+    return Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
+
+
+ESTIMATE_RATE = 22050
+
+
+def estimated_lengths(library: Library) -> dict[str, int]:
+    """Each playlist's length in samples at ESTIMATE_RATE, guessed from its word count (a
+    listing must not wait for speech to be synthesised)."""
+    guess = estimated_length(ESTIMATE_RATE, DEFAULT_RATE)
+    return {
+        p.id: build_timeline(library, p.exercises, p, Settings(), guess, ESTIMATE_RATE).length
+        for p in library.playlists.values()
+    }

@@ -11,8 +11,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from voice_coach import spoken
-from voice_coach.journal import log
+from voice_coach.doctor import Check
+from voice_coach.journal import log, settings
+from voice_coach.journal.recommend import Ranked
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
+from voice_coach.speech.selection import Engine, VoiceRow
 
 SIDES_WORDS = {
     "none": "both sides together",
@@ -47,10 +50,13 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, wrap: bool =
     return "\n".join(lines)
 
 
-def clock(samples: int, rate: int) -> str:
-    seconds = samples / rate
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes):2d}:{rest:05.2f}"
+def clock(samples: int, rate: int, *, precise: bool = True) -> str:
+    """m:ss.ss (right-aligned) for plans and summaries; m:ss for the live screen."""
+    if not precise:
+        minutes, seconds = divmod(samples // rate, 60)
+        return f"{minutes}:{seconds:02d}"
+    minutes_, rest = divmod(samples / rate, 60)
+    return f"{int(minutes_):2d}:{rest:05.2f}"
 
 
 def minutes(samples: int, rate: int) -> str:
@@ -234,3 +240,52 @@ def progress_page(entries: Sequence[log.Entry], streak: int) -> str:
         f"streak: {streak} day{'s' if streak != 1 else ''}.",
     ]
     return "\n".join(lines)
+
+
+def voices_table(rows: Sequence[VoiceRow], current: Engine) -> str:
+    table_rows = [
+        [("* " if r.in_use else "  ") + r.engine, r.id, r.language or "-", r.name] for r in rows
+    ]
+    return (
+        table(["ENGINE", "VOICE", "LANGUAGE", "NAME"], table_rows)
+        + f"\n\n* the voice used now ({current.name} {current.voice}; see `voice-coach doctor`)"
+    )
+
+
+def voices_json(rows: Sequence[VoiceRow]) -> list[dict[str, Any]]:
+    return [
+        {"engine": r.engine, "id": r.id, "name": r.name, "language": r.language}
+        | {"default": r.default, "in_use": r.in_use}
+        for r in rows
+    ]
+
+
+def recommend_table(ranked: Sequence[Ranked], chosen: Sequence[str]) -> str:
+    rows = [
+        [
+            r.exercise,
+            str(r.better),
+            str(r.same),
+            str(r.worse),
+            "dropped (made it worse)" if r.dropped else ("in" if r.exercise in chosen else "-"),
+        ]
+        for r in ranked
+    ]
+    return table(["EXERCISE", "BETTER", "SAME", "WORSE", "MY PLAN"], rows)
+
+
+def settings_table(stored: dict[str, object]) -> str:
+    rows = []
+    for name, key in settings.KEYS.items():
+        value = stored.get(name, key.default)
+        origin = "set" if name in stored else "default"
+        rows.append([name, "-" if value is None else str(value), origin, key.help])
+    return table(["KEY", "VALUE", "FROM", "MEANING"], rows)
+
+
+def checks_lines(results: Sequence[Check]) -> list[str]:
+    lines = []
+    for result in results:
+        mark = "ok " if result.ok else ("-- " if result.optional else "!! ")
+        lines.append(f"{mark} {result.name:<14} {result.detail}")
+    return lines

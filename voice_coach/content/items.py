@@ -20,6 +20,7 @@ from voice_coach.content.source import YList, YMap
 from voice_coach.errors import ContentError
 from voice_coach.model import (
     CAUTION_WHENS,
+    EXERCISE_KINDS,
     SIDES_MODES,
     Caution,
     CautionWhen,
@@ -36,7 +37,6 @@ from voice_coach.model import (
 from voice_coach.names import did_you_mean
 from voice_coach.spoken import PLACEHOLDER, SIDE_PLACEHOLDERS
 
-KINDS = ("exercise", "check")
 DEFAULT_TEMPO_S = 4.0
 DEFAULT_HOLD_MOVE_S = 2.0
 """With reps that each hold, the time to move into and out of the position around the hold."""
@@ -90,7 +90,7 @@ def read_exercise(item: YMap) -> Exercise:
         needs_helper=helper,
         cautions=_cautions(item, what),
         notes=texts_of(item, "notes", what),
-        kind=choice_of(item, "kind", what, KINDS, "exercise"),
+        kind=choice_of(item, "kind", what, EXERCISE_KINDS, "exercise"),
         span=Span(item.path, item.line),
     )
     _check_placeholders(item, exercise)

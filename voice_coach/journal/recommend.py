@@ -1,4 +1,4 @@
-"""From the log's per-exercise effects to a personal playlist, as the seed suggests: try the
+"""From the log's per-exercise effects to a personal playlist, as the programme suggests: try the
 exercises, notice which help, and focus on those."""
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def rank(entries: Sequence[Entry]) -> list[Ranked]:
     return sorted(ranked, key=lambda r: (-r.score, -r.better, r.exercise))
 
 
-def choose(ranked: Sequence[Ranked]) -> list[str]:
+def keep(ranked: Sequence[Ranked]) -> list[str]:
     """Those that helped; if none has yet, those that did no harm."""
     helped = [r.exercise for r in ranked if not r.dropped and r.better > 0]
     return helped or [r.exercise for r in ranked if not r.dropped]

@@ -7,7 +7,7 @@ with one line and everything else can trust what it reads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,22 @@ import yaml
 from voice_coach.errors import UserError
 from voice_coach.files import write_text
 from voice_coach.journal import home as userstate
+from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
 from voice_coach.names import did_you_mean
 from voice_coach.speech.selection import AUTO, ENGINE_NAMES
 
-DIFFICULTIES = ("easier", "normal", "harder")
+
+@dataclass(frozen=True)
+class Preferences:
+    """Every setting, typed, as it applies when the command line does not say otherwise."""
+
+    side: Side | None = None
+    engine: str = AUTO
+    voice: str | None = None
+    rate: int | None = None
+    difficulty: Difficulty = "normal"
+    rest: int = 15
+    lead_in: int = 3
 
 
 @dataclass(frozen=True)
@@ -27,10 +39,13 @@ class Key:
     name: str
     help: str
     parse: Callable[[str], Any]
-    default: Any
+
+    @property
+    def default(self) -> object:
+        return getattr(Preferences(), self.name)
 
 
-def _choice(*choices: str) -> Callable[[str], str]:
+def _one_of(*choices: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text not in choices:
             raise ValueError("one of " + ", ".join(choices))
@@ -39,7 +54,7 @@ def _choice(*choices: str) -> Callable[[str], str]:
     return parse
 
 
-def _integer(low: int, high: int) -> Callable[[str], int]:
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -52,7 +67,7 @@ def _integer(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _text(text: str) -> str:
+def _some_text(text: str) -> str:
     if not text.strip():
         raise ValueError("some text")
     return text.strip()
@@ -61,18 +76,21 @@ def _text(text: str) -> str:
 KEYS = {
     key.name: key
     for key in (
-        Key("side", "your painful side: left or right", _choice("left", "right"), None),
-        Key("engine", "speech engine: " + ", ".join(ENGINE_NAMES), _choice(*ENGINE_NAMES), AUTO),
-        Key("voice", "voice id of the engine (see `voice-coach voices`)", _text, None),
-        Key("rate", "speaking rate, words per minute (80-400)", _integer(80, 400), None),
+        Key("side", "your painful side: left or right", _one_of(*SIDES)),
+        Key("engine", "speech engine: " + ", ".join(ENGINE_NAMES), _one_of(*ENGINE_NAMES)),
+        Key("voice", "voice id of the engine (see `voice-coach voices`)", _some_text),
+        Key("rate", "speaking rate, words per minute (80-400)", _whole_number(80, 400)),
         Key(
             "difficulty",
             "easier (fewer reps, shorter holds), normal (the programme's dosage), harder",
-            _choice(*DIFFICULTIES),
-            "normal",
+            _one_of(*DIFFICULTIES),
         ),
-        Key("rest", "seconds of rest between exercises (0-120)", _integer(0, 120), 15),
-        Key("lead_in", "seconds to get into position before each set (1-10)", _integer(1, 10), 3),
+        Key("rest", "seconds of rest between exercises (0-120)", _whole_number(0, 120)),
+        Key(
+            "lead_in",
+            "seconds to get into position before each set (1-10)",
+            _whole_number(1, 10),
+        ),
     )
 }
 
@@ -124,11 +142,27 @@ def save(settings: dict[str, Any]) -> None:
     write_text(config_path(), yaml.safe_dump(settings, sort_keys=True), make_folder=True)
 
 
-def effective(options: dict[str, Any]) -> dict[str, Any]:
-    """Command-line options over stored settings over defaults, for every key."""
+def preferences() -> Preferences:
+    """The stored settings over the defaults, typed: what a session starts from."""
+    return replace(Preferences(), **load())
+
+
+def value_of(name: str) -> object:
+    """One setting as it applies now (stored, else its default)."""
+    return getattr(preferences(), key_named(name).name)
+
+
+def store(name: str, text: str) -> object:
+    """Check and store one setting; the value as stored."""
+    parsed = parse_value(name, text)
     stored = load()
-    result = {}
-    for name, key in KEYS.items():
-        given = options.get(name)
-        result[name] = given if given is not None else stored.get(name, key.default)
-    return result
+    stored[name] = parsed
+    save(stored)
+    return parsed
+
+
+def forget(name: str) -> None:
+    key_named(name)
+    stored = load()
+    stored.pop(name, None)
+    save(stored)

@@ -6,7 +6,6 @@ and the summary agree with what the person actually heard.
 
 from __future__ import annotations
 
-import bisect
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,10 +58,6 @@ class SessionController:
         self.segment_start = 0
         self.heard = 0
         self.reached_end: set[int] = set()
-        self._starts = [c.start for c in timeline.chapters]
-
-    def chapter_at(self, position: int) -> int:
-        return max(0, bisect.bisect_right(self._starts, position) - 1)
 
     def _play_from(self, position: int) -> None:
         self.segment_start = position
@@ -92,7 +87,7 @@ class SessionController:
     def handle(self, key: str, position: int) -> bool:
         """Act on one key; False when the session should end."""
         chapters = self.timeline.chapters
-        here = self.chapter_at(position)
+        here = self.timeline.chapter_index(position)
         if key == "q":
             return False
         if key == " ":

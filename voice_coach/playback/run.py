@@ -6,8 +6,6 @@ soon as the first exercise is planned and the rest is synthesised while the pers
 
 from __future__ import annotations
 
-import sys
-
 from voice_coach.audio.render import render_events
 from voice_coach.model import Timeline
 from voice_coach.playback.base import Player
@@ -18,8 +16,13 @@ from voice_coach.playback.screen import LiveScreen, PlainScreen, TimelineView
 from voice_coach.session import Prepared, Session
 
 
-def play_session(prepared: Prepared, output: Player) -> tuple[Timeline, Outcome]:
-    """Play to the end (or until quit or Ctrl-C); the player is closed afterwards."""
+def play_session(
+    prepared: Prepared, output: Player, *, live_screen: bool
+) -> tuple[Timeline, Outcome]:
+    """Play to the end (or until quit or Ctrl-C); the player is closed afterwards.
+
+    `live_screen`: a panel redrawn in place (stdout is a terminal), else one line per cue.
+    """
     try:
         live = LiveTimeline(prepared.plan)
         live.wait_for_first_exercise()
@@ -28,7 +31,7 @@ def play_session(prepared: Prepared, output: Player) -> tuple[Timeline, Outcome]
         session = Session(prepared.library, prepared.playlist, prepared.cues, timeline)
         view = TimelineView(timeline, session.library)
         screen: LiveScreen | PlainScreen
-        screen = LiveScreen(view, session.title) if sys.stdout.isatty() else PlainScreen(view)
+        screen = LiveScreen(view, session.title) if live_screen else PlainScreen(view)
         with keys() as reader:
             controller = SessionController(timeline, prepared.cues.pcm, output, screen, reader)
             outcome = controller.run(already_playing=True)

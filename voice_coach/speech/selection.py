@@ -9,8 +9,9 @@ natural voice.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from voice_coach.errors import UserError
 from voice_coach.names import lookup
@@ -36,6 +37,20 @@ class Choice:
     engine: Engine
     why: str
     note: str | None = None
+
+
+class EngineSelector(Protocol):
+    """`choose_engine`, or a stand-in with its signature (tests hand in a fake engine)."""
+
+    def __call__(
+        self,
+        name: str | None,
+        voice: str | None = None,
+        rate: int | None = None,
+        *,
+        voice_model: str | None = None,
+        source: str = "--engine",
+    ) -> Choice: ...
 
 
 def natural_voice_installed() -> bool:
@@ -101,8 +116,44 @@ __all__ = [
     "ENGINE_NAMES",
     "Choice",
     "Engine",
+    "EngineSelector",
     "VoiceInfo",
+    "VoiceRow",
     "choose_engine",
+    "list_voices",
     "make_engine",
     "natural_voice_installed",
 ]
+
+
+@dataclass(frozen=True)
+class VoiceRow:
+    engine: str
+    id: str
+    name: str
+    language: str | None
+    default: bool
+    """The engine's own default voice."""
+    in_use: bool
+    """The voice sessions speak with now (the user's settings)."""
+
+
+def list_voices(
+    engines: Sequence[str], language: str | None, current: Engine
+) -> tuple[list[VoiceRow], list[str]]:
+    """Every voice of `engines` whose language starts with `language`, and a line for each
+    engine that cannot speak here."""
+    rows: list[VoiceRow] = []
+    missing: list[str] = []
+    for name in engines:
+        speech = make_engine(name)
+        problem = speech.problem()
+        if problem:
+            missing.append(f"{name}: {problem}")
+            continue
+        for v in speech.voices():
+            if language and not (v.language or "").startswith(language):
+                continue
+            in_use = name == current.name and v.id == current.voice
+            rows.append(VoiceRow(name, v.id, v.name, v.language, v.id == speech.voice, in_use))
+    return rows, missing

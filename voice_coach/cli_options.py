@@ -1,0 +1,122 @@
+"""Click options defined once and stacked on the commands that share them (as pip-tools does).
+
+`session_options` turns the ten options of `plan`, `play` and `export` into one typed
+`SessionOptions` value before the command sees them, so no loose keyword dict goes further down.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec
+
+import click
+
+from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
+from voice_coach.options import SessionOptions
+from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
+from voice_coach.speech.selection import DEFAULT_ENGINE, ENGINE_NAMES
+
+P = ParamSpec("P")
+Decorator = Callable[[Callable[..., None]], Callable[..., None]]
+
+content_option: Decorator = click.option(
+    "--content-dir",
+    "content_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Extra folder of your own exercises and playlists (YAML), checked like the "
+    "built-in ones; may be given more than once.",
+)
+
+cache_dir_option: Decorator = click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where speech cues are cached [default: audio_cache/ of the checkout].",
+)
+
+json_option: Decorator = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON instead of a table."
+)
+
+_SESSION_OPTIONS: list[Decorator] = [
+    cache_dir_option,
+    click.option(
+        "--side", type=click.Choice(SIDES), help="Your painful side; cues then name the real side."
+    ),
+    click.option(
+        "--reps",
+        type=click.IntRange(1, 200),
+        help="Override every exercise's repetitions (for a quick try).",
+    ),
+    click.option(
+        "--hold",
+        "hold_s",
+        type=click.IntRange(1, 600),
+        metavar="SECONDS",
+        help="Override every hold and timed part, in seconds (for a quick try).",
+    ),
+    click.option(
+        "--engine",
+        help=f"Speech engine: {', '.join(ENGINE_NAMES)} [default: {DEFAULT_ENGINE}: the "
+        "natural Piper voice if installed, else espeak-ng].",
+    ),
+    click.option(
+        "--difficulty",
+        type=click.Choice(DIFFICULTIES),
+        help="easier (fewer reps, shorter holds), normal, harder (top of the programme's ranges).",
+    ),
+    click.option("--voice", help="Voice id (see `voice-coach voices`)."),
+    click.option(
+        "--voice-model",
+        type=click.Path(dir_okay=False),
+        metavar="FILE.onnx",
+        help="A Piper voice model file, with its FILE.onnx.json beside it (implies Piper).",
+    ),
+    click.option(
+        "--rate",
+        type=click.IntRange(80, 400),
+        help=f"Speaking rate in words per minute [default: the voice's own; espeak-ng "
+        f"{DEFAULT_RATE}].",
+    ),
+    content_option,
+]
+
+
+def session_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Add the session options to `command`, which receives them as `options=SessionOptions`."""
+
+    @functools.wraps(command)
+    def with_options(
+        *args: object,
+        content_dirs: tuple[Path, ...],
+        cache_dir: Path | None,
+        side: Side | None,
+        reps: int | None,
+        hold_s: int | None,
+        engine: str | None,
+        voice: str | None,
+        voice_model: str | None,
+        rate: int | None,
+        difficulty: Difficulty | None,
+        **rest: object,
+    ) -> None:
+        options = SessionOptions(
+            content_dirs,
+            cache_dir,
+            side,
+            reps,
+            hold_s,
+            engine,
+            voice,
+            voice_model,
+            rate,
+            difficulty,
+        )
+        command(*args, options=options, **rest)
+
+    decorated: Callable[..., None] = with_options
+    for option in reversed(_SESSION_OPTIONS):
+        decorated = option(decorated)
+    return decorated

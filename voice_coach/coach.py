@@ -1,0 +1,155 @@
+"""The coach's use-cases: `play`, from the first question to the log line, and `export`.
+
+`play` asks the pain before (when a person is at the keyboard), speaks the session, marks the
+disclaimer heard once it was, says what was done, asks the pain after and how each exercise felt,
+and logs it. All talk with the person goes through the Environment, so the whole flow runs
+in-process in tests with scripted answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice_coach import views
+from voice_coach.audio.export import Tags, export_file, export_split, format_of
+from voice_coach.environment import Environment
+from voice_coach.errors import UserError
+from voice_coach.journal import home, log, record
+from voice_coach.options import SessionOptions
+from voice_coach.plan import SEE_PROFESSIONAL
+from voice_coach.playback import make_player
+from voice_coach.playback.controller import Outcome
+from voice_coach.playback.run import play_session
+from voice_coach.session import Prepared, Session, prepare
+
+EFFECT_LETTERS = {"b": "better", "s": "same", "w": "worse"}
+
+
+@dataclass(frozen=True)
+class PlayRequest:
+    player: str
+    pain_before: int | None = None
+    pain_after: int | None = None
+
+
+def prepared_with_note(
+    target: Sequence[str], options: SessionOptions, env: Environment, *, disclaimer: bool = False
+) -> Prepared:
+    """`prepare`, plus the one-line note when the engine is a fallback the user may not want."""
+    prepared = prepare(target, options, env.select_engine, disclaimer=disclaimer)
+    if prepared.speech.note:
+        env.note(f"voice-coach: note: {prepared.speech.note}")
+    return prepared
+
+
+def play(
+    target: Sequence[str], options: SessionOptions, request: PlayRequest, env: Environment
+) -> Outcome:
+    """Play TARGET to the end (or until quit or Ctrl-C), then ask, log and advise."""
+    first_time = home.first_use_of(home.DISCLAIMER_MARK)
+    prepared = prepared_with_note(target, options, env, disclaimer=first_time)
+    output = make_player(request.player, prepared.cues.sample_rate)
+    pain_before = request.pain_before
+    if pain_before is None and env.can_ask:
+        pain_before = ask_pain(env, "Pain in your leg now")
+    disclaimer = prepared.library.programme.disclaimer
+    if first_time:
+        env.echo(f"Disclaimer: {disclaimer}\n")
+    timeline, outcome = play_session(prepared, output, live_screen=env.stdout_isatty)
+    if first_time:
+        record.remember_disclaimer(timeline, disclaimer, outcome.heard_samples)
+    env.echo(summary(outcome, len(timeline.chapters), timeline.sample_rate))
+    if outcome.skipped:
+        env.echo("Not done: " + ", ".join(outcome.skipped) + ".")
+    asking = env.can_ask and not outcome.interrupted
+    pain_after = request.pain_after
+    if pain_after is None and asking:
+        pain_after = ask_pain(env, "Pain in your leg now, after the session")
+    effects: dict[str, str] = {}
+    for exercise_id in outcome.completed if asking else []:
+        effect = ask_effect(env, prepared.library.exercises[exercise_id].name)
+        if effect:
+            effects[exercise_id] = effect
+    played = record.Played(
+        tuple(outcome.completed),
+        tuple(outcome.skipped),
+        outcome.heard_samples,
+        pain_before,
+        pain_after,
+        effects,
+    )
+    record.record(timeline, played)
+    if log.time_to_see_a_professional(record.logged()):
+        env.echo(SEE_PROFESSIONAL)
+    return outcome
+
+
+def summary(outcome: Outcome, exercises: int, rate: int) -> str:
+    done = len(outcome.completed)
+    heard = views.clock(outcome.heard_samples, rate).strip()
+    return (
+        f"{'Stopped' if outcome.quit else 'Finished'}: {done} of {exercises} "
+        f"exercises done in {heard}."
+    )
+
+
+def ask_pain(env: Environment, question: str) -> int | None:
+    def parse(text: str) -> int | None:
+        if not text.strip():
+            return None
+        try:
+            return log.parse_pain(text.strip(), "pain")
+        except UserError as exc:
+            raise ValueError(exc.message) from None
+
+    return env.prompter.optional(f"{question}, 0 (none) to 10 (worst), Enter to skip", parse)
+
+
+def ask_effect(env: Environment, name: str) -> str | None:
+    def parse(text: str) -> str | None:
+        key = text.strip().lower()[:1]
+        if not key:
+            return None
+        if key not in EFFECT_LETTERS:
+            raise ValueError("answer b (better), s (same) or w (worse)")
+        return EFFECT_LETTERS[key]
+
+    question = f"How did {name} make your leg feel? [b]etter, [s]ame, [w]orse, Enter to skip"
+    return env.prompter.optional(question, parse)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    output: Path | None
+    split: Path | None = None
+    split_format: str | None = None
+    """Format of the split tracks; default: that of `output`, else mp3."""
+
+
+def export(
+    target: Sequence[str], options: SessionOptions, request: ExportRequest, env: Environment
+) -> list[str]:
+    """Render TARGET into the file and/or the split folder; one line for each thing written."""
+    output, split = request.output, request.split
+    if output is not None:
+        format_of(output)  # a bad name fails before anything is synthesised
+    prepared = prepared_with_note(target, options, env)
+    session = Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
+    timeline = session.timeline
+    programme = session.library.programme
+    tags = Tags(title=session.title, album=programme.title, comment=programme.disclaimer)
+    said = []
+    with env.progress(timeline.length * ((output is not None) + (split is not None))) as step:
+        if output is not None:
+            export_file(timeline, session.cues.pcm, output, tags, step)
+            size = output.stat().st_size / 1_000_000
+            length = views.clock(timeline.length, timeline.sample_rate).strip()
+            chapters = len(timeline.chapters)
+            said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
+        if split is not None:
+            fmt = request.split_format or (format_of(output) if output else "mp3")
+            paths = export_split(timeline, session.cues.pcm, split, fmt, tags, step)
+            said.append(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
+    return said

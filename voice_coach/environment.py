@@ -1,0 +1,100 @@
+"""The outside world as one replaceable object: terminal flags, questions, output, the engine.
+
+The commands and use-cases never ask `sys` or `click` directly whether they may prompt, and never
+build a speech engine themselves; they ask the Environment. Tests hand in one with scripted
+answers and a fake engine, and run `choose` or the after-session questions in-process (the shape
+of httpie's `Environment`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+import click
+
+from voice_coach.speech.selection import EngineSelector, choose_engine
+
+T = TypeVar("T")
+
+
+class Prompter(Protocol):
+    """Asks the person a question and returns a checked answer (asking again when it is not)."""
+
+    def choice(self, question: str, choices: Sequence[str], default: str) -> str: ...
+
+    def confirm(self, question: str, default: bool) -> bool: ...
+
+    def optional(self, question: str, parse: Callable[[str], T | None]) -> T | None:
+        """Enter skips (None); `parse` raises ValueError with what to type instead."""
+
+
+class TerminalPrompter:
+    """Questions on the terminal, through click (its retry message on a bad answer)."""
+
+    def choice(self, question: str, choices: Sequence[str], default: str) -> str:
+        answer: str = click.prompt(question, type=click.Choice(list(choices)), default=default)
+        return answer
+
+    def confirm(self, question: str, default: bool) -> bool:
+        return click.confirm(question, default=default)
+
+    def optional(self, question: str, parse: Callable[[str], T | None]) -> T | None:
+        def checked(text: str) -> T | None:
+            try:
+                return parse(text)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc)) from None
+
+        answer: T | None = click.prompt(
+            question, default="", show_default=False, value_proc=checked
+        )
+        return answer
+
+
+def _echo(text: str) -> None:
+    click.echo(text)
+
+
+def _echo_err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+@dataclass
+class Environment:
+    """Where a command runs. `from_process()` is the real one; tests build their own."""
+
+    stdin_isatty: bool = False
+    stdout_isatty: bool = False
+    stderr_isatty: bool = False
+    prompter: Prompter = field(default_factory=TerminalPrompter)
+    select_engine: EngineSelector = choose_engine
+    echo: Callable[[str], None] = _echo
+    """A line for the person (stdout)."""
+    note: Callable[[str], None] = _echo_err
+    """A line about the run itself (stderr): notes, progress, never results."""
+
+    @classmethod
+    def from_process(cls) -> Environment:
+        return cls(
+            stdin_isatty=sys.stdin.isatty(),
+            stdout_isatty=sys.stdout.isatty(),
+            stderr_isatty=sys.stderr.isatty(),
+        )
+
+    @contextlib.contextmanager
+    def progress(self, total: int) -> Iterator[Callable[[int], None] | None]:
+        """A progress bar on a terminal's stderr; nothing when stderr is a file or a pipe."""
+        if not self.stderr_isatty:
+            yield None
+            return
+        with click.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
+            yield bar.update
+
+    @property
+    def can_ask(self) -> bool:
+        """Questions need a person at a keyboard: stdin must be a terminal."""
+        return self.stdin_isatty

@@ -1,0 +1,45 @@
+"""What a person asked for one session, typed once at the command line and passed down whole.
+
+`SessionOptions` holds only what the command line said (None: not said); `merged` lays it over
+the stored settings in one typed place, so every layer below reads checked, typed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice_coach.journal.settings import Preferences
+from voice_coach.model import Difficulty, Side
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """The options `plan`, `play` and `export` share; None means "as my settings say"."""
+
+    content_dirs: tuple[Path, ...] = ()
+    """Extra content folders, read after the built-in one and the user's own playlists."""
+    cache_dir: Path | None = None
+    side: Side | None = None
+    reps: int | None = None
+    """Every exercise's repetitions, for a quick try (the programme's dosage otherwise)."""
+    hold_s: int | None = None
+    engine: str | None = None
+    voice: str | None = None
+    voice_model: str | None = None
+    """A Piper .onnx file; implies Piper."""
+    rate: int | None = None
+    difficulty: Difficulty | None = None
+
+
+def merged(options: SessionOptions, stored: Preferences) -> Preferences:
+    """The command line over the stored settings: the one place the two meet."""
+    return Preferences(
+        side=options.side if options.side is not None else stored.side,
+        engine=options.engine if options.engine is not None else stored.engine,
+        voice=options.voice if options.voice is not None else stored.voice,
+        rate=options.rate if options.rate is not None else stored.rate,
+        difficulty=options.difficulty if options.difficulty is not None else stored.difficulty,
+        rest=stored.rest,
+        lead_in=stored.lead_in,
+    )
