@@ -112,8 +112,6 @@ def test_user_content_dir_is_used_and_checked(run_cli: Run, tmp_path: Path) -> N
         (("plan", "disc-bulgee"), "did you mean 'disc-bulge'", 1),
         (("plan", "disc-bulge", "--side", "middle"), "'middle' is not one of", 2),
         (("plan", "disc-bulge", "--reps", "0"), "--reps", 2),
-        (("plan", "disc-bulge", "--engine", "festival"), "choose one of: auto, piper, pyttsx3", 1),
-        (("plan", "disc-bulge", "--voice", "klingon"), "unknown voice 'klingon'", 1),
         (("exercises", "--cause", "piriformis"), "did you mean 'piriformis-syndrome'", 1),
         (("guide", "inflammation"), "did you mean 'reduce-inflammation'", 1),
         (("frobnicate",), "No such command", 2),
@@ -123,7 +121,24 @@ def test_user_content_dir_is_used_and_checked(run_cli: Run, tmp_path: Path) -> N
 def test_errors_are_one_line_without_traceback(
     run_cli: Run, args: tuple[str, ...], expected: str, code: int
 ) -> None:
-    result = run_cli(*args)
+    assert_one_line_error(run_cli(*args), expected, code)
+
+
+@pytest.mark.engine
+@pytest.mark.parametrize(
+    ("args", "expected", "code"),
+    [
+        (("plan", "disc-bulge", "--engine", "festival"), "choose one of: auto, piper, pyttsx3", 1),
+        (("plan", "disc-bulge", "--voice", "klingon"), "unknown voice 'klingon'", 1),
+    ],
+)
+def test_engine_errors_are_one_line_without_traceback(
+    run_cli_real: Run, args: tuple[str, ...], expected: str, code: int
+) -> None:
+    assert_one_line_error(run_cli_real(*args), expected, code)
+
+
+def assert_one_line_error(result: Result, expected: str, code: int) -> None:
     assert result.code == code
     assert result.err.startswith("voice-coach: error: ")
     assert result.err.count("\n") == 1, result.err
@@ -155,8 +170,9 @@ def test_console_script_and_help_everywhere() -> None:
         assert option in plan_help.stdout
 
 
+@pytest.mark.engine
 def test_a_missing_speech_engine_is_one_line_naming_what_to_install(
-    run_cli: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    run_cli_real: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import pyttsx3
 
@@ -165,7 +181,7 @@ def test_a_missing_speech_engine_is_one_line_naming_what_to_install(
 
     monkeypatch.setattr(pyttsx3, "init", no_espeak)
     empty = str(tmp_path / "empty-cache")
-    result = run_cli("plan", "pelvic-tilts", "--engine", "pyttsx3", "--cache-dir", empty)
+    result = run_cli_real("plan", "pelvic-tilts", "--engine", "pyttsx3", "--cache-dir", empty)
     assert result.code == 1 and result.err.count("\n") == 1
     assert "espeak-ng could not be loaded" in result.err
     assert "sudo apt-get install espeak-ng" in result.err

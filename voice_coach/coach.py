@@ -19,7 +19,6 @@ from voice_coach.errors import UserError
 from voice_coach.journal import home, log, record
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL
-from voice_coach.playback import make_player
 from voice_coach.playback.controller import Outcome
 from voice_coach.playback.run import play_session
 from voice_coach.session import Prepared, Session, prepare
@@ -50,7 +49,7 @@ def play(
     """Play TARGET to the end (or until quit or Ctrl-C), then ask, log and advise."""
     first_time = home.first_use_of(home.DISCLAIMER_MARK)
     prepared = prepared_with_note(target, options, env, disclaimer=first_time)
-    output = make_player(request.player, prepared.cues.sample_rate)
+    output = env.make_player(request.player, prepared.cues.sample_rate)
     pain_before = request.pain_before
     if pain_before is None and env.can_ask:
         pain_before = ask_pain(env, "Pain in your leg now")

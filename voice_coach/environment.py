@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 
 import click
 
+from voice_coach.playback import Player, make_player
 from voice_coach.speech.selection import EngineSelector, choose_engine
 
 T = TypeVar("T")
@@ -72,6 +73,8 @@ class Environment:
     stderr_isatty: bool = False
     prompter: Prompter = field(default_factory=TerminalPrompter)
     select_engine: EngineSelector = choose_engine
+    make_player: Callable[[str, int], Player] = make_player
+    """A sound output by name (`--player`) at a sample rate."""
     echo: Callable[[str], None] = _echo
     """A line for the person (stdout)."""
     note: Callable[[str], None] = _echo_err

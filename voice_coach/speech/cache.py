@@ -33,7 +33,11 @@ CHECKOUT_CACHE = Path(__file__).resolve().parents[2] / "audio_cache"
 
 
 def default_cache_dir() -> Path:
-    """The checkout's audio_cache/ when there is one, else the user's cache folder."""
+    """VOICE_COACH_CACHE if set; else the checkout's audio_cache/ when there is one (and it is
+    writable); else the user's cache folder."""
+    chosen = os.environ.get("VOICE_COACH_CACHE")
+    if chosen:
+        return Path(chosen)
     if CHECKOUT_CACHE.is_dir() and os.access(CHECKOUT_CACHE, os.W_OK):
         return CHECKOUT_CACHE
     home = os.environ.get("VOICE_COACH_HOME")

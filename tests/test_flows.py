@@ -1,0 +1,136 @@
+"""The use-cases behind `play` and `choose`, in-process: scripted answers, a fake engine and a
+fake player (fast; the real terminal, engine and sound server prove the same in
+test_personal.py and test_playback_real.py)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+
+import pytest
+from conftest import FakeWorld
+
+from voice_coach import choose, coach
+from voice_coach.journal import home, record
+from voice_coach.options import SessionOptions
+
+World = Callable[..., FakeWorld]
+
+
+class InstantPlayer:
+    """Takes the whole session at once and reports it heard: the controller sees the end."""
+
+    name = "instant"
+
+    def __init__(self, sample_rate: int) -> None:
+        self.sample_rate = sample_rate
+        self.samples = 0
+        self.started: list[int] = []
+
+    def start(self, blocks: Iterator[bytes], position: int) -> None:
+        self.started.append(position)
+        self.samples = position + sum(len(b) // 2 for b in blocks)
+
+    def position(self) -> int:
+        return self.samples
+
+    def stop(self) -> int:
+        return self.samples
+
+    def done(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def instant(players: list[InstantPlayer]) -> Callable[[str, int], InstantPlayer]:
+    def make(name: str, rate: int) -> InstantPlayer:
+        players.append(InstantPlayer(rate))
+        return players[-1]
+
+    return make
+
+
+QUICK = SessionOptions(reps=1, hold_s=2)
+
+
+def test_after_session_questions_are_asked_checked_and_logged(world: World) -> None:
+    players: list[InstantPlayer] = []
+    answers = ["11", "5", "3", "great", "b", "", "w"]
+    w = world(answers, player=instant(players))
+    targets = ("pelvic-tilts", "clam-shell", "knees-to-chest")
+    outcome = coach.play(targets, QUICK, coach.PlayRequest("instant"), w.env)
+    assert outcome.completed == list(targets) and not outcome.interrupted
+    assert len(w.prompter.asked) == len(answers)
+    assert w.prompter.asked[0].startswith("Pain in your leg now, 0 (none) to 10")
+    assert w.prompter.asked[2].startswith("Pain in your leg now, after the session")
+    assert w.prompter.asked[3].startswith("How did Pelvic Tilts make your leg feel?")
+    assert "not 11" in w.prompter.refused[0] and "b (better)" in w.prompter.refused[1]
+    (entry,) = record.logged()
+    assert (entry.pain_before, entry.pain_after) == (5, 3)
+    assert entry.effects == {"pelvic-tilts": "better", "knees-to-chest": "worse"}
+    assert sorted(entry.completed) == sorted(targets) and entry.source == "play"
+    assert any(line.startswith("Finished: 3 of 3 exercises done in") for line in w.out)
+    assert players[0].samples > 0 and w.engine.said  # the fake engine really spoke the cues
+
+
+def test_without_a_terminal_nothing_is_asked_and_the_session_is_still_logged(world: World) -> None:
+    w = world([], terminal=False, player=instant([]))
+    coach.play(("pelvic-tilts",), QUICK, coach.PlayRequest("instant", pain_before=4), w.env)
+    assert w.prompter.asked == []
+    (entry,) = record.logged()
+    assert entry.pain_before == 4 and entry.pain_after is None and entry.effects == {}
+
+
+def test_the_disclaimer_is_printed_the_first_time_and_marked_heard(world: World) -> None:
+    w = world([], terminal=False, player=instant([]))
+    assert home.first_use_of(home.DISCLAIMER_MARK)
+    coach.play(("pelvic-tilts",), QUICK, coach.PlayRequest("instant"), w.env)
+    assert any(line.startswith("Disclaimer: ") for line in w.out)
+    assert not home.first_use_of(home.DISCLAIMER_MARK)
+    again = world([], terminal=False, player=instant([]))
+    coach.play(("pelvic-tilts",), QUICK, coach.PlayRequest("instant"), again.env)
+    assert not any(line.startswith("Disclaimer: ") for line in again.out)
+
+
+MRI = ("disc", "stenosis", "both", "none", "no-scan")
+YES_NO = ("yes", "no", "unsure")
+
+
+@pytest.mark.parametrize(
+    ("mri", "back", "hip", "leg"),
+    [
+        (m, b, h, r)
+        for m, b, h, r in itertools.product(MRI, YES_NO, YES_NO, YES_NO)
+        if m in ("none", "no-scan") or (b, h, r) == ("unsure",) * 3
+    ],
+)
+def test_choose_asks_in_process_and_suggests(
+    world: World, mri: str, back: str, hip: str, leg: str
+) -> None:
+    scanned = mri not in ("none", "no-scan")
+    answers = [mri] + ([] if scanned else [back, hip, "n", leg]) + ["q"]
+    w = world(answers)
+    started: list[str] = []
+    suggestion = choose.choose(w.env, started.append, started.append)
+    assert suggestion == choose.suggest(choose.Answers(mri, back, hip, leg))
+    assert started == [] and w.prompter.answers == []
+    assert f"Suggested playlist: {suggestion.playlist} (" in "\n".join(w.out)
+    assert f"When you are ready: voice-coach play {suggestion.playlist}" in w.out
+
+
+def test_choose_can_guide_the_check_and_then_play(world: World) -> None:
+    players: list[InstantPlayer] = []
+    answers = ["maybe", "no-scan", "no", "no", "y", "yes", "p"]
+    w = world(answers, terminal=False, player=instant(players))
+    played: list[str] = []
+
+    def play(target: str) -> None:
+        played.append(target)
+        coach.play((target,), QUICK, coach.PlayRequest("instant"), w.env)
+
+    suggestion = choose.choose(w.env, play, lambda target: None)
+    assert played == [choose.CHECK, "irritated-sciatic-nerve"]
+    assert suggestion.playlist == "irritated-sciatic-nerve"
+    assert w.prompter.refused == ["maybe"] and len(players) == 2
