@@ -185,3 +185,18 @@ def test_a_missing_speech_engine_is_one_line_naming_what_to_install(
     assert result.code == 1 and result.err.count("\n") == 1
     assert "espeak-ng could not be loaded" in result.err
     assert "sudo apt-get install espeak-ng" in result.err
+
+
+def test_a_bug_is_an_internal_error_with_status_70(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voice_coach import views
+
+    def broken(*args: object) -> str:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(views, "causes_table", broken)
+    result = run_cli("causes")
+    assert result.code == 70
+    assert result.err.startswith("voice-coach: error: internal error: RuntimeError: a bug")
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err

@@ -14,7 +14,7 @@ import pytest
 from conftest import Result
 from terminal import Terminal
 
-from voice_coach.journal import log
+from voice_coach.journal import log, recommend
 
 Run = Callable[..., Result]
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
@@ -209,3 +209,26 @@ def test_choose_through_a_pseudo_terminal(
     assert f"voice-coach play {playlist}" in screen
     if playlist == "not-sure":
         assert "healthcare professional" in screen
+
+
+def test_the_streak_counts_consecutive_days_up_to_today_or_yesterday() -> None:
+    today = dt.date(2026, 11, 26)
+
+    def on(*ago: int) -> list[log.Entry]:
+        return [log.Entry(today - dt.timedelta(days=d), "x", ()) for d in ago]
+
+    assert log.streak(on(0, 1, 2, 4), today) == 3
+    assert log.streak(on(1, 2, 3, 4, 5), today) == 5
+    assert log.streak(on(0, 0, 1), today) == 2
+    assert log.streak(on(2, 3), today) == 0
+
+
+def test_recommend_ranks_what_helped_first() -> None:
+    day = dt.date(2026, 11, 20)
+    entries = [
+        log.Entry(day, "x", (), effects={"a-ex": "worse", "b-ex": "better", "c-ex": "same"}),
+        log.Entry(day, "x", (), effects={"a-ex": "worse", "b-ex": "better", "c-ex": "better"}),
+    ]
+    ranked = recommend.rank(entries)
+    assert [r.exercise for r in ranked] == ["b-ex", "c-ex", "a-ex"]
+    assert recommend.keep(ranked) == ["b-ex", "c-ex"]

@@ -277,3 +277,17 @@ def test_first_use_speaks_the_full_disclaimer(library: Library, plan_of: PlanFn)
     assert library.programme.disclaimer in said
     later = plan_of("pelvic-tilts")
     assert library.programme.disclaimer not in [e.text for e in later.events]
+
+
+def test_easier_takes_two_thirds_of_each_hold_and_three_quarters_of_the_reps(
+    plan_of: PlanFn,
+) -> None:
+    stretch = plan_of("seated-piriformis-stretch", difficulty="easier")
+    assert holds(stretch) == [20 * RATE]
+    assert "Hold for twenty seconds." in [e.text for e in stretch.events]
+    extension = plan_of("lower-back-extension", difficulty="easier")
+    assert len(events(extension, "rep")) == 15
+    assert holds(extension) == [3 * RATE] * 15  # 5 s * 2/3, rounded
+    release = plan_of("piriformis-release", difficulty="easier")
+    assert holds(release) == [80 * RATE]
+    assert holds(plan_of("seated-piriformis-stretch", difficulty="harder")) == [30 * RATE]

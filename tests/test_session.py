@@ -119,6 +119,8 @@ def test_p_late_in_an_exercise_restarts_it(plan_of: PlanFn) -> None:
     timeline = plan_of("disc-bulge", reps=2, hold_s=5)
     _, player, _ = run(timeline, [(1.0, "n"), (10.0, "p"), (11.0, "q")])
     assert player.starts[-1] == timeline.chapters[1].start
+    second = timeline.chapters[1].start
+    assert player.starts == [0, second, second]  # the `p` itself restarted it
 
 
 def test_n_on_the_last_exercise_ends_the_session(plan_of: PlanFn) -> None:

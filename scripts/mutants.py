@@ -1,0 +1,116 @@
+"""Six small wrong changes that the test suite must catch: each is applied in turn to a copy of
+the package, the tests that guard it run, and a surviving mutant is reported.
+
+Usage: .venv/bin/python scripts/mutants.py   (prints a table; exit 1 if any mutant survives)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MUTANTS = [
+    (
+        "easier holds at 3/4 instead of 2/3",
+        "voice_coach/plan.py",
+        "EASIER_HOLD = 2 / 3",
+        "EASIER_HOLD = 3 / 4",
+        "tests/test_plan.py",
+    ),
+    (
+        "the LAME tag's CRC written as 0",
+        "voice_coach/audio/lametag.py",
+        'stream.write(_crc16(bytes(tag.span(bytes(patched)))).to_bytes(2, "big"))',
+        'stream.write((0).to_bytes(2, "big"))',
+        "tests/test_lametag.py",
+    ),
+    (
+        "the CTOC child list reversed",
+        "voice_coach/audio/export.py",
+        "child_element_ids=ids,",
+        "child_element_ids=ids[::-1],",
+        "tests/test_lametag.py",
+    ),
+    (
+        "the internal-error exit 70 changed to 1",
+        "voice_coach/errors.py",
+        "INTERNAL = 70",
+        "INTERNAL = 1",
+        "tests/test_cli.py",
+    ),
+    (
+        "`p` late in an exercise doing nothing",
+        "voice_coach/playback/controller.py",
+        "target = here if in_current > RESTART_WITHIN_S or here == 0 else here - 1",
+        "target = here - 1\n            if in_current > RESTART_WITHIN_S or here == 0:\n"
+        "                return True",
+        "tests/test_session.py",
+    ),
+    (
+        "the streak never counting past 1",
+        "voice_coach/journal/log.py",
+        "        count += 1\n",
+        "        count = 1\n",
+        "tests/test_personal.py",
+    ),
+    (
+        "`recommend` sorted backwards",
+        "voice_coach/journal/recommend.py",
+        "key=lambda r: (-r.score, -r.better, r.exercise)",
+        "key=lambda r: (r.score, r.better, r.exercise)",
+        "tests/test_personal.py",
+    ),
+]
+
+
+def main() -> int:
+    survivors = 0
+    print(f"{'mutant':<45} {'tests':<24} result")
+    for name, path, old, new, tests in MUTANTS:
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "voice-coach"
+            shutil.copytree(
+                ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".git", "audio_cache")
+            )
+            target = copy / path
+            text = target.read_text(encoding="utf-8")
+            if old not in text:
+                print(f"{name:<45} {tests:<24} NOT APPLIED (the code changed: update this script)")
+                survivors += 1
+                continue
+            target.write_text(text.replace(old, new, 1), encoding="utf-8")
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "-q",
+                    "-x",
+                    "-p",
+                    "no:cacheprovider",
+                    tests,
+                    "-m",
+                    "not sound",
+                    "-k",
+                    "not pseudo_terminal",
+                ],
+                cwd=copy,
+                env={**os.environ, "PYTHONPATH": str(copy)},
+                capture_output=True,
+                text=True,
+            )
+            killed = done.returncode != 0
+            survivors += not killed
+            print(f"{name:<45} {tests:<24} {'killed' if killed else 'SURVIVED'}")
+    print(f"\n{len(MUTANTS) - survivors} of {len(MUTANTS)} mutants killed")
+    return 1 if survivors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
