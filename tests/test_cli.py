@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from conftest import Result, write
+
+from voice_coach.cli import cli
+from voice_coach.model import Library
 
 Run = Callable[..., Result]
 
@@ -200,3 +205,36 @@ def test_a_bug_is_an_internal_error_with_status_70(
     assert result.code == 70
     assert result.err.startswith("voice-coach: error: internal error: RuntimeError: a bug")
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
+
+
+def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = [prefix]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            paths += command_paths(command, (*prefix, name))
+        else:
+            paths.append((*prefix, name))
+    return paths
+
+
+INTERNAL_WORDS = re.compile(r"\b(spec|seeds?|issues?)\b", re.IGNORECASE)
+
+
+def test_every_command_has_help_in_the_users_words(run_cli: Run) -> None:
+    paths = command_paths(cli)
+    assert ("config", "set") in paths and ("cache", "stats") in paths and ("choose",) in paths
+    assert len(paths) >= 20
+    for path in paths:
+        result = run_cli(*path, "--help")
+        assert result.code == 0, (path, result.err)
+        assert result.out.startswith(f"Usage: voice-coach {' '.join(path)}".rstrip()), path
+        assert not INTERNAL_WORDS.search(result.out), (path, INTERNAL_WORDS.search(result.out))
+
+
+def test_what_users_read_never_names_our_internal_documents(library: Library) -> None:
+    from voice_coach import views
+
+    shown = [views.exercise_page(library, e) for e in library.exercises.values()]
+    shown.append(views.guide_page(list(library.guide.values()), library.programme.disclaimer))
+    for text in shown:
+        assert not re.search(r"\b(spec|seeds?)\b", text, re.IGNORECASE), text

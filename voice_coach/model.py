@@ -87,7 +87,7 @@ class Phase:
 
 @dataclass(frozen=True)
 class RepRange:
-    """A repetition count as the seed gives it: exact (20) or a range (20-30)."""
+    """A repetition count as the programme gives it: exact (20) or a range (20-30)."""
 
     low: int
     high: int
@@ -102,7 +102,7 @@ class RepRange:
 
 @dataclass(frozen=True)
 class Dosage:
-    """How much of an exercise to do, exactly as the seed prescribes it.
+    """How much of an exercise to do, exactly as the programme prescribes it.
 
     Exactly one of `reps` or `duration_s` is set for timed work (a release done for two minutes);
     a pure hold has neither and a `hold_s`; reps may carry a `hold_s` (20 holds of 5 seconds).
@@ -147,7 +147,7 @@ class Exercise:
     id: str
     name: str
     source: str
-    """Where in the seed programme it comes from (e.g. "Step 5, disc bulge, exercise b")."""
+    """Where in the programme it comes from (e.g. "Step 5, disc bulge, exercise b")."""
     position: str
     setup: tuple[str, ...]
     steps: tuple[str, ...]
@@ -176,7 +176,7 @@ class Playlist:
 
 @dataclass(frozen=True)
 class GuideTopic:
-    """Advice from the seed that is not an exercise (avoid aggravating activities, and so on)."""
+    """Advice from the programme that is not an exercise (avoid aggravating activities, and so on)."""
 
     id: str
     title: str

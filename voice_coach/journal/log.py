@@ -193,7 +193,7 @@ def pain_series(entries: Sequence[Entry]) -> list[tuple[dt.date, float]]:
 
 
 def time_to_see_a_professional(entries: Sequence[Entry]) -> bool:
-    """Seed step 8: two weeks or more of exercises without the leg pain improving.
+    """The programme's step 8: two weeks or more of exercises without the leg pain improving.
 
     Improving means the pain of the last week's sessions is lower, on average, than that of the
     first week's; with no pain recorded there is nothing to judge.
