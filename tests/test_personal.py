@@ -172,6 +172,7 @@ def test_bad_settings_are_one_line(run_cli: Run, args: list[str], expected: str)
 
 
 def test_progress_plot_writes_a_png(run_cli: Run, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")  # a dependency: present wherever set-up ran
     run_cli("log", "add", "pelvic-tilts", "--date", days_ago(2), "--pain-after", "5")
     run_cli("log", "add", "pelvic-tilts", "--pain-after", "4")
     out = tmp_path / "pain.png"
@@ -232,3 +233,15 @@ def test_recommend_ranks_what_helped_first() -> None:
     ranked = recommend.rank(entries)
     assert [r.exercise for r in ranked] == ["b-ex", "c-ex", "a-ex"]
     assert recommend.keep(ranked) == ["b-ex", "c-ex"]
+
+
+def test_without_matplotlib_the_plot_is_one_clear_line(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    run_cli("log", "add", "pelvic-tilts", "--pain-after", "4")
+    out = tmp_path / "pain.png"
+    result = run_cli("progress", "--plot", str(out))
+    assert result.code == 1 and result.err.count("\n") == 1
+    assert "needs matplotlib" in result.err and "pip install matplotlib" in result.err
+    assert not out.exists()

@@ -176,7 +176,7 @@ class Playlist:
 
 @dataclass(frozen=True)
 class GuideTopic:
-    """Advice from the programme that is not an exercise (avoid aggravating activities, and so on)."""
+    """The programme's advice that is not an exercise (avoid aggravating activities, ...)."""
 
     id: str
     title: str

@@ -396,7 +396,7 @@ def _hold_span(b: _Builder, seconds: int, during: list[str]) -> None:
 
 
 def timeline_dict(timeline: Timeline) -> dict[str, Any]:
-    """The `plan --json` object (the product contract); seconds are derived from the exact sample counts."""
+    """The `plan --json` object; seconds are derived from the exact sample counts."""
     rate = timeline.sample_rate
 
     def seconds(samples: int) -> float:

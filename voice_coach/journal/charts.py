@@ -15,7 +15,14 @@ def plot_pain(series: Sequence[tuple[dt.date, float]], path: Path) -> None:
         raise UserError("no pain ratings logged yet, so there is nothing to plot", where="--plot")
     if path.suffix.lower() != ".png":
         raise UserError(f"'{path.name}' is not a .png file name", where="--plot")
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise UserError(
+            "drawing the chart needs matplotlib, which is not installed",
+            where="--plot",
+            hint="install it with: pip install matplotlib (or run ./scripts/setup.sh)",
+        ) from None
 
     matplotlib.use("Agg")
     from matplotlib import pyplot
