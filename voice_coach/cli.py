@@ -22,7 +22,7 @@ from voice_coach.audio.export import FORMATS
 from voice_coach.cli_options import cache_dir_option, content_option, json_option, session_options
 from voice_coach.content.loader import lookup, resolve_target
 from voice_coach.environment import Environment
-from voice_coach.errors import ExitStatus, UserError
+from voice_coach.errors import UserError, funnel
 from voice_coach.journal import charts, log, recommend, record, settings
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
@@ -388,62 +388,23 @@ def choose_command(env: Environment) -> None:
     choosing.choose(env, play_it, export_it)
 
 
-def _one_line(message: str) -> str:
-    return " ".join(message.split())
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> None:
-    """Run the CLI; turn every failure into one line on stderr and an exit status."""
+    """Run the CLI; every failure becomes one line on stderr and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args or bool(os.environ.get("VOICE_COACH_DEBUG"))
     args = [a for a in args if a != "--debug"]
     # A polite kill (SIGTERM) unwinds like Ctrl-C, so half-written files are removed on the way.
     signal.signal(signal.SIGTERM, _terminate)
-    status: int = ExitStatus.OK
-    try:
-        result = cli.main(
-            args=args,
-            prog_name="voice-coach",
-            standalone_mode=False,
-            obj=env or Environment.from_process(),
-        )
-        status = result if isinstance(result, int) else ExitStatus.OK
-    except click.exceptions.Abort:
-        click.echo("voice-coach: stopped", err=True)
-        status = 130
-    except click.ClickException as exc:
-        if debug:
-            raise
-        ctx = getattr(exc, "ctx", None)
-        command = ctx.command_path if isinstance(ctx, click.Context) else "voice-coach"
-        message = _one_line(exc.format_message())
-        click.echo(f"voice-coach: error: {message} (see '{command} --help')", err=True)
-        status = ExitStatus.USAGE
-    except UserError as exc:
-        if debug:
-            raise
-        click.echo(f"voice-coach: error: {_one_line(str(exc))}", err=True)
-        status = exc.status
-    except KeyboardInterrupt:
-        click.echo("voice-coach: stopped", err=True)
-        status = 130
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader (e.g. `head`) left; nothing more to say
-        status = ExitStatus.OK
-    except Exception as exc:
-        if debug:
-            raise
-        click.echo(
-            f"voice-coach: error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
-            "(run again with --debug for the traceback, and please report it)",
-            err=True,
-        )
-        status = ExitStatus.INTERNAL
-    sys.exit(status)
+
+    def run() -> object:
+        obj = env or Environment.from_process()
+        return cli.main(args=args, prog_name="voice-coach", standalone_mode=False, obj=obj)
+
+    sys.exit(funnel(run, debug=debug))
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 __all__ = ["cli", "main"]

@@ -1,8 +1,12 @@
-"""One error type for every problem a user can fix, printed in exactly one place."""
+"""One error type for every problem a user can fix, and the one funnel that prints it."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from enum import IntEnum
+
+import click
 
 
 class ExitStatus(IntEnum):
@@ -40,3 +44,48 @@ class ContentError(UserError):
 
 class EngineError(UserError):
     """The speech engine is missing or failed; the hint names what to install."""
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+def _say(text: str) -> None:
+    click.echo(f"voice-coach: {text}", err=True)
+
+
+def funnel(run: Callable[[], object], *, debug: bool) -> int:
+    """Run the command; turn whatever it raises into one line on stderr and an exit status.
+
+    A user's mistake is exit 1 (2 for a usage mistake), Ctrl-C is 130, and anything else is our
+    bug: exit 70 with a line asking for a report. `debug` re-raises instead, for the traceback.
+    """
+    try:
+        result = run()
+        return result if isinstance(result, int) else ExitStatus.OK
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _say("stopped")
+        return 130
+    except click.ClickException as exc:
+        if debug:
+            raise
+        ctx = getattr(exc, "ctx", None)
+        command = ctx.command_path if isinstance(ctx, click.Context) else "voice-coach"
+        _say(f"error: {_one_line(exc.format_message())} (see '{command} --help')")
+        return ExitStatus.USAGE
+    except UserError as exc:
+        if debug:
+            raise
+        _say(f"error: {_one_line(str(exc))}")
+        return exc.status
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader (e.g. `head`) left; nothing more to say
+        return ExitStatus.OK
+    except Exception as exc:
+        if debug:
+            raise
+        _say(
+            f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+            "(run again with --debug for the traceback, and please report it)"
+        )
+        return ExitStatus.INTERNAL
