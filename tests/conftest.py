@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,3 +239,15 @@ def roles(timeline: Timeline, role: str, exercise: str | None = None) -> list[ob
 
 def texts(timeline: Timeline) -> Sequence[str]:
     return [e.text for e in timeline.events if e.text]
+
+
+def decoded(path: Path) -> array.array[int]:
+    """An audio file as ffmpeg decodes it: mono 16-bit samples."""
+    raw = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    out = array.array("h")
+    out.frombytes(raw)
+    return out

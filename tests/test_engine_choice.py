@@ -17,11 +17,17 @@ import pytest
 from conftest import Result
 
 from voice_coach.errors import UserError
-from voice_coach.speech.selection import choose_engine
+from voice_coach.speech.selection import select_engine
 
 pytestmark = pytest.mark.engine
 ROOT = Path(__file__).resolve().parent.parent
 Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run_cli(run_cli_real: Run) -> Run:
+    """These tests are about the real engines: the CLI runs with them, not with the fake."""
+    return run_cli_real
 
 
 def without_piper(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,32 +43,32 @@ def without_piper(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_auto_picks_the_natural_voice_when_it_is_installed() -> None:
-    choice = choose_engine(None)
+    choice = select_engine(None)
     assert choice.engine.name == "piper" and choice.note is None
     assert "natural voice" in choice.why and "installed" in choice.why
 
 
 def test_auto_falls_back_to_espeak_with_a_one_line_note(monkeypatch: pytest.MonkeyPatch) -> None:
     without_piper(monkeypatch)
-    choice = choose_engine("auto")
+    choice = select_engine("auto")
     assert choice.engine.name == "pyttsx3"
     assert choice.note is not None and "\n" not in choice.note
     assert "140 MB" in choice.note and "setup.sh" in choice.note
 
 
 def test_an_explicit_voice_decides_the_engine_under_auto() -> None:
-    assert choose_engine("auto", "gmw/en-gb-x-rp").engine.name == "pyttsx3"
-    assert choose_engine("auto", "en_US-joe-medium").engine.name == "piper"
-    assert choose_engine("auto", voice_model="/x/my.onnx").engine.name == "piper"
-    assert choose_engine("pyttsx3").why == "set by --engine"
+    assert select_engine("auto", "gmw/en-gb-x-rp").engine.name == "pyttsx3"
+    assert select_engine("auto", "en_US-joe-medium").engine.name == "piper"
+    assert select_engine("auto", voice_model="/x/my.onnx").engine.name == "piper"
+    assert select_engine("pyttsx3").why == "set by --engine"
 
 
 def test_voice_model_mistakes_are_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="--voice-model is a Piper model"):
-        choose_engine("pyttsx3", voice_model="x.onnx")
+        select_engine("pyttsx3", voice_model="x.onnx")
     with pytest.raises(UserError, match="give only one"):
-        choose_engine("auto", "gmw/en-us", voice_model="x.onnx")
-    missing = choose_engine(None, voice_model=str(tmp_path / "nope.onnx")).engine
+        select_engine("auto", "gmw/en-us", voice_model="x.onnx")
+    missing = select_engine(None, voice_model=str(tmp_path / "nope.onnx")).engine
     with pytest.raises(UserError, match=r"--voice-model.*nope.onnx.*is missing"):
         missing.synthesize("Hi.")
 
@@ -181,8 +187,8 @@ def test_a_model_at_another_rate_is_resampled_to_the_session_rate(tmp_path: Path
         "Lie down on your back, and relax. Bend both knees, and keep your feet flat on the "
         "floor. Breathe in slowly, then breathe out. Let your lower back settle into the floor."
     )
-    native = choose_engine("piper").engine
-    engine = choose_engine(None, voice_model=str(model)).engine
+    native = select_engine("piper").engine
+    engine = select_engine(None, voice_model=str(model)).engine
     assert engine.sample_rate == 22050
     stretched = sum(len(engine.synthesize(text)) for _ in range(3))
     ratio = stretched / sum(len(native.synthesize(text)) for _ in range(3))
@@ -194,8 +200,8 @@ def test_a_model_replaced_at_the_same_path_gets_fresh_cues(tmp_path: Path) -> No
 
     model = tmp_path / "mine.onnx"
     model.write_bytes(b"first model")
-    cues = CueSource(choose_engine(None, voice_model=str(model)).engine)
+    cues = CueSource(select_engine(None, voice_model=str(model)).engine)
     before = cues._key("Relax.")
     os.utime(model, ns=(1, 1))
     assert cues._key("Relax.") != before
-    assert CueSource(choose_engine("piper").engine)._key("Relax.") != before
+    assert CueSource(select_engine("piper").engine)._key("Relax.") != before

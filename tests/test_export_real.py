@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import decoded
 from mutagen.id3 import ID3
 
 pytestmark = pytest.mark.engine
@@ -43,17 +44,6 @@ def wav_samples(path: Path) -> array.array[int]:
         out = array.array("h")
         out.frombytes(wav.readframes(wav.getnframes()))
         return out
-
-
-def decoded(path: Path) -> array.array[int]:
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    out = array.array("h")
-    out.frombytes(raw)
-    return out
 
 
 def rms(samples: array.array[int]) -> float:

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import decoded
 from mutagen.id3 import ID3
 
 from voice_coach.audio import export, lametag
@@ -17,17 +18,6 @@ from voice_coach.audio import export, lametag
 pytestmark = pytest.mark.ffmpeg
 ENCODE = ["ffmpeg", "-v", "error", "-f", "s16le", "-ar", "22050", "-ac", "1", "-i", "pipe:0"]
 ENCODE += ["-c:a", "libmp3lame", "-b:a", "64k", "-f", "mp3", "-y"]
-
-
-def decoded(path: Path) -> array.array[int]:
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"],
-        capture_output=True,
-        check=True,
-    ).stdout
-    out = array.array("h")
-    out.frombytes(raw)
-    return out
 
 
 @pytest.mark.parametrize("rest", [0, 1, 5, 46, 47, 300])

@@ -7,12 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PlanFn
+from conftest import FakeEngine, PlanFn
 
 from voice_coach.content.loader import load_library
 from voice_coach.errors import ContentError
 from voice_coach.model import Library
-from voice_coach.speech.base import VoiceInfo
 from voice_coach.speech.cues import CueSource
 from voice_coach.speech.text import speech_text
 
@@ -81,32 +80,12 @@ def test_every_cue_of_every_playlist_reaches_the_engine_as_plain_words(
                 assert not re.search(r"[0-9*_#`<>\[\]]", said), said
 
 
-class Recorder:
-    name = "recorder"
-    sample_rate = 22050
-    voice = "v"
-    rate = 160
-
-    def __init__(self) -> None:
-        self.said: list[str] = []
-
-    def problem(self) -> str | None:
-        return None
-
-    def synthesize(self, text: str) -> bytes:
-        self.said.append(text)
-        return b"\x00\x10" * 2205
-
-    def voices(self) -> list[VoiceInfo]:
-        return []
-
-
 def test_the_cue_source_gives_the_engine_the_spoken_form_and_caches_by_it(
     tmp_path: Path,
 ) -> None:
     from voice_coach.speech.cache import CueCache
 
-    engine = Recorder()
+    engine = FakeEngine()
     cues = CueSource(engine, CueCache(tmp_path), speech_text({"piriformis": "pirri-formiss"}))
     cues.pcm("Piriformis release, 2 min.")
     assert engine.said == ["Pirri-formiss release, two minutes."]

@@ -29,7 +29,7 @@ from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
 from voice_coach.session import ESTIMATE_RATE, Session, estimated_lengths, library_from
 from voice_coach.speech.cache import CueCache, default_cache_dir
-from voice_coach.speech.selection import ENGINES, choose_engine, list_voices
+from voice_coach.speech.selection import ENGINES, list_voices, select_engine
 
 pass_env = click.make_pass_decorator(Environment, ensure=True)
 
@@ -215,7 +215,7 @@ def export(
 def voices(engine: str | None, language: str | None, as_json: bool) -> None:
     """List every speech engine's voices (use one with --voice); * marks the one used now."""
     prefs = settings.preferences()
-    current = choose_engine(prefs.engine, prefs.voice).engine
+    current = select_engine(prefs.engine, prefs.voice).engine
     rows, missing = list_voices([engine] if engine else sorted(ENGINES), language, current)
     if as_json:
         _print_json(views.voices_json(rows))

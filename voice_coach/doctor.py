@@ -12,9 +12,9 @@ from voice_coach.journal import settings
 from voice_coach.speech import piper_engine
 from voice_coach.speech.selection import (
     Engine,
-    choose_engine,
     make_engine,
     natural_voice_installed,
+    select_engine,
 )
 
 
@@ -48,7 +48,7 @@ def engine_check() -> list[Check]:
     """The engine sessions will use with the user's settings, why, and whether it speaks."""
     prefs = settings.preferences()
     try:
-        choice = choose_engine(
+        choice = select_engine(
             prefs.engine,
             prefs.voice,
             prefs.rate,

@@ -16,8 +16,10 @@ from typing import Protocol, TypeVar
 
 import click
 
-from voice_coach.playback import Player, make_player
-from voice_coach.speech.selection import EngineSelector, choose_engine
+from voice_coach import playback
+from voice_coach.playback import Player
+from voice_coach.speech import selection
+from voice_coach.speech.selection import EngineSelector
 
 T = TypeVar("T")
 
@@ -72,8 +74,8 @@ class Environment:
     stdout_isatty: bool = False
     stderr_isatty: bool = False
     prompter: Prompter = field(default_factory=TerminalPrompter)
-    select_engine: EngineSelector = choose_engine
-    make_player: Callable[[str, int], Player] = make_player
+    select_engine: EngineSelector = selection.select_engine
+    make_player: Callable[[str, int], Player] = playback.make_player
     """A sound output by name (`--player`) at a sample rate."""
     echo: Callable[[str], None] = _echo
     """A line for the person (stdout)."""

@@ -274,13 +274,20 @@ class Timeline:
     _hold_ends: list[int] = field(init=False, repr=False, compare=False)
     _in_hold: list[bool] = field(init=False, repr=False, compare=False)
     _last_speech: list[int] = field(init=False, repr=False, compare=False)
+    _by_role: dict[tuple[Role, str | None], list[Event]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         starts = [e.start for e in self.events]
         hold_ends = [e.start for e in self.events if e.kind == "tone" and e.role == "hold-end"]
         in_hold, holding = [], False
         last_speech, latest = [], -1
+        by_role: dict[tuple[Role, str | None], list[Event]] = {}
         for index, event in enumerate(self.events):
+            by_role.setdefault((event.role, None), []).append(event)
+            if event.exercise is not None:
+                by_role.setdefault((event.role, event.exercise), []).append(event)
             if event.kind == "tone":
                 holding = event.role == "hold-start"
             in_hold.append(holding and event.kind != "tone")
@@ -293,6 +300,7 @@ class Timeline:
         set_(self, "_hold_ends", hold_ends)
         set_(self, "_in_hold", in_hold)
         set_(self, "_last_speech", last_speech)
+        set_(self, "_by_role", by_role)
 
     @property
     def length(self) -> int:
@@ -327,9 +335,5 @@ class Timeline:
         return self._hold_ends[index] if index < len(self._hold_ends) else None
 
     def events_of(self, role: Role, exercise: str | None = None) -> list[Event]:
-        """Every event with this role, optionally only those of one exercise."""
-        return [
-            e
-            for e in self.events
-            if e.role == role and (exercise is None or e.exercise == exercise)
-        ]
+        """Every event with this role, optionally only those of one exercise (precomputed)."""
+        return list(self._by_role.get((role, exercise), ()))

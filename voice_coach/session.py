@@ -20,7 +20,7 @@ from voice_coach.plan import EventSink, build_timeline
 from voice_coach.speech.cache import CueCache, default_cache_dir
 from voice_coach.speech.cues import CueSource, estimated_length
 from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
-from voice_coach.speech.selection import Choice, EngineSelector, choose_engine
+from voice_coach.speech.selection import Choice, EngineSelector, select_engine
 from voice_coach.speech.text import speech_text
 
 
@@ -72,7 +72,7 @@ class Prepared:
 def prepare(
     target: Sequence[str],
     options: SessionOptions,
-    select_engine: EngineSelector = choose_engine,
+    select_engine: EngineSelector = select_engine,
     *,
     disclaimer: bool = False,
 ) -> Prepared:
@@ -103,7 +103,7 @@ def prepare(
 
 
 def prepare_session(
-    target: Sequence[str], options: SessionOptions, select_engine: EngineSelector = choose_engine
+    target: Sequence[str], options: SessionOptions, select_engine: EngineSelector = select_engine
 ) -> Session:
     """A session planned to the end (for plan and export)."""
     prepared = prepare(target, options, select_engine)

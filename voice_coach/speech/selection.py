@@ -40,7 +40,7 @@ class Choice:
 
 
 class EngineSelector(Protocol):
-    """`choose_engine`, or a stand-in with its signature (tests hand in a fake engine)."""
+    """`select_engine`, or a stand-in with its signature (tests hand in a fake engine)."""
 
     def __call__(
         self,
@@ -59,10 +59,10 @@ def natural_voice_installed() -> bool:
 
 
 def make_engine(name: str, voice: str | None = None, rate: int | None = None) -> Engine:
-    return choose_engine(name, voice, rate).engine
+    return select_engine(name, voice, rate).engine
 
 
-def choose_engine(
+def select_engine(
     name: str | None,
     voice: str | None = None,
     rate: int | None = None,
@@ -119,10 +119,10 @@ __all__ = [
     "EngineSelector",
     "VoiceInfo",
     "VoiceRow",
-    "choose_engine",
     "list_voices",
     "make_engine",
     "natural_voice_installed",
+    "select_engine",
 ]
 
 
