@@ -74,7 +74,7 @@ def test_core_exercise_breathing_cycle_follows_the_seed(library: Library) -> Non
     core = library.exercises["core-exercise"]
     assert core.dosage.rep_label == "Cycle"
     said = " ".join(p.say for p in core.dosage.phases).lower()
-    for words in ("breath in", "through your nose", "out through your mouth", "belly button"):
+    for words in ("breathe in", "through your nose", "out through your mouth", "belly button"):
         assert words in said
 
 

@@ -138,17 +138,19 @@ def test_settings_persist_and_options_override(run_cli: Run) -> None:
     said = " ".join(texts_of(run_cli, "floor-piriformis-stretch"))
     assert "your right leg" in said and "stretch in the back of your right hip" in said
     said = " ".join(texts_of(run_cli, "floor-piriformis-stretch", "--side", "left"))
-    assert "your left leg" in said and "right leg" not in said
+    assert "your left leg" in said and "right hip" not in said
+    assert "Take your right leg behind you." in said  # the other leg, named as it is
     run_cli("config", "set", "difficulty", "easier")
-    reps = [t for t in texts_of(run_cli, "pelvic-tilts") if t.endswith("repetitions.")]
-    assert reps == ["Fifteen repetitions."]
+    reps = [t for t in texts_of(run_cli, "pelvic-tilts") if t.endswith("of twenty.")]
+    assert reps == ["An easier set: fifteen repetitions, instead of twenty."]
     assert [
         t
         for t in texts_of(run_cli, "pelvic-tilts", "--difficulty", "normal")
         if t.endswith("repetitions.")
     ] == ["Twenty repetitions."]
     run_cli("config", "set", "difficulty", "harder")
-    assert "Thirty repetitions." in texts_of(run_cli, "sciatic-nerve-glide")
+    harder = "A harder set: thirty repetitions, the top of the programme's twenty to thirty."
+    assert harder in texts_of(run_cli, "sciatic-nerve-glide")
     run_cli("config", "set", "rest", "5")
     assert "Well done. Rest for five seconds." in texts_of(run_cli, "disc-bulge")
     assert run_cli("config", "unset", "rest").code == 0

@@ -140,6 +140,8 @@ def _duration_words(seconds: int) -> str:
 class Caution:
     text: str
     when: CautionWhen = "start"
+    reminder: str | None = None
+    """Said instead of `text` when the same caution was already said in full this session."""
 
 
 @dataclass(frozen=True)
@@ -230,6 +232,11 @@ class Settings:
     harder: the top of a range. Never more than the programme prescribes."""
     see_professional: bool = False
     """The log shows two weeks without improvement: the intro says to see a professional."""
+    familiar: frozenset[str] = frozenset()
+    """Exercises done often enough (from the log) that a one-line reminder replaces the setup
+    and steps; the cautions and the dosage are always said."""
+    full: bool = False
+    """Say every setup and step even for familiar exercises (`--full`)."""
 
 
 @dataclass(frozen=True)

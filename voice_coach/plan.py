@@ -13,6 +13,7 @@ from typing import Any
 
 from voice_coach import spoken
 from voice_coach.model import (
+    Caution,
     Chapter,
     CueLength,
     Event,
@@ -64,6 +65,14 @@ class _Builder:
         self.events: list[Event] = []
         self.cursor = 0
         self.exercise: str | None = None
+        self.cautions_said: set[str] = set()
+
+    def caution(self, caution: Caution, side: Side | None) -> str:
+        """The caution in full the first time this session, its short reminder after that."""
+        first = caution.text not in self.cautions_said
+        self.cautions_said.add(caution.text)
+        text = caution.text if first or caution.reminder is None else caution.reminder
+        return spoken.fill_sides(text, side)
 
     def samples(self, seconds: float) -> int:
         return round(seconds * self.rate)
@@ -218,18 +227,22 @@ def _exercise(b: _Builder, exercise: Exercise, index: int, total: int, settings:
         title = f"{numbering}: {exercise.name}"
     b.say(f"{title}.", "announce")
     b.silence("gap", b.pacing.sentence_gap)
-    b.sentences([fill(t) for t in exercise.setup], "instruction")
-    b.sentences([fill(t) for t in exercise.steps], "instruction")
+    if exercise.id in settings.familiar and not settings.full:
+        b.sentences([reminder(exercise)], "instruction")
+    else:
+        b.sentences([fill(t) for t in exercise.setup], "instruction")
+        b.sentences([fill(t) for t in exercise.steps], "instruction")
     b.sentences(_dosage_sentences(exercise, settings, passes), "instruction")
-    b.sentences([fill(c.text) for c in exercise.cautions if c.when == "start"], "caution")
-    during = [c.text for c in exercise.cautions if c.when == "during"]
+    start = [b.caution(c, passes[0]) for c in exercise.cautions if c.when == "start"]
+    b.sentences(start, "caution")
+    during = [c for c in exercise.cautions if c.when == "during"]
     for number, side in enumerate(passes):
         if number:
             b.say(f"Switch sides. Now your {side} side.", "switch-side")
             b.silence("gap", b.pacing.sentence_gap)
-        during_here = [spoken.fill_sides(t, side) for t in during]
+        during_here = [b.caution(c, side) for c in during]
         _body(b, exercise, settings, side, during_here)
-    end = [fill(c.text) for c in exercise.cautions if c.when == "end"]
+    end = [b.caution(c, passes[0]) for c in exercise.cautions if c.when == "end"]
     if end:
         b.silence("gap", b.pacing.sentence_gap)
         for position, text in enumerate(end):
@@ -242,16 +255,26 @@ EASIER_REPS = 0.75
 EASIER_HOLD = 2 / 3
 
 
+def reminder(exercise: Exercise) -> str:
+    """The one line that replaces setup and steps once an exercise is familiar."""
+    return f"You know this one. Start {exercise.position}."
+
+
 def _reps(exercise: Exercise, settings: Settings) -> int:
+    """The repetitions of this set; an alternating set always ends on an even split."""
     reps = exercise.dosage.reps
     assert reps is not None
     if settings.reps is not None:
-        return settings.reps
-    if settings.difficulty == "harder":
-        return reps.high
-    if settings.difficulty == "easier":
-        return max(1, round(reps.low * EASIER_REPS))
-    return reps.low
+        count = settings.reps
+    elif settings.difficulty == "harder":
+        count = reps.high
+    elif settings.difficulty == "easier":
+        count = max(1, round(reps.low * EASIER_REPS))
+    else:
+        count = reps.low
+    if exercise.sides == "alternate":
+        count = max(2, count - count % 2)  # as many to the left as to the right
+    return count
 
 
 def _hold(exercise: Exercise, settings: Settings) -> int:
@@ -263,26 +286,67 @@ def _hold(exercise: Exercise, settings: Settings) -> int:
     return seconds
 
 
+def _programme_amount(exercise: Exercise) -> str:
+    """The dosage in the programme's own words, for comparison: "twenty", "twenty to thirty"."""
+    dosage = exercise.dosage
+    words = spoken.number_words
+    if dosage.reps is not None:
+        low, high = dosage.reps.low, dosage.reps.high
+        return f"{words(low)} to {words(high)}" if dosage.reps.is_range else words(low)
+    return spoken.seconds_phrase(dosage.hold_s or dosage.duration_s or 0)
+
+
+def _changed_by(settings: Settings) -> str | None:
+    """Why the set differs from the programme's dosage, as the coach says it, or None."""
+    if settings.reps is not None or settings.hold_s is not None:
+        return "As you asked"
+    if settings.difficulty == "easier":
+        return "An easier set"
+    if settings.difficulty == "harder":
+        return "A harder set"
+    return None
+
+
 def _dosage_sentences(
     exercise: Exercise, settings: Settings, passes: list[Side | None]
 ) -> list[str]:
+    """The dosage, said once; a set that differs from the programme's says so, and how."""
     dosage = exercise.dosage
     words = spoken.number_words
+    usual = _programme_amount(exercise)
+    why = _changed_by(settings)
     sentences = []
     if dosage.reps is not None:
         count = _reps(exercise, settings)
         unit = (dosage.rep_label or "repetition").lower()
-        plural = "s" if count != 1 else ""
-        text = f"{spoken.capital(words(count))} {unit}{plural}"
-        if dosage.hold_s is not None:
-            text += f", each held for {spoken.seconds_phrase(_hold(exercise, settings))}"
-        sentences.append(text + ".")
-        if dosage.reps.is_range and settings.reps is None and count < dosage.reps.high:
-            sentences.append(f"As it gets easier, you can build up to {words(dosage.reps.high)}.")
-    elif dosage.duration_s is not None:
-        sentences.append(f"Keep going for {spoken.seconds_phrase(_hold(exercise, settings))}.")
+        amount = f"{words(count)} {unit}{'s' if count != 1 else ''}"
+        hold = _hold(exercise, settings) if dosage.hold_s is not None else None
+        held = f", each held for {spoken.seconds_phrase(hold)}" if hold is not None else ""
+        changed_reps = count != dosage.reps.low
+        changed_hold = hold is not None and hold != dosage.hold_s
+        if not changed_reps and not changed_hold:
+            if dosage.reps.is_range:
+                sentences.append(
+                    f"{spoken.capital(usual)} {unit}s{held}. We will do {words(count)}."
+                )
+            else:
+                sentences.append(f"{spoken.capital(amount)}{held}.")
+        else:
+            if why == "A harder set" and dosage.reps.is_range and count == dosage.reps.high:
+                amount += f", the top of the programme's {usual}"
+            elif changed_reps:
+                amount += f", instead of {usual}"
+            if changed_hold:
+                held += f", instead of {spoken.seconds_phrase(dosage.hold_s or 0)}"
+            sentences.append(f"{why or 'To keep both sides even'}: {amount}{held}.")
     else:
-        sentences.append(f"Hold for {spoken.seconds_phrase(_hold(exercise, settings))}.")
+        seconds = _hold(exercise, settings)
+        verb = "keep going for" if dosage.duration_s is not None else "hold for"
+        phrase = f"{verb} {spoken.seconds_phrase(seconds)}"
+        if seconds == (dosage.hold_s or dosage.duration_s):
+            sentences.append(spoken.capital(phrase) + ".")
+        else:
+            sentences.append(f"{why or 'This time'}: {phrase}, instead of {usual}.")
     if exercise.sides == "each":
         sentences.append(f"We will do both sides, starting with your {passes[0]} side.")
     return sentences

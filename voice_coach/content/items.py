@@ -226,9 +226,11 @@ def _cautions(item: YMap, what: str) -> tuple[Caution, ...]:
                 f"each caution of {what} must be text or a mapping with 'text' and 'when'",
                 where=value.where(index),
             )
-        check_keys(entry, ("text", "when"), f"a caution of {what}")
+        check_keys(entry, ("text", "when", "reminder"), f"a caution of {what}")
         when: CautionWhen = choice_of(entry, "when", f"a caution of {what}", CAUTION_WHENS, "start")
-        cautions.append(Caution(text_of(entry, "text", f"a caution of {what}"), when))
+        text = text_of(entry, "text", f"a caution of {what}")
+        reminder = text_of(entry, "reminder", f"a caution of {what}", required=False) or None
+        cautions.append(Caution(text, when, reminder))
     return tuple(cautions)
 
 
