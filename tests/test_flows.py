@@ -99,22 +99,20 @@ YES_NO = ("yes", "no", "unsure")
 
 
 @pytest.mark.parametrize(
-    ("mri", "back", "hip", "leg"),
+    ("mri", "back", "leg"),
     [
-        (m, b, h, r)
-        for m, b, h, r in itertools.product(MRI, YES_NO, YES_NO, YES_NO)
-        if m in ("none", "no-scan") or (b, h, r) == ("unsure",) * 3
+        (m, b, r)
+        for m, b, r in itertools.product(MRI, YES_NO, YES_NO)
+        if m in ("none", "no-scan") or (b, r) == ("unsure",) * 2
     ],
 )
-def test_choose_asks_in_process_and_suggests(
-    world: World, mri: str, back: str, hip: str, leg: str
-) -> None:
+def test_choose_asks_in_process_and_suggests(world: World, mri: str, back: str, leg: str) -> None:
     scanned = mri not in ("none", "no-scan")
-    answers = [mri] + ([] if scanned else [back, hip, "n", leg]) + ["q"]
+    answers = [mri] + ([] if scanned else [back, "n", leg]) + ["q"]
     w = world(answers)
     started: list[str] = []
     suggestion = choose.choose(w.env, started.append, started.append)
-    assert suggestion == choose.suggest(choose.Answers(mri, back, hip, leg))
+    assert suggestion == choose.suggest(choose.Answers(mri, back, leg))
     assert started == [] and w.prompter.answers == []
     assert f"Suggested playlist: {suggestion.playlist} (" in "\n".join(w.out)
     assert f"When you are ready: voice-coach play {suggestion.playlist}" in w.out
@@ -122,13 +120,13 @@ def test_choose_asks_in_process_and_suggests(
 
 def test_choose_can_guide_the_check_and_then_play(world: World) -> None:
     players: list[InstantPlayer] = []
-    answers = ["maybe", "no-scan", "no", "no", "y", "yes", "p"]
-    w = world(answers, terminal=False, player=instant(players))
+    w = world(["maybe", "no-scan", "no", "y", "yes", "p"])
+    quiet = world([], terminal=False, player=instant(players))  # no questions after playing
     played: list[str] = []
 
     def play(target: str) -> None:
         played.append(target)
-        coach.play((target,), QUICK, coach.PlayRequest("instant"), w.env)
+        coach.play((target,), QUICK, coach.PlayRequest("instant"), quiet.env)
 
     suggestion = choose.choose(w.env, play, lambda target: None)
     assert played == [choose.CHECK, "irritated-sciatic-nerve"]

@@ -1,8 +1,12 @@
-"""Which playlist fits: the programme's own ways of telling the causes apart, as plain questions.
+"""Which playlist fits, from the programme's own three tests and nothing else.
 
-MRI findings first (they are the most specific), then whether lower-back movements bring on the
-leg symptoms (nerve root compression), pain at the back of the hip made worse by sitting
-(piriformis), and the straight-leg raise test with a helper (an irritated sciatic nerve).
+The source post gives exactly three ways to tell causes apart: an MRI scan of the lumbar spine
+(disc bulge, foraminal stenosis or both), whether lower-back movements reproduce the leg symptoms
+(a possible nerve root impingement), and the straight-leg raise with the ankle pushed (an
+irritated sciatic nerve, though it can also hurt with lower back problems or piriformis
+syndrome). It gives no test for piriformis syndrome, so no answer here suggests it. Where the
+answers do not point to one cause, the post's own advice applies: see a professional to find the
+cause, and meanwhile try the exercises of every group (the not-sure playlist).
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from voice_coach.environment import Environment
+from voice_coach.errors import ExitStatus, UserError
 
 MRI_ANSWERS = ("disc", "stenosis", "both", "none", "no-scan")
 YES_NO = ("yes", "no", "unsure")
+NOT_SURE = "not-sure"
 
 
 @dataclass(frozen=True)
 class Answers:
     mri: str = "no-scan"
     back_movements: str = "unsure"
-    hip_sitting: str = "unsure"
     leg_raise: str = "unsure"
 
 
@@ -30,90 +35,133 @@ class Suggestion:
     why: str
 
 
+MRI_FINDINGS = {
+    "disc": ("disc-bulge", "your MRI scan shows a disc bulge"),
+    "stenosis": ("foraminal-stenosis", "your MRI scan shows foraminal stenosis"),
+    "both": ("nerve-root-compression", "your MRI scan shows a disc bulge and foraminal stenosis"),
+}
+ONE_CAUSE_UNCLEAR = (
+    "the programme's advice is to see a healthcare professional to find the cause, and "
+    "meanwhile to try the exercises of every group and keep the ones that help"
+)
+
+
 def suggest(answers: Answers) -> Suggestion:
-    if answers.mri == "disc":
-        return Suggestion("disc-bulge", "your MRI shows a disc bulge pressing on a nerve")
-    if answers.mri == "stenosis":
-        return Suggestion("foraminal-stenosis", "your MRI shows narrowing where the nerve exits")
-    if answers.mri == "both":
+    """The playlist the answers suggest; never a diagnosis."""
+    if answers.mri in MRI_FINDINGS:
+        playlist, why = MRI_FINDINGS[answers.mri]
+        return Suggestion(playlist, why)
+    negative_mri = answers.mri == "none"
+    back = answers.back_movements == "yes"
+    nerve = answers.leg_raise == "yes"
+    if back and negative_mri:
         return Suggestion(
-            "nerve-root-compression", "your MRI shows both a disc bulge and narrowing"
+            NOT_SURE,
+            "lower-back movements bring on your leg symptoms, but your MRI scan showed no "
+            "compression, so the answers do not point to one cause; " + ONE_CAUSE_UNCLEAR,
         )
-    if answers.back_movements == "yes":
+    if back and not nerve:
         return Suggestion(
             "nerve-root-compression",
-            "lower-back movements bring on your leg symptoms, which suggests a pinched nerve root",
+            "lower-back movements bring on your leg symptoms, which suggests there may be an "
+            "impingement of a nerve root in your lower back",
         )
-    if answers.hip_sitting == "yes":
-        return Suggestion(
-            "piriformis-syndrome",
-            "pain at the back of the hip, worse with sitting, points to the piriformis",
-        )
-    if answers.leg_raise == "yes":
+    if nerve and not back:
         return Suggestion(
             "irritated-sciatic-nerve",
-            "the straight-leg raise brought on your symptoms, more with the ankle movement",
+            "the straight-leg raise brought on your symptoms, more with the ankle movement, "
+            "which suggests an irritated sciatic nerve (this test can also be painful with lower "
+            "back problems or piriformis syndrome)",
         )
-    return Suggestion(
-        "not-sure",
-        "the answers do not point to one cause: try exercises from every group and notice "
-        "which help. A healthcare professional can help you find the cause",
-    )
+    if back and nerve:
+        return Suggestion(
+            NOT_SURE,
+            "both tests brought on your symptoms, and the straight-leg raise can also be painful "
+            "with lower back problems, so the answers do not point to one cause; "
+            + ONE_CAUSE_UNCLEAR,
+        )
+    return Suggestion(NOT_SURE, "the answers do not point to one cause; " + ONE_CAUSE_UNCLEAR)
 
 
 CHECK = "straight-leg-raise-check"
 """The guided straight-leg raise test, played like a session when the person asks for it."""
 INTRO = (
-    "A few questions to suggest a playlist. This is not a diagnosis: if you are unsure, "
-    "a healthcare professional can help you find the cause.\n"
+    "A few questions from the programme's own tests, to suggest a playlist. This is not a "
+    "diagnosis.\n"
+)
+MRI_QUESTION = (
+    "Has an MRI scan of your lower back shown a disc bulge, narrowing (foraminal stenosis), "
+    "both, or none? If you have had no scan, answer no-scan"
+)
+BACK_QUESTION = "Do lower-back movements (bending, arching) bring on the symptoms in your leg?"
+CHECK_QUESTION = (
+    "Would you like me to guide you and a helper through the straight-leg raise test now?"
+)
+LEG_RAISE_QUESTION = (
+    "Straight-leg raise test with a helper (see `voice-coach guide know-the-cause`): did it "
+    "bring on your symptoms, more with the ankle pulled back, than the other side?"
 )
 Action = Callable[[str], None]
 """Starts something for a playlist or exercise id (play it, or export it)."""
 
 
-def ask(env: Environment, guide_check: Action) -> Answers:
-    """The questions, in order; `guide_check` plays the straight-leg raise test if wanted."""
-    prompt = env.prompter
-    mri = prompt.choice(
-        "Has an MRI scan of your lower back shown a disc bulge, narrowing (foraminal stenosis), "
-        "both, or none? If you have had no scan, answer no-scan",
-        MRI_ANSWERS,
-        "no-scan",
-    )
-    if mri not in ("none", "no-scan"):
+class NeedsTerminal(UserError):
+    status = ExitStatus.USAGE
+
+
+@dataclass(frozen=True)
+class Given:
+    """Answers given as options (each None: ask it)."""
+
+    mri: str | None = None
+    back_movements: str | None = None
+    leg_raise: str | None = None
+
+
+def _answer(
+    env: Environment, given: str | None, option: str, question: str, choices: tuple[str, ...]
+) -> str:
+    """The answer given as an option, else asked; without a terminal, one line saying how."""
+    if given is not None:
+        return given
+    if not env.can_ask:
+        raise NeedsTerminal(
+            "choose asks a few questions and needs a terminal",
+            hint=f"run it in a terminal, or give the answers: {option} "
+            + "|".join(choices)
+            + " (and --mri, --back-movements, --leg-raise as needed)",
+        )
+    return env.prompter.choice(question, choices, choices[-1])
+
+
+def ask(env: Environment, given: Given | None, guide_check: Action) -> Answers:
+    """The programme's three tests, in order; only what the MRI leaves open is asked."""
+    given_mri = given.mri if given else None
+    mri = _answer(env, given_mri, "--mri", MRI_QUESTION, MRI_ANSWERS)
+    if mri in MRI_FINDINGS:
         return Answers(mri=mri)
-    back = prompt.choice(
-        "Do lower-back movements (bending, arching) bring on the symptoms in your leg?",
-        YES_NO,
-        "unsure",
-    )
-    hip = prompt.choice(
-        "Is the pain at the back of your hip, and worse with prolonged sitting?", YES_NO, "unsure"
-    )
-    if prompt.confirm(
-        "Would you like me to guide you and a helper through the straight-leg raise test now?",
-        False,
-    ):
+    given_back = given.back_movements if given else None
+    back = _answer(env, given_back, "--back-movements", BACK_QUESTION, YES_NO)
+    given_leg = given.leg_raise if given else None
+    if given_leg is None and env.can_ask and env.prompter.confirm(CHECK_QUESTION, False):
         guide_check(CHECK)
-    raise_ = prompt.choice(
-        "Straight-leg raise test with a helper (see `voice-coach guide know-the-cause`): "
-        "did it bring on your symptoms, more with the ankle pulled back, than the other side?",
-        YES_NO,
-        "unsure",
-    )
-    return Answers(mri, back, hip, raise_)
+    leg = _answer(env, given_leg, "--leg-raise", LEG_RAISE_QUESTION, YES_NO)
+    return Answers(mri, back, leg)
 
 
-def choose(env: Environment, play: Action, export: Action) -> Suggestion:
+def choose(
+    env: Environment, play: Action, export: Action, given: Given | None = None
+) -> Suggestion:
     """Ask, suggest, and start what the person picks: play, export, or nothing yet."""
     env.echo(INTRO)
-    suggestion = suggest(ask(env, play))
+    answers = ask(env, given, play)
+    suggestion = suggest(answers)
     env.echo(f"\nSuggested playlist: {suggestion.playlist} ({suggestion.why}).")
-    if suggestion.playlist == "not-sure":
-        env.echo("If you can, get a review from a healthcare professional to find the cause.")
-    action = env.prompter.choice(
-        "Start it now: [p]lay, [e]xport to MP3, or [q]uit", ("p", "e", "q"), "q"
-    )
+    action = "q"
+    if env.can_ask:
+        action = env.prompter.choice(
+            "Start it now: [p]lay, [e]xport to MP3, or [q]uit", ("p", "e", "q"), "q"
+        )
     if action == "p":
         play(suggestion.playlist)
     elif action == "e":

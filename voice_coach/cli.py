@@ -373,9 +373,25 @@ def recommend_command(as_json: bool) -> None:
 
 
 @cli.command("choose")
+@click.option("--mri", type=click.Choice(choosing.MRI_ANSWERS), help="What an MRI scan showed.")
+@click.option(
+    "--back-movements",
+    type=click.Choice(choosing.YES_NO),
+    help="Whether lower-back movements bring on your leg symptoms.",
+)
+@click.option(
+    "--leg-raise",
+    type=click.Choice(choosing.YES_NO),
+    help="Whether the straight-leg raise test brought on your symptoms.",
+)
 @pass_env
-def choose_command(env: Environment) -> None:
-    """A few questions from the programme to suggest the playlist for your sciatica."""
+def choose_command(
+    env: Environment, mri: str | None, back_movements: str | None, leg_raise: str | None
+) -> None:
+    """A few questions from the programme's own tests, to suggest a playlist.
+
+    Without a terminal, give the answers as options.
+    """
 
     def play_it(target: str) -> None:
         _play_or_stop(env, (target,), coach.PlayRequest(DEFAULT_PLAYER))
@@ -385,7 +401,8 @@ def choose_command(env: Environment) -> None:
         for line in coach.export((target,), SessionOptions(), request, env):
             env.echo(line)
 
-    choosing.choose(env, play_it, export_it)
+    given = choosing.Given(mri, back_movements, leg_raise)
+    choosing.choose(env, play_it, export_it, given)
 
 
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> None:
