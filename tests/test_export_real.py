@@ -75,7 +75,7 @@ def test_mp3_has_tags_and_chapters_matching_the_plan(tmp_path: Path) -> None:
     done = run(
         "export", "disc-bulge", "--reps", "2", "--hold", "5", "--cache-dir", cache, "-o", str(out)
     )
-    assert "3 chapters" in done.stdout
+    assert "4 chapters" in done.stdout  # "Before you start", then the three exercises
     data = plan("disc-bulge", "--reps", "2", "--hold", "5", "--cache-dir", cache)
     assert len(decoded(out)) == data["duration_samples"]  # gapless: exact length after decoding
     probe = json.loads(
@@ -96,7 +96,8 @@ def test_mp3_has_tags_and_chapters_matching_the_plan(tmp_path: Path) -> None:
     assert tags["artist"] == "voice-coach" and "not medical advice" in tags["comment"]
     id3 = ID3(str(out))
     toc = id3.getall("CTOC")[0]
-    assert len(toc.child_element_ids) == 3 and toc.flags & 1  # ordered
+    assert len(toc.child_element_ids) == 4 and toc.flags & 1  # ordered
+    assert chapters[0]["tags"]["title"] == "Before you start"
     assert probe["format"]["format_name"] == "mp3"
 
 
@@ -118,14 +119,15 @@ def test_split_writes_a_track_per_exercise_and_an_m3u(tmp_path: Path) -> None:
     data = plan("disc-bulge", "--reps", "2", "--hold", "5", "--cache-dir", cache)
     tracks = sorted(folder.glob("*.mp3"))
     assert [t.name for t in tracks] == [
-        "01 - Lower Back Extension.mp3",
-        "02 - Pelvic Tilts.mp3",
-        "03 - Decompression.mp3",
+        "01 - Before you start.mp3",
+        "02 - Lower Back Extension.mp3",
+        "03 - Pelvic Tilts.mp3",
+        "04 - Decompression.mp3",
     ]
     for number, (track, chapter) in enumerate(zip(tracks, data["chapters"], strict=True), 1):
         assert len(decoded(track)) == chapter["end_sample"] - chapter["start_sample"]
         id3 = ID3(str(track))
-        assert str(id3["TRCK"]) == f"{number}/3" and str(id3["TIT2"]) == chapter["title"]
+        assert str(id3["TRCK"]) == f"{number}/4" and str(id3["TIT2"]) == chapter["title"]
     m3u = (folder / "disc-bulge.m3u").read_text().splitlines()
     assert m3u[0] == "#EXTM3U"
     assert [line for line in m3u if not line.startswith("#")] == [t.name for t in tracks]

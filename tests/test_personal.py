@@ -101,7 +101,7 @@ def test_effects_drive_the_recommendation(run_cli: Run) -> None:
     assert "clam-shell" in chosen and "knees-to-chest" in chosen
     assert "sciatic-nerve-glide" not in chosen
     plan = json.loads(run_cli("plan", "my-plan", "--json").out)
-    assert [c["exercise"] for c in plan["chapters"]] == chosen
+    assert [c["exercise"] for c in plan["chapters"] if c["exercise"]] == chosen
     assert "dropped" in run_cli("recommend").out
 
 

@@ -27,7 +27,7 @@ from voice_coach.journal import charts, log, recommend, record, settings
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
-from voice_coach.session import ESTIMATE_RATE, Session, estimated_lengths, library_from
+from voice_coach.session import ESTIMATE_RATE, estimated_lengths, library_from
 from voice_coach.speech.cache import CueCache, default_cache_dir
 from voice_coach.speech.selection import ENGINES, list_voices, select_engine
 
@@ -121,8 +121,7 @@ def plan(env: Environment, target: tuple[str, ...], as_json: bool, options: Sess
     TARGET is a playlist id (see `causes`) or one or more exercise ids. Speech lengths come
     from the cue cache, or from the speech engine for cues not cached yet.
     """
-    prepared = coach.prepared_with_note(target, options, env)
-    session = Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
+    session = coach.planned(target, options, env)
     if as_json:
         engine = session.cues.engine
         speech = {"engine": engine.name, "voice": engine.voice, "rate": engine.rate or None}

@@ -81,6 +81,11 @@ _SESSION_OPTIONS: list[Decorator] = [
         f"{DEFAULT_RATE}].",
     ),
     content_option,
+    click.option(
+        "--full",
+        is_flag=True,
+        help="Say every setup and step, even for exercises you have done often.",
+    ),
 ]
 
 
@@ -100,6 +105,7 @@ def session_options(command: Callable[..., None]) -> Callable[..., None]:
         voice_model: str | None,
         rate: int | None,
         difficulty: Difficulty | None,
+        full: bool,
         **rest: object,
     ) -> None:
         options = SessionOptions(
@@ -113,6 +119,7 @@ def session_options(command: Callable[..., None]) -> Callable[..., None]:
             voice_model,
             rate,
             difficulty,
+            full,
         )
         command(*args, options=options, **rest)
 

@@ -34,13 +34,26 @@ class PlayRequest:
 
 
 def prepared_with_note(
-    target: Sequence[str], options: SessionOptions, env: Environment, *, disclaimer: bool = False
+    target: Sequence[str],
+    options: SessionOptions,
+    env: Environment,
+    *,
+    disclaimer: bool = False,
+    for_file: bool = False,
 ) -> Prepared:
     """`prepare`, plus the one-line note when the engine is a fallback the user may not want."""
-    prepared = prepare(target, options, env.select_engine, disclaimer=disclaimer)
+    prepared = prepare(target, options, env.select_engine, disclaimer=disclaimer, for_file=for_file)
     if prepared.speech.note:
         env.note(f"voice-coach: note: {prepared.speech.note}")
     return prepared
+
+
+def planned(target: Sequence[str], options: SessionOptions, env: Environment) -> Session:
+    """The session as `play` would speak it now: with "Before you start" until the disclaimer
+    has been heard once (so, like an export, on a first run)."""
+    first_time = home.first_use_of(home.DISCLAIMER_MARK)
+    prepared = prepared_with_note(target, options, env, disclaimer=first_time)
+    return Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
 
 
 def play(
@@ -59,7 +72,7 @@ def play(
     timeline, outcome = play_session(prepared, output, live_screen=env.stdout_isatty)
     if first_time:
         record.remember_disclaimer(timeline, disclaimer, outcome.heard_samples)
-    env.echo(summary(outcome, len(timeline.chapters), timeline.sample_rate))
+    env.echo(summary(outcome, len(timeline.exercise_chapters), timeline.sample_rate))
     if outcome.skipped:
         env.echo("Not done: " + ", ".join(outcome.skipped) + ".")
     asking = env.can_ask and not outcome.interrupted
@@ -134,7 +147,7 @@ def export(
     output, split = request.output, request.split
     if output is not None:
         format_of(output)  # a bad name fails before anything is synthesised
-    prepared = prepared_with_note(target, options, env)
+    prepared = prepared_with_note(target, options, env, for_file=True)
     session = Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
     timeline = session.timeline
     programme = session.library.programme

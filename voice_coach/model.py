@@ -258,7 +258,8 @@ class Event:
 
 @dataclass(frozen=True)
 class Chapter:
-    exercise: str
+    exercise: str | None
+    """None for the chapter that is no exercise ("Before you start")."""
     title: str
     start: int
     end: int
@@ -340,6 +341,11 @@ class Timeline:
         """Where the hold around `position` ends (its closing tone), if one is ahead."""
         index = bisect.bisect_right(self._hold_ends, position)
         return self._hold_ends[index] if index < len(self._hold_ends) else None
+
+    @property
+    def exercise_chapters(self) -> tuple[Chapter, ...]:
+        """The chapters that are exercises (not "Before you start")."""
+        return tuple(c for c in self.chapters if c.exercise is not None)
 
     def events_of(self, role: Role, exercise: str | None = None) -> list[Event]:
         """Every event with this role, optionally only those of one exercise (precomputed)."""

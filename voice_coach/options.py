@@ -30,6 +30,8 @@ class SessionOptions:
     """A Piper .onnx file; implies Piper."""
     rate: int | None = None
     difficulty: Difficulty | None = None
+    full: bool = False
+    """Every setup and step, even for exercises done often (repeat sessions are shorter)."""
 
 
 def merged(options: SessionOptions, stored: Preferences) -> Preferences:
@@ -42,4 +44,5 @@ def merged(options: SessionOptions, stored: Preferences) -> Preferences:
         difficulty=options.difficulty if options.difficulty is not None else stored.difficulty,
         rest=stored.rest,
         lead_in=stored.lead_in,
+        short_repeats=stored.short_repeats,
     )

@@ -46,6 +46,9 @@ class Pacing:
     countdown_from: int = 3
 
 
+PREFACE_TITLE = "Before you start"
+"""The first chapter of an export and of the first session: the programme's full disclaimer,
+so a person who only ever hears the phone file hears it too."""
 SEE_PROFESSIONAL = (
     "Your log shows two weeks without improvement in your leg pain. "
     "It is time to see a healthcare professional."
@@ -129,11 +132,18 @@ def build_timeline(
     """The whole session: intro, every exercise with rests between, outro; chapters per exercise."""
     b = _Builder(sample_rate, cue_length, pacing, sink)
     exercises = [library.exercises[i] for i in exercise_ids]
+    preface: tuple[Chapter, ...] = ()
+    if settings.disclaimer:
+        b.say(f"{PREFACE_TITLE}.", "announce")
+        b.silence("gap", b.pacing.sentence_gap)
+        b.sentences([library.programme.disclaimer], "caution")
+        b.silence("gap", b.pacing.section_gap - b.pacing.sentence_gap)
+        preface = (Chapter(None, PREFACE_TITLE, 0, b.cursor),)
     _intro(b, library, exercises, playlist, settings)
     starts: list[int] = []
     rest_s = playlist.rest_s if playlist and playlist.rest_s is not None else settings.rest_s
     for index, exercise in enumerate(exercises):
-        starts.append(0 if index == 0 else b.cursor)
+        starts.append((preface[0].end if preface else 0) if index == 0 else b.cursor)
         b.exercise = exercise.id
         _exercise(b, exercise, index, len(exercises), settings)
         if index + 1 < len(exercises):
@@ -141,7 +151,7 @@ def build_timeline(
     b.exercise = None
     _outro(b, library, playlist)
     ends = [*starts[1:], b.cursor]
-    chapters = tuple(
+    chapters = preface + tuple(
         Chapter(e.id, e.name, start, end)
         for e, start, end in zip(exercises, starts, ends, strict=True)
     )
@@ -162,8 +172,6 @@ def _intro(
     b.sentences(programme.session_intro, "intro")
     if playlist:
         b.sentences(playlist.intro, "intro")
-    if settings.disclaimer:
-        b.sentences([programme.disclaimer], "caution")
     if settings.see_professional:
         b.sentences([SEE_PROFESSIONAL], "caution")
     b.sentences(programme.safety, "caution")

@@ -75,11 +75,17 @@ def prepare(
     select_engine: EngineSelector = select_engine,
     *,
     disclaimer: bool = False,
+    for_file: bool = False,
 ) -> Prepared:
-    """Content, target, merged settings and the cue source, ready to plan."""
+    """Content, target, merged settings and the cue source, ready to plan.
+
+    `for_file`: an export, heard later and maybe often, so it always begins with the
+    disclaimer and never carries today's advice from the log.
+    """
     library = library_from(options.content_dirs)
     ids, playlist = resolve_target(library, target)
     chosen = merged(options, settings.preferences())
+    history = logged()
     speech = select_engine(
         chosen.engine,
         chosen.voice,
@@ -93,9 +99,11 @@ def prepare(
         hold_s=options.hold_s,
         rest_s=chosen.rest,
         lead_in_s=chosen.lead_in,
-        disclaimer=disclaimer,
+        disclaimer=disclaimer or for_file,
         difficulty=chosen.difficulty,
-        see_professional=log.time_to_see_a_professional(logged()),
+        see_professional=not for_file and log.time_to_see_a_professional(history),
+        familiar=log.familiar(history) if chosen.short_repeats else frozenset(),
+        full=options.full,
     )
     cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))

@@ -226,3 +226,16 @@ def effects_by_exercise(entries: Sequence[Entry]) -> dict[str, list[str]]:
         for exercise, effect in entry.effects.items():
             found.setdefault(exercise, []).append(effect)
     return found
+
+
+FAMILIAR_AFTER = 3
+"""Sessions in which an exercise was done before its setup and steps shrink to a reminder."""
+
+
+def familiar(entries: Sequence[Entry]) -> frozenset[str]:
+    """The exercises done in at least FAMILIAR_AFTER logged sessions."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        for exercise in set(entry.completed):
+            counts[exercise] = counts.get(exercise, 0) + 1
+    return frozenset(e for e, n in counts.items() if n >= FAMILIAR_AFTER)

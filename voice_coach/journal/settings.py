@@ -32,6 +32,8 @@ class Preferences:
     difficulty: Difficulty = "normal"
     rest: int = 15
     lead_in: int = 3
+    short_repeats: bool = True
+    """Exercises done often get a one-line reminder instead of the whole setup and steps."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,13 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _on_off(text: str) -> bool:
+    words = {"on": True, "yes": True, "true": True, "off": False, "no": False, "false": False}
+    if text.strip().lower() not in words:
+        raise ValueError("on or off")
+    return words[text.strip().lower()]
+
+
 def _some_text(text: str) -> str:
     if not text.strip():
         raise ValueError("some text")
@@ -86,6 +95,11 @@ KEYS = {
             _one_of(*DIFFICULTIES),
         ),
         Key("rest", "seconds of rest between exercises (0-120)", _whole_number(0, 120)),
+        Key(
+            "short_repeats",
+            "on: exercises you have done often get a one-line reminder instead of every step",
+            _on_off,
+        ),
         Key(
             "lead_in",
             "seconds to get into position before each set (1-10)",

@@ -142,6 +142,8 @@ class SessionController:
 
     def _score(self, outcome: Outcome) -> Outcome:
         for index, chapter in enumerate(self.timeline.chapters):
+            if chapter.exercise is None:
+                continue  # "Before you start" is heard, not done
             done = index in self.reached_end
             (outcome.completed if done else outcome.skipped).append(chapter.exercise)
         outcome.heard_samples = self.heard

@@ -71,7 +71,7 @@ class LiveScreen:
         if state == self._last:
             return
         self._last = state
-        exercise = view.library.exercises.get(chapter.exercise)
+        exercise = view.library.exercises.get(chapter.exercise or "")
         steps = Text()
         if exercise is not None:
             for number, step in enumerate(exercise.steps, 1):
