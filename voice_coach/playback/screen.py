@@ -78,10 +78,14 @@ class LiveScreen:
                 steps.append(f"  {number}. {spoken.fill_sides(step, None)}\n", style="dim")
         now = Text(speech.text if speech and speech.text else "", style="bold")
         status = "PAUSED" if paused else countdown
+        exercises = timeline.exercise_chapters
+        heading = chapter.title  # "Before you start" has no number
+        if chapter in exercises:
+            heading = f"{exercises.index(chapter) + 1}/{len(exercises)}  {chapter.title}"
         here = clock(position, rate, precise=False)
         total = clock(timeline.length, rate, precise=False)
         body = Group(
-            Text(f"{index + 1}/{len(timeline.chapters)}  {chapter.title}", style="bold cyan"),
+            Text(heading, style="bold cyan"),
             steps,
             now,
             Text(status, style="bold yellow"),
