@@ -64,6 +64,7 @@ def test_without_a_terminal_choose_says_so_in_one_line(run_cli: Run) -> None:
     result = run_cli("choose")
     assert result.code == 2 and result.err.count("\n") == 1
     assert "needs a terminal" in result.err and "--mri" in result.err
+    assert result.out == ""  # nothing asked, nothing half-said
 
 
 def test_answers_can_be_given_as_options(run_cli: Run) -> None:

@@ -126,10 +126,10 @@ def _answer(
         return given
     if not env.can_ask:
         raise NeedsTerminal(
-            "choose asks a few questions and needs a terminal",
-            hint=f"run it in a terminal, or give the answers: {option} "
-            + "|".join(choices)
-            + " (and --mri, --back-movements, --leg-raise as needed)",
+            "choose needs a terminal to ask this, or the answer as an option",
+            where=option,
+            hint="--mri " + "|".join(MRI_ANSWERS) + "; unless the scan found something, also "
+            "--back-movements and --leg-raise, each " + "|".join(YES_NO),
         )
     return env.prompter.choice(question, choices, choices[-1])
 
@@ -153,7 +153,8 @@ def choose(
     env: Environment, play: Action, export: Action, given: Given | None = None
 ) -> Suggestion:
     """Ask, suggest, and start what the person picks: play, export, or nothing yet."""
-    env.echo(INTRO)
+    if env.can_ask:
+        env.echo(INTRO)
     answers = ask(env, given, play)
     suggestion = suggest(answers)
     env.echo(f"\nSuggested playlist: {suggestion.playlist} ({suggestion.why}).")
