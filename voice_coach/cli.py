@@ -270,7 +270,7 @@ def config_group() -> None:
 @config_group.command("list")
 def config_list() -> None:
     """Every setting: its value, and whether it is yours or the default."""
-    click.echo(views.settings_table(settings.load()))
+    click.echo(views.settings_table(settings.load_raw()))
     click.echo(f"\nfile: {settings.config_path()}")
 
 

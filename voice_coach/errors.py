@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import re
 import sys
 from collections.abc import Callable
 from enum import IntEnum
@@ -46,8 +48,39 @@ class EngineError(UserError):
     """The speech engine is missing or failed; the hint names what to install."""
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    """One line, and inert: a control character (an escape sequence from a file or an
+    argument) is shown as its code, never sent to the terminal."""
+    flat = " ".join(message.split())
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", flat)
+
+
+FAULT_HINTS = {
+    errno.ENOSPC: "free some disk space and try again",
+    errno.EDQUOT: "free some space (your disk quota is full) and try again",
+    errno.EROFS: "the disk is read-only: choose a folder you can write to",
+    errno.EACCES: "permission denied: choose a folder you can write to, or fix its permissions",
+    errno.EPERM: "the file or folder may not be changed (it may be immutable): choose another",
+    errno.ENAMETOOLONG: "use a shorter file name",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.EEXIST: "a file is in the way of a folder voice-coach needs: move it or choose another",
+    errno.EISDIR: "that is a folder: give a file name",
+    errno.ENOENT: "check the path: the file or folder does not exist",
+    errno.ELOOP: "the path goes through a link loop",
+    errno.EMFILE: "too many files are open: close some programs and try again",
+}
+"""Faults of the machine or of a path the user gave: a user's problem to fix, not our bug."""
+
+
+def os_fault(exc: OSError) -> str | None:
+    """One line for an OSError the user can fix (naming the file), or None for anything else."""
+    if exc.errno not in FAULT_HINTS:
+        return None
+    where = exc.filename if exc.filename is not None else "voice-coach"
+    return f"{where}: {exc.strerror or 'failed'} ({FAULT_HINTS[exc.errno]})"
 
 
 def _say(text: str) -> None:
@@ -81,11 +114,23 @@ def funnel(run: Callable[[], object], *, debug: bool) -> int:
     except BrokenPipeError:
         sys.stderr.close()  # the reader (e.g. `head`) left; nothing more to say
         return ExitStatus.OK
+    except OSError as exc:
+        fault = os_fault(exc)
+        if debug or fault is None:
+            if debug:
+                raise
+            return _internal(exc)
+        _say(f"error: {_one_line(fault)}")
+        return ExitStatus.ERROR
     except Exception as exc:
         if debug:
             raise
-        _say(
-            f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
-            "(run again with --debug for the traceback, and please report it)"
-        )
-        return ExitStatus.INTERNAL
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> int:
+    _say(
+        f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+        "(run again with --debug for the traceback, and please report it)"
+    )
+    return ExitStatus.INTERNAL

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.content.loader import load_library, resolve_target
-from voice_coach.journal import log, settings
+from voice_coach.journal import log, record, settings
 from voice_coach.journal.home import user_content
-from voice_coach.journal.record import logged
 from voice_coach.model import Library, Playlist, Settings, Timeline
 from voice_coach.options import SessionOptions, merged
 from voice_coach.plan import EventSink, build_timeline
@@ -26,8 +25,7 @@ from voice_coach.speech.text import speech_text
 
 def library_from(content_dirs: Sequence[Path]) -> Library:
     """Built-in content, then the user's saved playlists (my-plan), then --content-dir."""
-    mine = user_content()
-    return load_library([mine, *content_dirs] if mine.is_dir() else content_dirs)
+    return load_library(content_dirs, saved=user_content())
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ def prepare(
     library = library_from(options.content_dirs)
     ids, playlist = resolve_target(library, target)
     chosen = merged(options, settings.preferences())
-    history = logged()
+    history = record.history()
     speech = select_engine(
         chosen.engine,
         chosen.voice,

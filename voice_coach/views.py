@@ -12,6 +12,7 @@ from typing import Any
 
 from voice_coach import spoken
 from voice_coach.doctor import Check
+from voice_coach.errors import UserError
 from voice_coach.journal import log, settings
 from voice_coach.journal.recommend import Ranked
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
@@ -275,11 +276,20 @@ def recommend_table(ranked: Sequence[Ranked], chosen: Sequence[str]) -> str:
 
 
 def settings_table(stored: dict[str, object]) -> str:
+    """Every setting as the file holds it; a bad or unknown entry is shown, marked, so that
+    `config set` or `config unset` can repair it."""
     rows = []
     for name, key in settings.KEYS.items():
         value = stored.get(name, key.default)
         origin = "set" if name in stored else "default"
+        if name in stored:
+            try:
+                settings.parse_value(name, str(value))
+            except UserError as exc:
+                origin = f"INVALID ({exc.message}; run: config unset {name})"
         rows.append([name, "-" if value is None else str(value), origin, key.help])
+    for name in stored.keys() - settings.KEYS.keys():
+        rows.append([name, str(stored[name]), f"UNKNOWN (run: config unset {name})", "-"])
     return table(["KEY", "VALUE", "FROM", "MEANING"], rows)
 
 

@@ -37,6 +37,8 @@ from voice_coach.model import (
 from voice_coach.names import did_you_mean
 from voice_coach.spoken import PLACEHOLDER, SIDE_PLACEHOLDERS
 
+MAX_NAME = 60
+"""Names become chapter titles, track file names and screen headings: they stay short."""
 DEFAULT_TEMPO_S = 4.0
 DEFAULT_HOLD_MOVE_S = 2.0
 """With reps that each hold, the time to move into and out of the position around the hold."""
@@ -64,6 +66,17 @@ PROGRAMME_KEYS = ("title", "disclaimer", "safety", "intro", "outro")
 PRONUNCIATION_KEYS = ("written", "say", "why")
 
 
+def bounded(item: YMap, key: str, what: str, limit: int) -> str:
+    value = text_of(item, key, what)
+    if len(value) > limit:
+        raise ContentError(
+            f"'{key}' of {what} is {len(value)} characters long; at most {limit} are allowed",
+            where=item.where(key),
+            hint="a name is read aloud and becomes a file name: keep it short",
+        )
+    return value
+
+
 def read_exercise(item: YMap) -> Exercise:
     ident = ident_of(item, "an exercise")
     what = f"exercise '{ident}'"
@@ -79,7 +92,7 @@ def read_exercise(item: YMap) -> Exercise:
         raise ContentError(f"{what} is missing the required key 'dosage'", where=item.where())
     exercise = Exercise(
         id=ident,
-        name=text_of(item, "name", what),
+        name=bounded(item, "name", what, MAX_NAME),
         source=text_of(item, "source", what),
         position=text_of(item, "position", what),
         setup=texts_of(item, "setup", what, required=True),
@@ -252,7 +265,7 @@ def read_playlist(item: YMap) -> tuple[Playlist, YList]:
             )
     playlist = Playlist(
         id=ident,
-        title=text_of(item, "title", what),
+        title=bounded(item, "title", what, MAX_NAME),
         purpose=text_of(item, "for", what),
         exercises=tuple(refs),
         intro=texts_of(item, "intro", what),

@@ -10,7 +10,7 @@ ContentError that names the file, the line and the key, with a "did you mean" wh
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from voice_coach.content.fields import check_keys, map_of
@@ -46,9 +46,21 @@ class _Pending:
     pronunciations: dict[str, str] = field(default_factory=dict)
 
 
-def load_library(extra_dirs: Iterable[Path] = (), builtin: Path = BUILTIN_CONTENT) -> Library:
-    """Load the built-in content and any user folders over it, fully validated."""
+def load_library(
+    extra_dirs: Iterable[Path] = (), builtin: Path = BUILTIN_CONTENT, saved: Path | None = None
+) -> Library:
+    """Load the built-in content and any user folders over it, fully validated.
+
+    `saved` is the folder voice-coach itself writes (my-plan): a playlist there that names an
+    exercise no longer available (it came from a --content-dir used that day) keeps the rest
+    of its exercises instead of breaking every command.
+    """
     folders = [_read_folder(builtin, builtin.parent)]
+    lenient: set[str] = set()
+    if saved is not None and saved.is_dir():
+        mine = _read_folder(saved, None)
+        lenient = set(mine.playlists)
+        folders.append(mine)
     for extra in extra_dirs:
         if not extra.is_dir():
             raise ContentError(
@@ -77,6 +89,13 @@ def load_library(extra_dirs: Iterable[Path] = (), builtin: Path = BUILTIN_CONTEN
             where=str(builtin),
             hint="the built-in content folder is incomplete; reinstall voice-coach",
         )
+    for name in lenient & set(playlists):
+        kept = tuple(e for e in playlists[name].exercises if e in exercises)
+        if kept:
+            playlists[name] = replace(playlists[name], exercises=kept)
+            refs[name] = YList(refs[name].path, refs[name].line)  # checked: nothing to report
+        else:
+            del playlists[name]
     for playlist in playlists.values():
         items = refs[playlist.id]
         for index, exercise_id in enumerate(playlist.exercises):

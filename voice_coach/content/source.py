@@ -8,6 +8,8 @@ their line, so a schema error can say `file:line`.
 
 from __future__ import annotations
 
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,10 @@ from voice_coach.errors import ContentError
 
 MAX_BYTES = 1_000_000
 """Content files are a few kilobytes; anything this large is a mistake, not an exercise list."""
+MAX_DEPTH = 20
+"""Content nests four or five levels; deeper is a mistake (or an attack on the parser)."""
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Characters that could drive a terminal (escape sequences) and have no place in spoken text."""
 
 _CORE = "tag:yaml.org,2002:"
 _SCALARS = yaml.constructor.SafeConstructor()
@@ -55,9 +61,16 @@ def load_file(path: Path, display: str | None = None) -> Any:
     """Load one YAML file into YMap/YList/scalars, or raise a ContentError naming file and line."""
     name = display or str(path)
     try:
-        size = path.stat().st_size
+        info = path.lstat()
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror}", where=name) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ContentError(
+            "not a regular file (a link, a folder or a device), so it is not read",
+            where=name,
+            hint="put the YAML file itself there",
+        )
+    size = info.st_size
     if size > MAX_BYTES:
         raise ContentError(
             f"file is {size} bytes, more than the {MAX_BYTES} a content file may have",
@@ -68,6 +81,8 @@ def load_file(path: Path, display: str | None = None) -> Any:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(f"not UTF-8 text ({exc.reason})", where=name) from None
+    except OSError as exc:
+        raise ContentError(f"cannot read: {exc.strerror}", where=name) from None
     return load_text(text, name)
 
 
@@ -92,8 +107,20 @@ def load_text(text: str, name: str) -> Any:
 
 
 def _refuse_aliases(text: str, name: str) -> None:
-    """Name the line of the first alias; the builder would only see the anchor's line."""
+    """Name the line of the first alias (the builder would only see the anchor's line), and
+    refuse nesting deeper than MAX_DEPTH before the recursive composer ever sees it."""
+    depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ContentError(
+                    f"lists and mappings nested more than {MAX_DEPTH} deep",
+                    where=f"{name}:{event.start_mark.line + 1 if event.start_mark else 1}",
+                    hint="content needs only a few levels",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
         if isinstance(event, yaml.AliasEvent):
             raise ContentError(
                 "YAML anchors and aliases (&name / *name) are not supported",
@@ -164,7 +191,14 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             raise self._bad_tag(node)
         # The safe constructor turns a plain scalar into str/int/float/bool/None by its core tag.
-        return _SCALARS.construct_object(node)
+        value = _SCALARS.construct_object(node)
+        if isinstance(value, str) and CONTROL.search(value):
+            raise ContentError(
+                "text holds a control character (such as an escape sequence)",
+                where=self._where(node),
+                hint="remove it: content is plain text",
+            )
+        return value
 
     def _bad_tag(self, node: yaml.Node) -> ContentError:
         return ContentError(

@@ -15,6 +15,10 @@ def plot_pain(series: Sequence[tuple[dt.date, float]], path: Path) -> None:
         raise UserError("no pain ratings logged yet, so there is nothing to plot", where="--plot")
     if path.suffix.lower() != ".png":
         raise UserError(f"'{path.name}' is not a .png file name", where="--plot")
+    if not path.parent.is_dir():
+        raise UserError(
+            f"folder '{path.parent}' does not exist", where="--plot", hint="create it first"
+        )
     try:
         import matplotlib
     except ImportError:

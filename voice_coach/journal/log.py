@@ -57,11 +57,48 @@ def log_path() -> Path:
     return userstate.home() / "log.sqlite3"
 
 
+class BrokenLog(UserError):
+    """The log file cannot be used as it is; the message says what was done about it."""
+
+
 @contextmanager
-def connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+def connect(path: Path | None = None, *, repair: bool = True) -> Iterator[sqlite3.Connection]:
+    """The log, made and migrated as needed. A file that is not a readable log is moved aside
+    (never deleted) when `repair`, so the next command starts a fresh one."""
     path = path or log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with closing(sqlite3.connect(path)) as db:
+    try:
+        with _opened(path) as db:
+            yield db
+    except sqlite3.IntegrityError:
+        raise  # a refused row is our bug, not a broken file
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise BrokenLog(
+                "the session log is busy (another voice-coach is writing it)",
+                where=str(path),
+                hint="try again in a moment",
+            ) from None
+        raise _unreadable(path, exc, repair) from None
+    except sqlite3.DatabaseError as exc:
+        raise _unreadable(path, exc, repair) from None
+
+
+def _unreadable(path: Path, exc: sqlite3.Error, repair: bool) -> BrokenLog:
+    if not repair or not path.is_file():
+        return BrokenLog(f"the session log cannot be read ({exc})", where=str(path))
+    aside = path.with_name(f"{path.name}.broken-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    path.replace(aside)
+    return BrokenLog(
+        f"the session log could not be read ({exc}); it was moved aside to {aside.name}",
+        where=str(path),
+        hint="run the command again: a new log starts; the old file is kept for you",
+    )
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[sqlite3.Connection]:
+    with closing(sqlite3.connect(path, timeout=2)) as db:
         db.execute("PRAGMA foreign_keys = ON")
         version = db.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
@@ -148,15 +185,17 @@ def add(entry: Entry, path: Path | None = None) -> int:
             ),
         )
         session = cursor.lastrowid
-        rows = [(session, e, "completed", entry.effects.get(e)) for e in entry.completed]
-        rows += [(session, e, "skipped", None) for e in entry.skipped if e not in entry.completed]
+        done = list(dict.fromkeys(entry.completed))  # an exercise done twice is one row
+        rows = [(session, e, "completed", entry.effects.get(e)) for e in done]
+        skipped = dict.fromkeys(e for e in entry.skipped if e not in done)
+        rows += [(session, e, "skipped", None) for e in skipped]
         db.executemany("INSERT INTO exercises VALUES (?, ?, ?, ?)", rows)
         assert session is not None
         return session
 
 
-def sessions(path: Path | None = None) -> list[Entry]:
-    with connect(path) as db:
+def sessions(path: Path | None = None, *, repair: bool = True) -> list[Entry]:
+    with connect(path, repair=repair) as db:
         found = db.execute(
             "SELECT id, day, target, duration_s, pain_before, pain_after, source"
             " FROM sessions ORDER BY day, id"

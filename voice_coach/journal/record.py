@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from voice_coach.errors import UserError
 from voice_coach.journal import home, log
 from voice_coach.model import Timeline
 
@@ -69,6 +70,17 @@ def logged() -> list[log.Entry]:
     return log.sessions() if log.log_path().exists() else []
 
 
+def history() -> list[log.Entry]:
+    """The log for what only adjusts a session (advice, shorter repeats): a log that cannot be
+    read counts as empty here, and is left as it is for the commands that need it."""
+    if not log.log_path().exists():
+        return []
+    try:
+        return log.sessions(repair=False)
+    except UserError:
+        return []
+
+
 def manual_entry(
     ids: Sequence[str],
     target: str,
@@ -80,10 +92,26 @@ def manual_entry(
     """A session done away from the computer (with the exported audio), from `log add`'s
     text: every exercise of it counts as done, and every value is checked first."""
     return log.Entry(
-        day=log.parse_day(day) if day else dt.date.today(),
+        day=log.parse_day(day) if day is not None else dt.date.today(),
         target=target,
         completed=tuple(ids),
-        pain_before=log.parse_pain(pain_before, "--pain-before") if pain_before else None,
-        pain_after=log.parse_pain(pain_after, "--pain-after") if pain_after else None,
-        effects=dict(log.parse_effect(e, ids) for e in effects),
+        pain_before=log.parse_pain(pain_before, "--pain-before")
+        if pain_before is not None
+        else None,
+        pain_after=log.parse_pain(pain_after, "--pain-after") if pain_after is not None else None,
+        effects=_effects(effects, ids),
     )
+
+
+def _effects(given: Sequence[str], ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for text in given:
+        exercise, effect = log.parse_effect(text, ids)
+        if exercise in found:
+            raise UserError(
+                f"'{exercise}' is rated twice ({found[exercise]} and {effect})",
+                where="--effect",
+                hint="give one --effect per exercise",
+            )
+        found[exercise] = effect
+    return found

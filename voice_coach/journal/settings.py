@@ -13,12 +13,13 @@ from typing import Any
 
 import yaml
 
+from voice_coach.content.source import load_file
 from voice_coach.errors import UserError
 from voice_coach.files import write_text
 from voice_coach.journal import home as userstate
 from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
 from voice_coach.names import did_you_mean
-from voice_coach.speech.selection import AUTO, ENGINE_NAMES
+from voice_coach.speech.selection import AUTO, ENGINE_NAMES, known_voice
 
 
 @dataclass(frozen=True)
@@ -131,28 +132,40 @@ def parse_value(name: str, text: str) -> Any:
         raise UserError(f"'{text}' is not a valid {name}: it must be {exc}", where=name) from None
 
 
-def load() -> dict[str, Any]:
-    """The stored settings (only valid ones), without defaults."""
+def load_raw() -> dict[str, object]:
+    """The settings file as written, unchecked: what `config set` and `unset` repair."""
     path = config_path()
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
+    data = load_file(path, str(path))
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
         raise UserError(
-            f"the settings file is not valid YAML ({exc.__class__.__name__})",
+            "the settings file must be a mapping of settings",
             where=str(path),
             hint="fix it, or delete it to start again",
-        ) from None
-    if not isinstance(data, dict):
-        raise UserError("the settings file must be a mapping", where=str(path))
+        )
+    return {str(k): v for k, v in data.items()}
+
+
+def load() -> dict[str, Any]:
+    """The stored settings, each checked; a bad one names itself and how to repair it."""
     settings = {}
-    for name, value in data.items():
-        settings[name] = parse_value(str(name), str(value))
+    for name, value in load_raw().items():
+        try:
+            settings[name] = parse_value(name, str(value))
+        except UserError as exc:
+            raise UserError(
+                f"the settings file has a bad entry: {exc.message}",
+                where=f"{config_path()} ({name})",
+                hint=f"repair it with `voice-coach config set {name} VALUE` or "
+                f"`voice-coach config unset {name}`",
+            ) from None
     return settings
 
 
-def save(settings: dict[str, Any]) -> None:
+def save(settings: dict[str, object]) -> None:
     write_text(config_path(), yaml.safe_dump(settings, sort_keys=True), make_folder=True)
 
 
@@ -167,16 +180,25 @@ def value_of(name: str) -> object:
 
 
 def store(name: str, text: str) -> object:
-    """Check and store one setting; the value as stored."""
+    """Check and store one setting; the value as stored. Other entries are kept as written,
+    so a bad one elsewhere never blocks the repair of this one."""
     parsed = parse_value(name, text)
-    stored = load()
+    if name == "voice" and isinstance(parsed, str) and not known_voice(parsed):
+        raise UserError(
+            f"no speech engine here has a voice '{parsed}'",
+            where="voice",
+            hint="see `voice-coach voices` for the ids",
+        )
+    stored = load_raw()
     stored[name] = parsed
     save(stored)
     return parsed
 
 
 def forget(name: str) -> None:
-    key_named(name)
-    stored = load()
+    """Remove a setting; also one the file holds but voice-coach does not know (a typo)."""
+    stored = load_raw()
+    if name not in stored:
+        key_named(name)
     stored.pop(name, None)
     save(stored)

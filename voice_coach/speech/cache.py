@@ -16,8 +16,11 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
+import stat
 import struct
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,26 +70,39 @@ class CacheStats:
 class CueCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._swept = False
 
     def path(self, key: str) -> Path:
         return self.folder / f"{key}{SUFFIX}"
 
     def get(self, key: str, sample_rate: int) -> bytes | None:
-        """The cue's PCM if a whole, intact entry exists; a broken entry is removed."""
+        """The cue's PCM if a whole, intact entry exists; anything else there is removed.
+
+        Only a regular file of a sane size is read, opened without following a link and without
+        blocking, so a link to /dev/zero, a FIFO or a folder planted at an entry's name can
+        neither hang nor exhaust the session: it is cleared away and the cue made again.
+        """
         path = self.path(key)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        pcm = _decode(data, sample_rate)
+        data = _read_entry(path)
+        pcm = _decode(data, sample_rate) if data is not None else None
         if pcm is None:
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
+            _remove(path)
         return pcm
 
     def put(self, key: str, pcm: bytes, sample_rate: int) -> bytes:
-        """Store a cue unless another process stored it first; return the stored PCM."""
+        """Store a cue unless another process stored it first; return the stored PCM.
+
+        A cache that cannot be written (read-only, full) only costs speed: the cue is used
+        from memory and made again next time.
+        """
+        try:
+            return self._put(key, pcm, sample_rate)
+        except OSError:
+            return pcm
+
+    def _put(self, key: str, pcm: bytes, sample_rate: int) -> bytes:
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._sweep()
         header = _HEADER.pack(MAGIC, FORMAT_VERSION, sample_rate, len(pcm) // 2, _digest(pcm))
         handle, temp_name = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=SUFFIX)
         temp = Path(temp_name)
@@ -109,6 +125,17 @@ class CueCache:
             with contextlib.suppress(FileNotFoundError):
                 temp.unlink()
 
+    def _sweep(self) -> None:
+        """Once per cache object: remove the temporary files of syntheses that were killed."""
+        if self._swept:
+            return
+        self._swept = True
+        cutoff = time.time() - STALE_TMP_S
+        for path in self.folder.glob(".tmp-*"):
+            with contextlib.suppress(OSError):
+                if path.lstat().st_mtime < cutoff:
+                    path.unlink()
+
     def entries(self) -> list[Path]:
         if not self.folder.is_dir():
             return []
@@ -118,7 +145,7 @@ class CueCache:
         entries = broken = size = 0
         seconds = 0.0
         for path in self.entries():
-            data = path.read_bytes()
+            data = _read_entry(path) or b""
             size += len(data)
             if path.name.startswith(".tmp-"):
                 continue
@@ -141,6 +168,39 @@ class CueCache:
                 path.unlink()
                 removed += 1
         return removed
+
+
+MAX_ENTRY_BYTES = 2 * 22050 * 120 + _HEADER.size
+"""A cue is a sentence: two minutes of 16-bit audio at 22 kHz is far more than any of them."""
+STALE_TMP_S = 3600
+"""A temporary file this old belongs to a synthesis that was killed."""
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of a regular file of bounded size at `path`, or None (missing or not sane)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            return stream.read(MAX_ENTRY_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def _remove(path: Path) -> None:
+    """Clear whatever is at `path` (a file, a link, a FIFO or a folder), if it can be."""
+    with contextlib.suppress(OSError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
 
 
 def _decode(data: bytes, sample_rate: int) -> bytes | None:

@@ -81,7 +81,14 @@ class PiperEngine:
             except ImportError:
                 raise EngineError("piper-tts is not installed", hint=INSTALL_HINT) from None
             model, config = self._model_files()
-            self._model = PiperVoice.load(str(model), config_path=str(config))
+            try:
+                self._model = PiperVoice.load(str(model), config_path=str(config))
+            except Exception as exc:  # a junk file fails deep inside onnxruntime or json
+                raise EngineError(
+                    f"'{model}' is not a Piper voice model ({type(exc).__name__})",
+                    where="--voice-model",
+                    hint="give a Piper .onnx voice with its .onnx.json beside it",
+                ) from None
         return self._model
 
     def problem(self) -> str | None:

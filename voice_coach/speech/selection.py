@@ -157,3 +157,11 @@ def list_voices(
             in_use = name == current.name and v.id == current.voice
             rows.append(VoiceRow(name, v.id, v.name, v.language, v.id == speech.voice, in_use))
     return rows, missing
+
+
+def known_voice(voice: str) -> bool:
+    """Whether some engine on this machine offers `voice` (for checking a stored setting)."""
+    if piper_engine.is_piper_voice(voice):
+        return True
+    engine = make_engine("pyttsx3")
+    return engine.problem() is None and any(v.id == voice for v in engine.voices())
