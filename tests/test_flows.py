@@ -132,3 +132,14 @@ def test_choose_can_guide_the_check_and_then_play(world: World) -> None:
     assert played == [choose.CHECK, "irritated-sciatic-nerve"]
     assert suggestion.playlist == "irritated-sciatic-nerve"
     assert w.prompter.refused == ["maybe"] and len(players) == 2
+
+
+def test_a_session_played_over_a_corrupt_log_is_still_logged(world: World) -> None:
+    home.home().mkdir(parents=True, exist_ok=True)
+    (home.home() / "log.sqlite3").write_bytes(b"garbage" * 200)
+    w = world([], terminal=False, player=instant([]))
+    coach.play(("pelvic-tilts",), QUICK, coach.PlayRequest("instant", pain_before=3), w.env)
+    assert any("moved aside" in line for line in w.out)
+    (entry,) = record.logged()
+    assert entry.pain_before == 3
+    assert len(list(home.home().glob("log.sqlite3.broken-*"))) == 1

@@ -92,7 +92,11 @@ def play(
         pain_after,
         effects,
     )
-    record.record(timeline, played)
+    try:
+        record.record(timeline, played)
+    except log.BrokenLog as exc:  # moved aside (or busy): say so, and try once with a new log
+        env.note(f"voice-coach: note: {exc}")
+        record.record(timeline, played)
     if log.time_to_see_a_professional(record.logged()):
         env.echo(SEE_PROFESSIONAL)
     return outcome
