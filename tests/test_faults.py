@@ -324,3 +324,11 @@ def test_a_junk_voice_model_is_one_line(run_cli_real: Run, tmp_path: Path) -> No
         )
     )
     assert "is not a Piper voice model" in err
+
+
+def test_a_settings_file_holding_lists_can_still_be_repaired(run_cli: Run, home: Path) -> None:
+    (home / "home").mkdir(parents=True)
+    (home / "home" / "config.yaml").write_text("exercises: []\nside: {a: [1]}\n")
+    assert run_cli("config", "unset", "side").code == 0  # found by the property test
+    assert run_cli("config", "unset", "exercises").code == 0
+    assert run_cli("plan", "pelvic-tilts", "--reps", "1").code == 0

@@ -146,7 +146,16 @@ def load_raw() -> dict[str, object]:
             where=str(path),
             hint="fix it, or delete it to start again",
         )
-    return {str(k): v for k, v in data.items()}
+    return {str(k): _plain(v) for k, v in data.items()}
+
+
+def _plain(value: object) -> object:
+    """Plain lists and dicts (the loader's line-aware ones cannot be written back as YAML)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def load() -> dict[str, Any]:
