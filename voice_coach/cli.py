@@ -18,8 +18,15 @@ import click
 
 from voice_coach import __version__, coach, doctor, views
 from voice_coach import choose as choosing
-from voice_coach.audio.export import FORMATS
-from voice_coach.cli_options import cache_dir_option, content_option, json_option, session_options
+from voice_coach.cli_options import (
+    answer_options,
+    cache_dir_option,
+    content_option,
+    export_options,
+    json_option,
+    rating_options,
+    session_options,
+)
 from voice_coach.content.loader import lookup, resolve_target
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, funnel
@@ -168,23 +175,7 @@ def play(
 
 @cli.command()
 @click.argument("target", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The file to write: .mp3 (tags and a chapter per exercise) or .wav.",
-)
-@click.option(
-    "--split",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Also (or instead) write one track per exercise and an .m3u playlist into this folder.",
-)
-@click.option(
-    "--format",
-    "split_format",
-    type=click.Choice(FORMATS),
-    help="Format of the --split tracks [default: that of -o, else mp3].",
-)
+@export_options
 @session_options
 @pass_env
 def export(
@@ -300,21 +291,13 @@ def config_unset(key: str) -> None:
 
 @cli.group("log")
 def log_group() -> None:
-    """The session log: add a session done away from the computer."""
+    """The session log: add a session done away from the computer, list, correct or remove."""
 
 
 @log_group.command("add")
 @click.argument("target", nargs=-1, required=True)
 @click.option("--date", "day", help="The day of the session, YYYY-MM-DD [default: today].")
-@click.option("--pain-before", help="Leg pain before, 0 (none) to 10 (worst).")
-@click.option("--pain-after", help="Leg pain after, 0 (none) to 10 (worst).")
-@click.option(
-    "--effect",
-    "effects",
-    multiple=True,
-    metavar="EXERCISE=better|same|worse",
-    help="How an exercise made your leg feel; repeat for each.",
-)
+@rating_options
 @content_option
 def log_add(
     target: tuple[str, ...],
@@ -330,6 +313,51 @@ def log_add(
     entry = record.manual_entry(ids, name, day, pain_before, pain_after, effects)
     log.add(entry)
     click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
+
+
+@log_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help='Print {"sessions": [...]} as JSON.')
+def log_list(as_json: bool) -> None:
+    """Every logged session with its id (for `log edit` and `log rm`)."""
+    entries = record.logged()
+    if as_json:
+        _print_json({"sessions": [views.entry_json(e) for e in entries]})
+    else:
+        click.echo(views.log_table(entries))
+
+
+@log_group.command("rm")
+@click.argument("ident", metavar="ID", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@pass_env
+def log_rm(env: Environment, ident: int, yes: bool) -> None:
+    """Remove one logged session (asks first unless --yes)."""
+    entry = record.find(ident)
+    what = f"session {ident} ({entry.day.isoformat()}, {entry.target})"
+    if not yes:
+        if not env.can_ask:
+            raise click.UsageError(f"to remove {what} without a terminal, add --yes")
+        if not env.prompter.confirm(f"Remove {what} from your log?", False):
+            click.echo("kept")
+            return
+    log.remove(ident)
+    click.echo(f"removed {what}")
+
+
+@log_group.command("edit")
+@click.argument("ident", metavar="ID", type=int)
+@click.option("--date", "day", help="The day of the session, YYYY-MM-DD.")
+@rating_options
+def log_edit(
+    ident: int,
+    day: str | None,
+    pain_before: str | None,
+    pain_after: str | None,
+    effects: tuple[str, ...],
+) -> None:
+    """Correct one logged session: its date, pain or how an exercise felt."""
+    entry = record.edit(ident, day, pain_before, pain_after, effects)
+    click.echo(views.log_table([entry]))
 
 
 @cli.command()
@@ -372,17 +400,7 @@ def recommend_command(as_json: bool) -> None:
 
 
 @cli.command("choose")
-@click.option("--mri", type=click.Choice(choosing.MRI_ANSWERS), help="What an MRI scan showed.")
-@click.option(
-    "--back-movements",
-    type=click.Choice(choosing.YES_NO),
-    help="Whether lower-back movements bring on your leg symptoms.",
-)
-@click.option(
-    "--leg-raise",
-    type=click.Choice(choosing.YES_NO),
-    help="Whether the straight-leg raise test brought on your symptoms.",
-)
+@answer_options
 @pass_env
 def choose_command(
     env: Environment, mri: str | None, back_movements: str | None, leg_raise: str | None

@@ -13,6 +13,8 @@ from typing import ParamSpec
 
 import click
 
+from voice_coach.audio.export import FORMATS
+from voice_coach.choose import MRI_ANSWERS, YES_NO
 from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
 from voice_coach.options import SessionOptions
 from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
@@ -127,3 +129,72 @@ def session_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed(_SESSION_OPTIONS):
         decorated = option(decorated)
     return decorated
+
+
+_RATING_OPTIONS: list[Decorator] = [
+    click.option("--pain-before", help="Leg pain before, 0 (none) to 10 (worst)."),
+    click.option("--pain-after", help="Leg pain after, 0 (none) to 10 (worst)."),
+    click.option(
+        "--effect",
+        "effects",
+        multiple=True,
+        metavar="EXERCISE=better|same|worse",
+        help="How an exercise made your leg feel; repeat for each.",
+    ),
+]
+
+
+def rating_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--pain-before, --pain-after and --effect, as `log add` and `log edit` take them."""
+    return _stacked(_RATING_OPTIONS)(command)
+
+
+def _stacked(options: list[Decorator]) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def stack(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return stack
+
+
+export_options = _stacked(
+    [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="The file to write: .mp3 (tags and a chapter per exercise) or .wav.",
+        ),
+        click.option(
+            "--split",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Also (or instead) write one track per exercise and an .m3u playlist into "
+            "this folder.",
+        ),
+        click.option(
+            "--format",
+            "split_format",
+            type=click.Choice(FORMATS),
+            help="Format of the --split tracks [default: that of -o, else mp3].",
+        ),
+    ]
+)
+"""`export`'s own options: where to write, and in which format."""
+
+answer_options = _stacked(
+    [
+        click.option("--mri", type=click.Choice(MRI_ANSWERS), help="What an MRI scan showed."),
+        click.option(
+            "--back-movements",
+            type=click.Choice(YES_NO),
+            help="Whether lower-back movements bring on your leg symptoms.",
+        ),
+        click.option(
+            "--leg-raise",
+            type=click.Choice(YES_NO),
+            help="Whether the straight-leg raise test brought on your symptoms.",
+        ),
+    ]
+)
+"""`choose`'s answers given as options (for use without a terminal)."""

@@ -200,11 +200,12 @@ def plan_page(timeline: Timeline, playlist: Playlist | None) -> str:
 
 def entry_json(entry: log.Entry) -> dict[str, Any]:
     return {
+        "id": entry.id,
         "date": entry.day.isoformat(),
         "target": entry.target,
         "completed": list(entry.completed),
         "skipped": list(entry.skipped),
-        "duration_s": round(entry.duration_s, 1),
+        "duration_s": round(entry.duration_s, 1) if entry.duration_s else None,
         "pain_before": entry.pain_before,
         "pain_after": entry.pain_after,
         "effects": dict(entry.effects),
@@ -299,3 +300,20 @@ def checks_lines(results: Sequence[Check]) -> list[str]:
         mark = "ok " if result.ok else ("-- " if result.optional else "!! ")
         lines.append(f"{mark} {result.name:<14} {result.detail}")
     return lines
+
+
+def log_table(entries: Sequence[log.Entry]) -> str:
+    if not entries:
+        return "No sessions logged yet."
+    rows = [
+        [
+            str(e.id),
+            e.day.isoformat(),
+            e.target,
+            f"{_pain(e.pain_before)} -> {_pain(e.pain_after)}",
+            e.source,
+            ", ".join(f"{k}={v}" for k, v in sorted(e.effects.items())) or "-",
+        ]
+        for e in entries
+    ]
+    return table(["ID", "DATE", "SESSION", "PAIN", "FROM", "EFFECTS"], rows, wrap=True)

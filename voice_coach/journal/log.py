@@ -51,6 +51,8 @@ class Entry:
     pain_after: int | None = None
     effects: dict[str, str] = field(default_factory=dict)
     source: str = "manual"
+    id: int | None = None
+    """The log's own number for the session (None until it is logged)."""
 
 
 def log_path() -> Path:
@@ -216,6 +218,7 @@ def sessions(path: Path | None = None, *, repair: bool = True) -> list[Entry]:
                     pain_after=after,
                     effects={e: effect for e, _, effect in rows if effect},
                     source=source,
+                    id=ident,
                 )
             )
         return result
@@ -278,3 +281,63 @@ def familiar(entries: Sequence[Entry]) -> frozenset[str]:
         for exercise in set(entry.completed):
             counts[exercise] = counts.get(exercise, 0) + 1
     return frozenset(e for e, n in counts.items() if n >= FAMILIAR_AFTER)
+
+
+def _session_row(db: sqlite3.Connection, ident: int, path: Path) -> None:
+    if db.execute("SELECT 1 FROM sessions WHERE id = ?", (ident,)).fetchone() is None:
+        raise UserError(
+            f"no logged session has id {ident}",
+            where="ID",
+            hint="see the ids with `voice-coach log list`",
+        )
+
+
+def remove(ident: int, path: Path | None = None) -> None:
+    """Delete one logged session (and its exercises), in one transaction."""
+    path = path or log_path()
+    with connect(path) as db, db:
+        _session_row(db, ident, path)
+        db.execute("DELETE FROM sessions WHERE id = ?", (ident,))
+
+
+def correct(
+    ident: int,
+    *,
+    day: dt.date | None = None,
+    pain_before: int | None = None,
+    pain_after: int | None = None,
+    effects: dict[str, str] | None = None,
+    path: Path | None = None,
+) -> Entry:
+    """Change what was given of one logged session; everything else stays as it was."""
+    path = path or log_path()
+    check_pain(pain_before, "--pain-before")
+    check_pain(pain_after, "--pain-after")
+    with connect(path) as db, db:
+        _session_row(db, ident, path)
+        done = {
+            row[0]
+            for row in db.execute(
+                "SELECT exercise FROM exercises WHERE session_id = ? AND status = 'completed'",
+                (ident,),
+            )
+        }
+        for exercise, effect in (effects or {}).items():
+            if exercise not in done or effect not in EFFECTS:
+                raise UserError(
+                    f"'{exercise}' was not done in session {ident}",
+                    where="--effect",
+                    hint="done then: " + (", ".join(sorted(done)) or "nothing"),
+                )
+            db.execute(
+                "UPDATE exercises SET effect = ? WHERE session_id = ? AND exercise = ?",
+                (effect, ident, exercise),
+            )
+        for column, value in (
+            ("day", day.isoformat() if day else None),
+            ("pain_before", pain_before),
+            ("pain_after", pain_after),
+        ):
+            if value is not None:
+                db.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, ident))
+    return next(e for e in sessions(path) if e.id == ident)

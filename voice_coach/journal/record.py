@@ -115,3 +115,34 @@ def _effects(given: Sequence[str], ids: Sequence[str]) -> dict[str, str]:
             )
         found[exercise] = effect
     return found
+
+
+def find(ident: int) -> log.Entry:
+    for entry in logged():
+        if entry.id == ident:
+            return entry
+    raise UserError(
+        f"no logged session has id {ident}",
+        where="ID",
+        hint="see the ids with `voice-coach log list`",
+    )
+
+
+def edit(
+    ident: int,
+    day: str | None,
+    pain_before: str | None,
+    pain_after: str | None,
+    effects: Sequence[str],
+) -> log.Entry:
+    """Correct one logged session from `log edit`'s text; every value is checked first."""
+    entry = find(ident)
+    return log.correct(
+        ident,
+        day=log.parse_day(day) if day is not None else None,
+        pain_before=log.parse_pain(pain_before, "--pain-before")
+        if pain_before is not None
+        else None,
+        pain_after=log.parse_pain(pain_after, "--pain-after") if pain_after is not None else None,
+        effects=_effects(effects, entry.completed),
+    )

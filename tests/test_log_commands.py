@@ -1,0 +1,94 @@
+"""The log as the user's own record: list it, correct a session, remove one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from conftest import FakeWorld, Result
+
+from voice_coach.cli import main
+
+Run = Callable[..., Result]
+World = Callable[..., FakeWorld]
+
+
+def listed(run_cli: Run) -> list[dict[str, object]]:
+    result = run_cli("log", "list", "--json")
+    assert result.code == 0, result.err
+    sessions: list[dict[str, object]] = json.loads(result.out)["sessions"]
+    return sessions
+
+
+def test_list_shows_every_session_with_its_id(run_cli: Run) -> None:
+    assert "No sessions" in run_cli("log", "list").out
+    run_cli("log", "add", "pelvic-tilts", "--date", "2026-11-20", "--pain-before", "6")
+    run_cli("log", "add", "clam-shell", "--effect", "clam-shell=better")
+    sessions = listed(run_cli)
+    assert [s["target"] for s in sessions] == ["pelvic-tilts", "clam-shell"]
+    assert sessions[0]["pain_before"] == 6 and sessions[0]["duration_s"] is None
+    assert sessions[1]["effects"] == {"clam-shell": "better"}
+    ids = [s["id"] for s in sessions]
+    table = run_cli("log", "list").out
+    assert all(str(i) in table for i in ids) and "clam-shell=better" in table
+
+
+def test_edit_corrects_pain_effect_and_date(run_cli: Run) -> None:
+    run_cli("log", "add", "clam-shell", "pelvic-tilts", "--pain-after", "9")
+    (session,) = listed(run_cli)
+    ident = str(session["id"])
+    result = run_cli(
+        "log",
+        "edit",
+        ident,
+        "--pain-after",
+        "3",
+        "--effect",
+        "clam-shell=worse",
+        "--date",
+        "2026-11-21",
+    )
+    assert result.code == 0, result.err
+    (fixed,) = listed(run_cli)
+    assert fixed["pain_after"] == 3 and fixed["date"] == "2026-11-21"
+    assert fixed["effects"] == {"clam-shell": "worse"}
+    assert fixed["pain_before"] is None  # what was not given stays as it was
+
+
+def test_edit_refuses_what_does_not_fit_and_changes_nothing(run_cli: Run) -> None:
+    run_cli("log", "add", "clam-shell", "--pain-after", "5")
+    before = listed(run_cli)
+    ident = str(before[0]["id"])
+    for args, words in (
+        (["--effect", "knees-to-chest=better"], "not an exercise of this session"),
+        (["--effect", "clam-shell=better", "--effect", "clam-shell=worse"], "rated twice"),
+        (["--pain-after", "11"], "from 0 (none) to 10"),
+        (["--date", "tomorrow"], "YYYY-MM-DD"),
+    ):
+        result = run_cli("log", "edit", ident, *args)
+        assert result.code == 1 and result.err.count("\n") == 1 and words in result.err, result.err
+    assert listed(run_cli) == before
+    missing = run_cli("log", "edit", "999", "--pain-after", "2")
+    assert missing.code == 1 and "no logged session has id 999" in missing.err
+
+
+def test_rm_asks_first_and_removes_only_that_session(
+    run_cli: Run, world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_cli("log", "add", "clam-shell")
+    run_cli("log", "add", "pelvic-tilts")
+    first, second = listed(run_cli)
+    no_terminal = run_cli("log", "rm", str(first["id"]))
+    assert no_terminal.code == 2 and "--yes" in no_terminal.err
+    keep = world(["n"])
+    try:
+        main(["log", "rm", str(first["id"])], keep.env)
+    except SystemExit as exit_info:
+        assert exit_info.code == 0
+    assert capsys.readouterr().out.strip() == "kept"
+    assert keep.prompter.asked and "Remove session" in keep.prompter.asked[0]
+    assert len(listed(run_cli)) == 2
+    assert run_cli("log", "rm", str(first["id"]), "--yes").code == 0
+    assert [s["id"] for s in listed(run_cli)] == [second["id"]]
+    assert run_cli("log", "rm", str(first["id"]), "--yes").code == 1
