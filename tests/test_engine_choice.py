@@ -97,6 +97,14 @@ def test_voices_lists_every_engine_and_marks_the_one_in_use(run_cli: Run) -> Non
     assert "gmw/en-us" in english.out and "piper" not in english.out.split("\n")[1]
 
 
+def test_voices_lists_the_programmes_language_unless_asked_for_all(run_cli: Run) -> None:
+    listed = json.loads(run_cli("voices", "--json").out)
+    assert listed and all((v["language"] or "").startswith("en") for v in listed)
+    every = json.loads(run_cli("voices", "--all", "--json").out)
+    assert len(every) > len(listed)
+    assert any(not (v["language"] or "").startswith("en") for v in every)
+
+
 def test_doctor_says_which_engine_speaks_and_why(
     run_cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:

