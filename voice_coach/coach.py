@@ -53,7 +53,7 @@ def planned(target: Sequence[str], options: SessionOptions, env: Environment) ->
     has been heard once (so, like an export, on a first run)."""
     first_time = home.first_use_of(home.DISCLAIMER_MARK)
     prepared = prepared_with_note(target, options, env, disclaimer=first_time)
-    return Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
+    return prepared.session()
 
 
 def play(
@@ -152,7 +152,7 @@ def export(
     if output is not None:
         format_of(output)  # a bad name fails before anything is synthesised
     prepared = prepared_with_note(target, options, env, for_file=True)
-    session = Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
+    session = prepared.session()
     timeline = session.timeline
     programme = session.library.programme
     tags = Tags(title=session.title, album=programme.title, comment=programme.disclaimer)

@@ -55,6 +55,12 @@ class Prepared:
     cues: CueSource
     speech: Choice
 
+    def session(self, timeline: Timeline | None = None) -> Session:
+        """The prepared session with its timeline (planned now unless already given)."""
+        return Session(
+            self.library, self.playlist, self.cues, self.plan() if timeline is None else timeline
+        )
+
     def plan(self, sink: EventSink | None = None) -> Timeline:
         return build_timeline(
             self.library,
@@ -106,14 +112,6 @@ def prepare(
     cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))
     return Prepared(library, ids, playlist, plan_settings, cues, speech)
-
-
-def prepare_session(
-    target: Sequence[str], options: SessionOptions, select_engine: EngineSelector = select_engine
-) -> Session:
-    """A session planned to the end (for plan and export)."""
-    prepared = prepare(target, options, select_engine)
-    return Session(prepared.library, prepared.playlist, prepared.cues, prepared.plan())
 
 
 ESTIMATE_RATE = 22050

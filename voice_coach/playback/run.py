@@ -13,7 +13,7 @@ from voice_coach.playback.controller import Outcome, SessionController
 from voice_coach.playback.keys import keys
 from voice_coach.playback.progressive import LiveTimeline
 from voice_coach.playback.screen import LiveScreen, PlainScreen, TimelineView
-from voice_coach.session import Prepared, Session
+from voice_coach.session import Prepared
 
 
 def play_session(
@@ -28,7 +28,7 @@ def play_session(
         live.wait_for_first_exercise()
         output.start(render_events(live.events(), prepared.cues.sample_rate, prepared.cues.pcm), 0)
         timeline = live.result()
-        session = Session(prepared.library, prepared.playlist, prepared.cues, timeline)
+        session = prepared.session(timeline)
         view = TimelineView(timeline, session.library)
         screen: LiveScreen | PlainScreen
         screen = LiveScreen(view, session.title) if live_screen else PlainScreen(view)
