@@ -78,7 +78,10 @@ def replacing(destination: Path, *, make_folder: bool = False) -> Iterator[Path]
         )
     sweep_parts(destination)
     temp = folder / f".{destination.name}.{os.getpid()}.{secrets.token_hex(4)}{PART_SUFFIX}"
-    handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    try:
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:  # name the file the user asked for, not our temporary one
+        raise OSError(exc.errno, exc.strerror, str(destination)) from None
     os.close(handle)
     try:
         yield temp

@@ -137,7 +137,14 @@ def load_raw() -> dict[str, object]:
     path = config_path()
     if not path.exists():
         return {}
-    data = load_file(path, str(path))
+    try:
+        data = load_file(path, str(path))
+    except UserError as exc:  # not YAML at all: `config set` cannot repair it, so say how
+        raise UserError(
+            exc.message,
+            where=exc.where,
+            hint=f"fix the file, or delete it to start your settings again (rm {path})",
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
