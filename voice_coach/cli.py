@@ -34,6 +34,7 @@ from voice_coach.journal import charts, log, recommend, record, settings
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
+from voice_coach.playback.growing import leave
 from voice_coach.session import ESTIMATE_RATE, estimated_lengths, library_from
 from voice_coach.speech.cache import CueCache, default_cache_dir
 from voice_coach.speech.selection import ENGINES, PROGRAMME_LANGUAGE, list_voices, select_engine
@@ -436,7 +437,10 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> N
         obj = env or Environment.from_process()
         return cli.main(args=args, prog_name="voice-coach", standalone_mode=False, obj=obj)
 
-    sys.exit(funnel(run, debug=debug))
+    code = funnel(run, debug=debug)
+    if env is None:
+        leave(code)
+    sys.exit(code)
 
 
 def _terminate(signum: int, frame: object) -> None:

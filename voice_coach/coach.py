@@ -72,7 +72,8 @@ def play(
     timeline, outcome = play_session(prepared, output, live_screen=env.stdout_isatty)
     if first_time:
         record.remember_disclaimer(timeline, disclaimer, outcome.heard_samples)
-    env.echo(summary(outcome, len(timeline.exercise_chapters), timeline.sample_rate))
+    exercises = len(outcome.completed) + len(outcome.skipped)  # planned or not when it ended
+    env.echo(summary(outcome, exercises, timeline.sample_rate))
     if outcome.skipped:
         env.echo("Not done: " + ", ".join(outcome.skipped) + ".")
     asking = env.can_ask and not outcome.interrupted

@@ -7,9 +7,9 @@ Speech lengths come from a `cue_length` oracle (the TTS engine or its cache), ne
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from voice_coach import spoken
 from voice_coach.model import (
@@ -29,8 +29,14 @@ from voice_coach.model import (
     other_side,
 )
 
-EventSink = Callable[[Event], None]
-"""Receives each event as soon as it is final, so playback can start before planning ends."""
+
+class PlanSink(Protocol):
+    """Told of each event as soon as it is final and of each chapter's start as soon as it is
+    known, so playback (and its keys) can start long before planning ends."""
+
+    def event(self, event: Event) -> None: ...
+
+    def chapter(self, start: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,7 @@ class _Builder:
     """Appends events back to back, so the timeline is contiguous by construction."""
 
     def __init__(
-        self, rate: int, cue_length: CueLength, pacing: Pacing, sink: EventSink | None = None
+        self, rate: int, cue_length: CueLength, pacing: Pacing, sink: PlanSink | None = None
     ) -> None:
         self.rate = rate
         self.cue_length = cue_length
@@ -96,9 +102,14 @@ class _Builder:
             self.cursor += length
             return
         if self.sink is not None and last is not None:
-            self.sink(last)  # final now: nothing more can be merged into it
+            self.sink.event(last)  # final now: nothing more can be merged into it
         self.events.append(Event(self.cursor, length, kind, role, exercise=self.exercise, **extra))
         self.cursor += length
+
+    def chapter(self, start: int) -> int:
+        if self.sink is not None:
+            self.sink.chapter(start)
+        return start
 
     def say(self, text: str, role: Role) -> None:
         self.add("speech", role, self.cue_length(text), text=text)
@@ -119,6 +130,19 @@ class _Builder:
             self.silence("gap", self.pacing.sentence_gap)
 
 
+ChapterTitle = tuple[str | None, str]
+"""A chapter's exercise (None for "Before you start") and its title."""
+
+
+def outline(
+    library: Library, exercise_ids: Sequence[str], settings: Settings
+) -> tuple[ChapterTitle, ...]:
+    """The chapters a session will have, known before a word is synthesised: a session can
+    number its exercises and skip ahead while it is still being planned."""
+    preface: tuple[ChapterTitle, ...] = ((None, PREFACE_TITLE),) if settings.disclaimer else ()
+    return preface + tuple((i, library.exercises[i].name) for i in exercise_ids)
+
+
 def build_timeline(
     library: Library,
     exercise_ids: Sequence[str],
@@ -127,23 +151,26 @@ def build_timeline(
     cue_length: CueLength,
     sample_rate: int,
     pacing: Pacing = Pacing(),
-    sink: EventSink | None = None,
+    sink: PlanSink | None = None,
 ) -> Timeline:
     """The whole session: intro, every exercise with rests between, outro; chapters per exercise."""
     b = _Builder(sample_rate, cue_length, pacing, sink)
     exercises = [library.exercises[i] for i in exercise_ids]
     preface: tuple[Chapter, ...] = ()
     if settings.disclaimer:
+        b.chapter(0)
         b.say(f"{PREFACE_TITLE}.", "announce")
         b.silence("gap", b.pacing.sentence_gap)
         b.sentences([library.programme.disclaimer], "caution")
         b.silence("gap", b.pacing.section_gap - b.pacing.sentence_gap)
         preface = (Chapter(None, PREFACE_TITLE, 0, b.cursor),)
+    if exercises:
+        b.chapter(b.cursor)  # the first exercise's chapter holds the session's intro too
     _intro(b, library, exercises, playlist, settings)
     starts: list[int] = []
     rest_s = playlist.rest_s if playlist and playlist.rest_s is not None else settings.rest_s
     for index, exercise in enumerate(exercises):
-        starts.append((preface[0].end if preface else 0) if index == 0 else b.cursor)
+        starts.append((preface[0].end if preface else 0) if index == 0 else b.chapter(b.cursor))
         b.exercise = exercise.id
         _exercise(b, exercise, index, len(exercises), settings)
         if index + 1 < len(exercises):
@@ -157,7 +184,7 @@ def build_timeline(
     )
     target = (playlist.id,) if playlist else tuple(exercise_ids)
     if sink is not None and b.events:
-        sink(b.events[-1])
+        sink.event(b.events[-1])
     return Timeline(target, sample_rate, tuple(b.events), chapters)
 
 

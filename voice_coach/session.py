@@ -15,7 +15,7 @@ from voice_coach.journal import log, record, settings
 from voice_coach.journal.home import user_content
 from voice_coach.model import Library, Playlist, Settings, Timeline
 from voice_coach.options import SessionOptions, merged
-from voice_coach.plan import EventSink, build_timeline
+from voice_coach.plan import ChapterTitle, PlanSink, build_timeline, outline
 from voice_coach.speech.cache import CueCache, default_cache_dir
 from voice_coach.speech.cues import CueSource, estimated_length
 from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
@@ -39,9 +39,12 @@ class Session:
 
     @property
     def title(self) -> str:
-        if self.playlist:
-            return self.playlist.title
-        return ", ".join(self.library.exercises[i].name for i in self.timeline.target)
+        return title_of(self.library, self.playlist, self.timeline.target)
+
+
+def title_of(library: Library, playlist: Playlist | None, ids: Sequence[str]) -> str:
+    """The playlist's title, or the names of the exercises asked for."""
+    return playlist.title if playlist else ", ".join(library.exercises[i].name for i in ids)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,18 @@ class Prepared:
             self.library, self.playlist, self.cues, self.plan() if timeline is None else timeline
         )
 
-    def plan(self, sink: EventSink | None = None) -> Timeline:
+    @property
+    def session_title(self) -> str:
+        return title_of(self.library, self.playlist, self.ids)
+
+    @property
+    def target(self) -> tuple[str, ...]:
+        return (self.playlist.id,) if self.playlist else tuple(self.ids)
+
+    def outline(self) -> tuple[ChapterTitle, ...]:
+        return outline(self.library, self.ids, self.settings)
+
+    def plan(self, sink: PlanSink | None = None) -> Timeline:
         return build_timeline(
             self.library,
             self.ids,

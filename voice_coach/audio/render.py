@@ -79,8 +79,13 @@ def render_events(
     start: int = 0,
     stop: int | None = None,
     block_samples: int = BLOCK_SAMPLES,
+    *,
+    flush: bool = False,
 ) -> Iterator[bytes]:
-    """The same from events that may still be arriving (a session planned while it plays)."""
+    """The same from events that may still be arriving (a session planned while it plays).
+
+    `flush`: also yield at the end of every event, so that sound already planned is never held
+    back waiting for the next event to fill the block (the first words of a cold session)."""
     tones: dict[tuple[str, int], bytes] = {}
     buffer = bytearray()
     limit = block_samples * 2
@@ -101,5 +106,8 @@ def render_events(
             while len(buffer) >= limit:
                 yield bytes(buffer[:limit])
                 del buffer[:limit]
+        if flush and buffer:
+            yield bytes(buffer)
+            buffer.clear()
     if buffer:
         yield bytes(buffer)

@@ -1,7 +1,9 @@
-"""The session controller: plays the timeline, obeys the keys, and keeps score of what was done.
+"""The session controller: plays the plan, obeys the keys, and keeps score of what was done.
 
 The audio position always comes from the player (the device's clock), so the screen, the skips
-and the summary agree with what the person actually heard.
+and the summary agree with what the person actually heard. The plan may still be growing (a cold
+cache): the keys work from the first moment all the same, and a skip to an exercise that is not
+planned yet silences the coach and waits for it, saying so on the screen.
 """
 
 from __future__ import annotations
@@ -11,21 +13,42 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from voice_coach.audio.render import render
+from voice_coach.audio.render import render_events
 from voice_coach.model import Timeline
+from voice_coach.plan import ChapterTitle
 from voice_coach.playback.base import Player
+from voice_coach.playback.growing import EventStream, GrowingPlan
 
 TICK_S = 0.03
 RESTART_WITHIN_S = 3.0
 """`p` within this many seconds of an exercise's start goes to the previous one; later, restarts."""
+CAUGHT_UP_S = 0.1
+"""The sound is this close to the end of what is planned: say that the coach is preparing."""
 
 
 class Keys(Protocol):
     def read(self, timeout: float) -> str | None: ...
 
 
+@dataclass(frozen=True)
+class Moment:
+    """What the screen shows: the plan so far and where the sound is in it."""
+
+    timeline: Timeline
+    position: int
+    paused: bool
+    titles: tuple[ChapterTitle, ...]
+    """Every chapter the whole session has (the timeline may not have them all yet)."""
+    preparing: str | None = None
+    """The title of what the sound waits for, while it waits."""
+    complete: bool = True
+
+
 class Screen(Protocol):
-    def update(self, position: int, paused: bool) -> None: ...
+    def update(self, moment: Moment) -> None: ...
+
+    def key(self, key: str) -> bool:
+        """Take a key that is the screen's own (switching views); True if it was."""
 
     def close(self) -> None: ...
 
@@ -42,28 +65,41 @@ class Outcome:
 class SessionController:
     def __init__(
         self,
-        timeline: Timeline,
+        plan: GrowingPlan | Timeline,
         cue: Callable[[str], bytes],
         player: Player,
         screen: Screen,
         keys: Keys | None,
     ) -> None:
-        self.timeline = timeline
+        self.plan = plan if isinstance(plan, GrowingPlan) else GrowingPlan.of(plan)
         self.cue = cue
         self.player = player
         self.screen = screen
         self.keys = keys
         self.paused = False
         self.paused_at = 0
+        self.waiting_for: int | None = None
+        """A chapter skipped to before it was planned: the sound resumes once it is."""
         self.segment_start = 0
         self.heard = 0
         self.reached_end: set[int] = set()
+        self.stream: EventStream | None = None
+
+    @property
+    def timeline(self) -> Timeline:
+        return self.plan.snapshot()
 
     def _play_from(self, position: int) -> None:
         self.segment_start = position
-        self.player.start(render(self.timeline, self.cue, start=position), position)
+        self.stream = self.plan.stream(position)
+        rate = self.plan.sample_rate
+        self.player.start(
+            render_events(self.stream, rate, self.cue, start=position, flush=True), position
+        )
 
     def _stop(self) -> int:
+        if self.stream is not None:
+            self.stream.cancel()  # a player waiting for the plan lets go at once
         reached = self.player.stop()
         self._account(reached)
         return reached
@@ -71,80 +107,125 @@ class SessionController:
     def _account(self, reached: int) -> None:
         """Credit what was heard between the segment's start and `reached`."""
         self.heard += max(0, reached - self.segment_start)
-        for index, chapter in enumerate(self.timeline.chapters):
+        chapters = self.timeline.chapters
+        final = len(chapters) if self.plan.complete else len(chapters) - 1  # last may still grow
+        for index, chapter in enumerate(chapters[:final]):
             if self.segment_start < chapter.end <= reached:
                 self.reached_end.add(index)
         self.segment_start = reached
 
-    def _jump(self, target: int) -> None:
-        if self.paused:
-            self.paused_at = target
-            self.segment_start = target
+    def _go_to(self, index: int) -> None:
+        """Continue at chapter `index`, at once if it is planned, else as soon as it is."""
+        start = self.plan.chapter_start(index)
+        if self.waiting_for is None and not self.paused:
+            self.paused_at = self._stop()
+        self.waiting_for = index if start is None else None
+        if start is not None:
+            self.paused_at = self.segment_start = start
+            if not self.paused:
+                self._play_from(start)
+
+    def _resume_if_ready(self) -> None:
+        if self.waiting_for is None:
             return
-        self._stop()
-        self._play_from(target)
+        start = self.plan.chapter_start(self.waiting_for)
+        if start is not None:
+            self.waiting_for = None
+            self.paused_at = self.segment_start = start
+            if not self.paused:
+                self._play_from(start)
 
     def handle(self, key: str, position: int) -> bool:
         """Act on one key; False when the session should end."""
-        chapters = self.timeline.chapters
-        here = self.timeline.chapter_index(position)
+        count = len(self.plan.titles)
+        if self.waiting_for is not None:
+            here = self.waiting_for
+        else:
+            here = self.timeline.chapter_index(position)
         if key == "q":
             return False
         if key == " ":
             if self.paused:
                 self.paused = False
-                self._play_from(self.paused_at)
+                if self.waiting_for is None:
+                    self._play_from(self.paused_at)
             else:
-                self.paused_at = self._stop()
+                if self.waiting_for is None:
+                    self.paused_at = self._stop()
                 self.paused = True
         elif key == "n":
-            if here + 1 >= len(chapters):
+            if here + 1 >= count:
                 return False
-            self._jump(chapters[here + 1].start)
+            self._go_to(here + 1)
         elif key == "p":
-            in_current = (position - chapters[here].start) / self.timeline.sample_rate
-            target = here if in_current > RESTART_WITHIN_S or here == 0 else here - 1
-            self._jump(chapters[target].start)
+            start = self.plan.chapter_start(here)
+            in_current = 0.0 if start is None else (position - start) / self.plan.sample_rate
+            self._go_to(here if in_current > RESTART_WITHIN_S or here == 0 else here - 1)
         elif key == "r":
-            self._jump(chapters[here].start)
+            self._go_to(here)
         return True
 
-    def run(self, already_playing: bool = False) -> Outcome:
-        """Play to the end or until quit; `already_playing` if the player was started at 0."""
+    def moment(self) -> Moment:
+        timeline = self.timeline
+        playing = not self.paused and self.waiting_for is None
+        position = self.player.position() if playing else self.paused_at
+        preparing = None
+        if self.waiting_for is not None:
+            preparing = self.plan.titles[self.waiting_for][1]
+        elif not self.plan.complete and position + CAUGHT_UP_S * timeline.sample_rate >= (
+            timeline.length
+        ):
+            title = timeline.chapter_at(position).title if timeline.chapters else None
+            preparing = title or "your session"
+        return Moment(
+            timeline,
+            position,
+            self.paused,
+            self.plan.titles,
+            preparing,
+            self.plan.complete,
+        )
+
+    def run(self) -> Outcome:
+        """Play from the start to the end or until quit."""
         outcome = Outcome()
-        if not already_playing:
-            self._play_from(0)
+        self._play_from(0)
         try:
             while True:
-                position = self.paused_at if self.paused else self.player.position()
-                self.screen.update(position, self.paused)
-                if not self.paused and self.player.done():
-                    self._account(self.timeline.length)
+                self.plan.check()
+                self._resume_if_ready()
+                moment = self.moment()
+                self.screen.update(moment)
+                playing = not self.paused and self.waiting_for is None
+                if playing and self.plan.complete and self.player.done():
+                    self._account(self.plan.snapshot().length)
                     break
                 key = self.keys.read(TICK_S) if self.keys else None
                 if key is None:
                     if not self.keys:
                         time.sleep(TICK_S)
                     continue
-                if not self.handle(key.lower() if key != " " else key, position):
+                if self.screen.key(key):
+                    continue
+                if not self.handle(key.lower() if key != " " else key, moment.position):
                     outcome.quit = True
-                    if not self.paused:
-                        self._stop()
                     break
         except KeyboardInterrupt:  # Ctrl-C: silence at once, then still say what was done
             outcome.quit = outcome.interrupted = True
-            if not self.paused:
-                self._stop()
         finally:
+            if not self.paused and self.waiting_for is None:
+                self._stop()
+            elif self.stream is not None:
+                self.stream.cancel()
             self.player.stop()
             self.screen.close()
         return self._score(outcome)
 
     def _score(self, outcome: Outcome) -> Outcome:
-        for index, chapter in enumerate(self.timeline.chapters):
-            if chapter.exercise is None:
+        for index, (exercise, _) in enumerate(self.plan.titles):
+            if exercise is None:
                 continue  # "Before you start" is heard, not done
             done = index in self.reached_end
-            (outcome.completed if done else outcome.skipped).append(chapter.exercise)
+            (outcome.completed if done else outcome.skipped).append(exercise)
         outcome.heard_samples = self.heard
         return outcome

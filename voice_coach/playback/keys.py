@@ -7,6 +7,7 @@ import os
 import select
 import sys
 import termios
+import time
 import tty
 from collections.abc import Iterator
 from typing import TextIO
@@ -15,14 +16,24 @@ from typing import TextIO
 class KeyReader:
     def __init__(self, stream: TextIO) -> None:
         self.fd = stream.fileno()
+        self.closed = False
 
     def read(self, timeout: float) -> str | None:
-        """One key if pressed within `timeout` seconds, else None."""
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if not ready:
-            return None
-        data = os.read(self.fd, 1)
-        return data.decode("utf-8", "replace") if data else None
+        """One key if pressed within `timeout` seconds, else None (after `timeout`, always:
+        a terminal that went away must not turn the session's loop into a busy one)."""
+        if not self.closed:
+            ready, _, _ = select.select([self.fd], [], [], timeout)
+            if not ready:
+                return None
+            try:
+                data = os.read(self.fd, 1)
+            except OSError:
+                data = b""
+            if data:
+                return data.decode("utf-8", "replace")
+            self.closed = True
+        time.sleep(timeout)
+        return None
 
 
 @contextlib.contextmanager

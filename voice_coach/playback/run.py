@@ -1,18 +1,18 @@
-"""Playing a prepared session: plan in the background, start early, then hand over to the keys.
+"""Playing a prepared session: planned in the background, heard and steered from the first second.
 
-On a cold cache every cue must be synthesised before the plan is complete, so playback starts as
-soon as the first exercise is planned and the rest is synthesised while the person listens.
+On a cold cache every cue must be synthesised before the plan is complete; the session does not
+wait for that. Planning runs in its own thread and the controller plays, shows and obeys the keys
+on the plan as it grows.
 """
 
 from __future__ import annotations
 
-from voice_coach.audio.render import render_events
 from voice_coach.model import Timeline
 from voice_coach.playback.base import Player
 from voice_coach.playback.controller import Outcome, SessionController
+from voice_coach.playback.growing import GrowingPlan
 from voice_coach.playback.keys import keys
-from voice_coach.playback.progressive import LiveTimeline
-from voice_coach.playback.screen import LiveScreen, PlainScreen, TimelineView
+from voice_coach.playback.screen import LiveScreen, PlainScreen
 from voice_coach.session import Prepared
 
 
@@ -21,20 +21,20 @@ def play_session(
 ) -> tuple[Timeline, Outcome]:
     """Play to the end (or until quit or Ctrl-C); the player is closed afterwards.
 
-    `live_screen`: a panel redrawn in place (stdout is a terminal), else one line per cue.
+    `live_screen`: a panel redrawn in place (stdout is a terminal), else one line per cue. The
+    timeline returned is the whole plan, or, when the session ended before planning did, the
+    part that was planned.
     """
+    plan = GrowingPlan(
+        prepared.target, prepared.cues.sample_rate, prepared.outline(), prepared.plan
+    )
+    title = prepared.session_title
     try:
-        live = LiveTimeline(prepared.plan)
-        live.wait_for_first_exercise()
-        output.start(render_events(live.events(), prepared.cues.sample_rate, prepared.cues.pcm), 0)
-        timeline = live.result()
-        session = prepared.session(timeline)
-        view = TimelineView(timeline, session.library)
         screen: LiveScreen | PlainScreen
-        screen = LiveScreen(view, session.title) if live_screen else PlainScreen(view)
+        screen = LiveScreen(prepared.library, title) if live_screen else PlainScreen()
         with keys() as reader:
-            controller = SessionController(timeline, prepared.cues.pcm, output, screen, reader)
-            outcome = controller.run(already_playing=True)
+            controller = SessionController(plan, prepared.cues.pcm, output, screen, reader)
+            outcome = controller.run()
     finally:
         output.close()
-    return timeline, outcome
+    return plan.final(), outcome
