@@ -6,9 +6,13 @@ same audio; warm WAV export well under a second; cold export with espeak-ng unde
 peak memory of an export under 150 MB and flat when the session doubles.
 Goals (issue 6): cold export with the natural (neural) voice, the default, under 60 s; warm
 exports as fast as with any engine; the word error rate of each voice (scripts/intelligibility.py).
+Goals (issue 12): `play` on a cold cache with the natural voice speaks within 1.5 s of launch, and
+a key silences it within 150 ms at any time, the first 20 s included (scripts/live.py: a real
+PulseAudio null sink, recorded).
 
 Each export runs as its own `voice-coach` process, so its time includes start-up, and its peak
 memory (ru_maxrss) is its own. Run: .venv/bin/python scripts/bench.py [--no-wer]
+(the live rows need the test packages: scripts/setup.sh --dev)
 """
 
 from __future__ import annotations
@@ -140,6 +144,10 @@ def main() -> None:
             subprocess.check_output([SCRIPT, "plan", playlist, *common, "--json"])
         )["duration_s"]
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import live
+
+    rows += live.rows(playlist)
     width = max(len(r[0]) for r in rows)
     print(
         f"Longest playlist: {playlist} ({duration / 60:.1f} min of audio); {os.cpu_count()} cores\n"
@@ -150,7 +158,6 @@ def main() -> None:
         print(f"| {what.ljust(width)} | {secs} | {peak_mb} | {goal} |")
     if "--no-wer" not in sys.argv:
         print()
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
         import intelligibility
 
         print(intelligibility.table(list(intelligibility.DEFAULT_VOICES)))

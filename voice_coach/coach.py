@@ -53,7 +53,22 @@ def planned(target: Sequence[str], options: SessionOptions, env: Environment) ->
     has been heard once (so, like an export, on a first run)."""
     first_time = home.first_use_of(home.DISCLAIMER_MARK)
     prepared = prepared_with_note(target, options, env, disclaimer=first_time)
-    return prepared.session()
+    return ready(prepared, env)
+
+
+def ready(prepared: Prepared, env: Environment) -> Session:
+    """The session planned, with a progress bar (and the time left) while the cues it lacks are
+    synthesised: on a cold cache that is most of the wait."""
+    missing = prepared.to_synthesise()
+    if not missing:
+        return prepared.session()
+    with env.progress(sum(map(len, missing)), "Preparing the voice") as step:
+        if step is not None:
+            prepared.cues.listener = lambda text: step(len(text))
+        try:
+            return prepared.session()
+        finally:
+            prepared.cues.listener = None
 
 
 def play(
@@ -153,12 +168,13 @@ def export(
     if output is not None:
         format_of(output)  # a bad name fails before anything is synthesised
     prepared = prepared_with_note(target, options, env, for_file=True)
-    session = prepared.session()
+    session = ready(prepared, env)
     timeline = session.timeline
     programme = session.library.programme
     tags = Tags(title=session.title, album=programme.title, comment=programme.disclaimer)
     said = []
-    with env.progress(timeline.length * ((output is not None) + (split is not None))) as step:
+    rendering = timeline.length * ((output is not None) + (split is not None))
+    with env.progress(rendering, "Writing the audio") as step:
         if output is not None:
             export_file(timeline, session.cues.pcm, output, tags, step)
             size = output.stat().st_size / 1_000_000

@@ -15,6 +15,14 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from voice_coach import playback
 from voice_coach.playback import Player
@@ -91,13 +99,22 @@ class Environment:
         )
 
     @contextlib.contextmanager
-    def progress(self, total: int) -> Iterator[Callable[[int], None] | None]:
-        """A progress bar on a terminal's stderr; nothing when stderr is a file or a pipe."""
-        if not self.stderr_isatty:
+    def progress(self, total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+        """A progress bar with the time left on a terminal's stderr, gone when done; nothing
+        when stderr is a file or a pipe. The estimate comes from the work done so far."""
+        if not self.stderr_isatty or total <= 0:
             yield None
             return
-        with click.progressbar(length=total, label="Rendering", file=sys.stderr) as bar:
-            yield bar.update
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TaskProgressColumn(),
+            TimeRemainingColumn(),
+        )
+        console = Console(stderr=True)
+        with Progress(*columns, console=console, transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda done: bar.advance(task, done)
 
     @property
     def can_ask(self) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.journal import log, record, settings
 from voice_coach.journal.home import user_content
-from voice_coach.model import Library, Playlist, Settings, Timeline
+from voice_coach.model import CueLength, Library, Playlist, Settings, Timeline
 from voice_coach.options import SessionOptions, merged
 from voice_coach.plan import ChapterTitle, PlanSink, build_timeline, outline
 from voice_coach.speech.cache import CueCache, default_cache_dir
@@ -75,16 +75,22 @@ class Prepared:
     def outline(self) -> tuple[ChapterTitle, ...]:
         return outline(self.library, self.ids, self.settings)
 
-    def plan(self, sink: PlanSink | None = None) -> Timeline:
+    def plan(self, sink: PlanSink | None = None, lengths: CueLength | None = None) -> Timeline:
         return build_timeline(
             self.library,
             self.ids,
             self.playlist,
             self.settings,
-            self.cues.length,
+            lengths or self.cues.length,
             self.cues.sample_rate,
             sink=sink,
         )
+
+    def to_synthesise(self) -> list[str]:
+        """The cues planning would have to synthesise, found without synthesising any: a plan
+        on word-count guesses says the same words."""
+        guessed = self.plan(lengths=estimated_length(self.cues.sample_rate, DEFAULT_RATE))
+        return self.cues.missing(e.text for e in guessed.events if e.text)
 
 
 def prepare(

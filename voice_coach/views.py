@@ -27,27 +27,73 @@ SIDES_WORDS = {
 
 
 def _width() -> int:
-    return max(60, min(100, shutil.get_terminal_size((100, 24)).columns))
+    """The terminal's columns (COLUMNS when set); 100 for a file or a pipe."""
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, wrap: bool = False) -> str:
-    """A plain aligned table; the last column takes what is left, cut to fit or wrapped."""
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row[:-1]):
-            widths[i] = max(widths[i], len(cell))
-    last = max(20, _width() - sum(w + 2 for w in widths[:-1]))
+SHORT = 12
+"""A column no wider than this ("~14 min", "yes") never wraps: split, it reads worse than long."""
+
+
+def _fit(natural: list[int], floor: list[int], width: int) -> list[int]:
+    """Column widths that fit `width`, each column giving up room in proportion to its text
+    (long descriptions wrap first), never below its floor (its longest word): when even that
+    does not fit, lines run long rather than a word being cut."""
+    widths = list(natural)
+    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    while excess > 0:
+        room = [i for i, w in enumerate(widths) if w > floor[i]]
+        if not room:
+            break
+        widest = max(room, key=lambda i: (widths[i] / natural[i], widths[i]))
+        widths[widest] -= 1
+        excess -= 1
+    return widths
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None
+) -> str:
+    """A plain aligned table that fits the terminal: cells wrap at words, nothing is cut. The
+    first column (an id to type) never wraps. Too narrow for the columns side by side, each row
+    becomes a small block of "HEADER  value" lines instead."""
+    width = width or _width()
+    grid = [list(headers), *[list(r) for r in rows]]
+    natural = [max(len(row[i]) for row in grid) for i in range(len(headers))]
+    floor = [
+        natural[i]
+        if i == 0 or natural[i] <= SHORT
+        else max(len(w) for row in grid for w in [*row[i].split(), ""])
+        for i in range(len(headers))
+    ]
+    if sum(floor) + 2 * (len(floor) - 1) > width:
+        return _records(headers, rows, width)
+    widths = _fit(natural, floor, width)
     lines = []
-    for row in [list(headers), *[list(r) for r in rows]]:
-        cells = [cell.ljust(widths[i]) for i, cell in enumerate(row[:-1])]
-        if wrap:
-            indent = " " * sum(w + 2 for w in widths[:-1])
-            parts = textwrap.wrap(row[-1], last) or [""]
-            lines.append("  ".join([*cells, parts[0]]).rstrip())
-            lines += [indent + part for part in parts[1:]]
-            continue
-        tail = row[-1] if len(row[-1]) <= last else row[-1][: last - 1] + "…"
-        lines.append("  ".join([*cells, tail]).rstrip())
+    for row in grid:
+        cells = [_wrap(cell, widths[i]) for i, cell in enumerate(row)]
+        for depth in range(max(len(c) for c in cells)):
+            parts = [
+                (cell[depth] if depth < len(cell) else "").ljust(widths[i])
+                for i, cell in enumerate(cells)
+            ]
+            lines.append("  ".join(parts).rstrip())
+    return "\n".join(lines)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _records(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> str:
+    label = max(len(h) for h in headers[1:]) + 2
+    lines = []
+    for row in rows:
+        lines.append(row[0])
+        for header, cell in zip(headers[1:], row[1:], strict=True):
+            pieces = _wrap(cell, max(10, width - label - 2))
+            lines.append(f"  {header.ljust(label)}{pieces[0]}".rstrip())
+            lines += [" " * (label + 2) + piece for piece in pieces[1:]]
     return "\n".join(lines)
 
 
@@ -112,6 +158,7 @@ def exercises_table(library: Library, exercises: Sequence[Exercise]) -> str:
     rows = [
         [
             e.id,
+            e.name,
             e.dosage.describe(),
             e.sides,
             "yes" if e.needs_helper else "-",
@@ -119,7 +166,7 @@ def exercises_table(library: Library, exercises: Sequence[Exercise]) -> str:
         ]
         for e in exercises
     ]
-    return table(["ID", "DOSAGE", "SIDES", "HELPER", "EQUIPMENT"], rows)
+    return table(["ID", "NAME", "DOSAGE", "SIDES", "HELPER", "EQUIPMENT"], rows)
 
 
 def _wrapped(text: str, indent: str, first: str | None = None) -> str:
@@ -194,7 +241,7 @@ def plan_page(timeline: Timeline, playlist: Playlist | None) -> str:
         if event.kind == "silence":
             what = f"[{event.length / rate:.2f} s {event.role}]"
         rows.append([clock(event.start, rate), event.role, what])
-    lines.append(table(["TIME", "ROLE", "WHAT"], rows, wrap=True))
+    lines.append(table(["TIME", "ROLE", "WHAT"], rows))
     return "\n".join(lines)
 
 
@@ -316,4 +363,4 @@ def log_table(entries: Sequence[log.Entry]) -> str:
         ]
         for e in entries
     ]
-    return table(["ID", "DATE", "SESSION", "PAIN", "FROM", "EFFECTS"], rows, wrap=True)
+    return table(["ID", "DATE", "SESSION", "PAIN", "FROM", "EFFECTS"], rows)

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass
 from typing import TextIO
 
+from rich.align import Align
 from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.panel import Panel
@@ -123,15 +124,16 @@ def progress_line(moment: Moment, width: int) -> RenderableType:
 
 def detail_view(moment: Moment, library: Library, width: int) -> RenderableType:
     timeline = moment.timeline
-    steps = Text()
+    steps = Table.grid(padding=(0, 1, 0, 2))  # a step that wraps stays beside its number
     if timeline.chapters:
         exercise = library.exercises.get(timeline.chapter_at(moment.position).exercise or "")
         for number, step in enumerate(exercise.steps if exercise else [], 1):
-            steps.append(f"  {number}. {spoken.fill_sides(step, None)}\n", style="dim")
+            steps.add_row(f"{number}.", Text(spoken.fill_sides(step, None)), style="dim")
     speech = timeline.last_speech(moment.position) if timeline.events else None
     return Group(
         Text(heading(moment), style="bold cyan"),
         steps,
+        Text(""),
         Text(speech.text if speech and speech.text else "", style="bold"),
         Text(status(moment), style="bold yellow"),
         Text(""),
@@ -151,11 +153,12 @@ def floor_view(moment: Moment, width: int, height: int) -> RenderableType:
     if count is not None:
         digits = str(count.value)
         scale = 2 if height >= 2 * ROWS + 14 and width_of(digits, 2) <= width else 1
-        lines.append(Text("\n".join(big(digits, scale)), style="bold yellow", no_wrap=True))
+        block = Text("\n".join(big(digits, scale)), style="bold yellow", no_wrap=True)
+        lines.append(Align.center(block))
         label = "seconds left in the hold" if count.hold else "repetition"
         if count.of is not None:
             label += f" {count.value} of {count.of}"
-        lines.append(Text(label, style="yellow"))
+        lines.append(Align.center(Text(label, style="yellow")))
     else:
         speech = moment.timeline.last_speech(moment.position) if moment.timeline.events else None
         said = status(moment) or (speech.text if speech and speech.text else "")

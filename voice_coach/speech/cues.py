@@ -10,7 +10,7 @@ from __future__ import annotations
 import array
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 with warnings.catch_warnings():
     # pydub warns at import when ffmpeg is missing; we only use its in-memory level maths, and
@@ -76,6 +76,8 @@ class CueSource:
         """Written text -> what the engine is given; the cache is keyed by the latter."""
         self.sample_rate = engine.sample_rate
         self.synthesized = 0
+        self.listener: Callable[[str], None] | None = None
+        """Told of each cue synthesised (the progress of a cold plan)."""
         self._pcm: dict[str, bytes] = {}
 
     def _key(self, text: str) -> str:
@@ -93,10 +95,22 @@ class CueSource:
         if pcm is None:
             pcm = level(trim(self.engine.synthesize(said), self.sample_rate), self.sample_rate)
             self.synthesized += 1
+            if self.listener is not None:
+                self.listener(text)
             if self.cache:
                 pcm = self.cache.put(key, pcm, self.sample_rate)
         self._pcm[text] = pcm
         return pcm
+
+    def missing(self, texts: Iterable[str]) -> list[str]:
+        """The texts that would have to be synthesised (in neither memory nor the cache)."""
+        out = []
+        for text in dict.fromkeys(texts):
+            if text in self._pcm:
+                continue
+            if self.cache is None or not self.cache.path(self._key(self.say(text))).is_file():
+                out.append(text)
+        return out
 
     def length(self, text: str) -> int:
         """Samples in the cue: the plan's `cue_length` oracle."""

@@ -1,0 +1,106 @@
+"""How live `voice-coach play` is: first sound after launch, and how soon a key silences it.
+
+Runs the real command on a pseudo-terminal, with its sound going through ALSA to a private
+PulseAudio null sink that is recorded (the same set-up as the sound tests), presses space at
+several moments of the first 20 s (pause, then resume 2 s later) and reads the times from the
+recording. Used by scripts/bench.py; run alone: .venv/bin/python scripts/live.py [TARGET]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from soundserver import RATE, Recorder, start_server  # noqa: E402
+from terminal import Terminal  # noqa: E402
+
+SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
+PRESSES_S = (2.0, 6.0, 10.0, 14.0, 18.0)
+PAUSE_S = 2.0
+LOUD = 300
+
+
+@dataclass(frozen=True)
+class Live:
+    first_sound_s: float
+    key_delays_s: list[float]
+
+
+def stop_after(recording: np.ndarray, pressed: int) -> float:
+    """Seconds from the press to the last sound before the pause's silence (0 if it was quiet)."""
+    loud = np.nonzero(np.abs(recording) > LOUD)[0]
+    loud = loud[loud >= pressed - RATE]
+    gaps = np.nonzero(np.diff(loud) > int(0.75 * PAUSE_S * RATE))[0]
+    if not len(gaps):
+        return float("nan")
+    return max(0.0, (int(loud[gaps[0]]) - pressed) / RATE)
+
+
+def measure(target: str, cache: Path, home: Path) -> Live:
+    with tempfile.TemporaryDirectory(prefix="voice-coach-live-") as folder:
+        server = start_server(Path(folder))
+        try:
+            env = {**server.env, "VOICE_COACH_HOME": str(home)}
+            recorder = Recorder(server, Path(folder) / "recording.raw")
+            launched = time.monotonic()
+            command = [SCRIPT, "play", target, "--cache-dir", str(cache)]
+            terminal = Terminal([*command, "--pain-before", "5", "--pain-after", "5"], env)
+            pressed = []
+            for at in PRESSES_S:
+                time.sleep(max(0.0, launched + at - time.monotonic()))
+                terminal.type(b" ")
+                pressed.append(time.monotonic())
+                time.sleep(PAUSE_S)
+                terminal.type(b" ")
+            time.sleep(1.5)  # heard again after the last pause: the pause has an end to find
+            terminal.type(b"q")
+            terminal.process.wait(timeout=60)
+            terminal.close()
+            recording = recorder.stop()
+        finally:
+            server.stop()
+    loud = np.nonzero(np.abs(recording) > LOUD)[0]
+    first = recorder.started_wall + loud[0] / RATE - launched if len(loud) else float("nan")
+    delays = [stop_after(recording, int((p - recorder.started_wall) * RATE)) for p in pressed]
+    return Live(first, delays)
+
+
+def rows(target: str) -> list[tuple[str, str, str, str]]:
+    """Table rows: first sound and slowest key, on a cold cache and then a warm one."""
+    out = []
+    with tempfile.TemporaryDirectory(prefix="voice-coach-bench-live-") as folder:
+        cache, home = Path(folder) / "cache", Path(folder) / "home"
+        home.mkdir()
+        for state in ("cold", "warm"):
+            live = measure(target, cache, home)
+            out.append(
+                (
+                    f"{state} play {target}: first sound after launch",
+                    f"{live.first_sound_s:.2f}",
+                    "-",
+                    "<= 1.5 s",
+                )
+            )
+            shown = ", ".join(f"{d * 1000:.0f}" for d in live.key_delays_s)
+            out.append(
+                (
+                    f"{state} play {target}: space -> silence, in the first 20 s (ms: {shown})",
+                    f"{max(live.key_delays_s):.3f}",
+                    "-",
+                    "<= 0.150 s",
+                )
+            )
+    return out
+
+
+if __name__ == "__main__":
+    for row in rows(sys.argv[1] if len(sys.argv) > 1 else "not-sure"):
+        print(" | ".join(row))
+    os._exit(0)
