@@ -246,3 +246,49 @@ def test_without_matplotlib_the_plot_is_one_clear_line(
     assert result.code == 1 and result.err.count("\n") == 1
     assert "needs matplotlib" in result.err and "pip install matplotlib" in result.err
     assert not out.exists()
+
+
+def test_the_plot_draws_before_and_after_as_points_and_weekly_averages(tmp_path: Path) -> None:
+    """Checks on the plotted data: every rating is a point where it belongs, no line joins one
+    session to the next, and each week has its average bar."""
+    pytest.importorskip("matplotlib")
+    import datetime as dt
+
+    from matplotlib.dates import date2num
+
+    from voice_coach.journal import charts
+    from voice_coach.journal.log import Entry
+
+    monday = dt.date(2026, 11, 2)
+
+    def session(days: int, before: int | None, after: int | None) -> Entry:
+        return Entry(
+            monday + dt.timedelta(days=days),
+            "not-sure",
+            ("lumbar-roll",),
+            (),
+            600.0,
+            before,
+            after,
+            {},
+            "play",
+        )
+
+    entries = [session(0, 6, 4), session(2, 5, 3), session(15, None, 2), session(16, 4, None)]
+    chart = charts.chart_of(entries)
+    assert chart.weeks == [(monday, 3.5), (monday + dt.timedelta(days=14), 2.0)]  # no empty week
+    figure = charts.draw(chart)
+    axes = figure.axes[0]
+    hollow, filled = axes.collections[-2:]
+    at = lambda days: float(date2num(monday + dt.timedelta(days=days)))  # noqa: E731
+    assert [tuple(p) for p in hollow.get_offsets()] == [(at(0), 6), (at(2), 5), (at(16), 4)]
+    assert [tuple(p) for p in filled.get_offsets()] == [(at(0), 4), (at(2), 3), (at(15), 2)]
+    strokes = [segment for c in axes.collections[:-2] for segment in c.get_segments()]
+    vertical = [s for s in strokes if s[0][0] == s[1][0]]
+    flat = [s for s in strokes if s[0][1] == s[1][1]]
+    assert len(vertical) == 2 and len(flat) == 2  # a stroke per rated session, a bar per week
+    assert all(s[1][0] - s[0][0] == 6 for s in flat)  # a week wide, never across the gap
+    assert not [line for line in axes.get_lines() if len(line.get_xdata()) > 0]  # no joining line
+    out = tmp_path / "pain.png"
+    charts.plot_pain(entries, out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -383,7 +383,7 @@ def progress(as_json: bool, plot: Path | None) -> None:
         if advice:
             click.echo("\n" + SEE_PROFESSIONAL)
     if plot is not None:
-        charts.plot_pain(log.pain_series(entries), plot)
+        charts.plot_pain(entries, plot)
         if not as_json:
             click.echo(f"wrote {plot}")
 
