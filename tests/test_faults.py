@@ -332,3 +332,31 @@ def test_a_settings_file_holding_lists_can_still_be_repaired(run_cli: Run, home:
     assert run_cli("config", "unset", "side").code == 0  # found by the property test
     assert run_cli("config", "unset", "exercises").code == 0
     assert run_cli("plan", "pelvic-tilts", "--reps", "1").code == 0
+
+
+def test_doctor_names_the_exact_package_for_each_missing_sound_part(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import sys
+
+    from voice_coach import doctor
+
+    no_cards = tmp_path / "cards"
+    no_cards.write_text("--- no soundcards ---\n")
+    real_path = doctor.Path
+    monkeypatch.setattr(
+        doctor, "Path", lambda p: no_cards if p == "/proc/asound/cards" else real_path(p)
+    )
+    monkeypatch.setitem(sys.modules, "alsaaudio", None)  # the player module missing
+    assert "pip install pyalsaaudio" in doctor.sound_check().detail
+    monkeypatch.setitem(sys.modules, "alsaaudio", type(sys)("alsaaudio"))
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: None)  # no sound server at all
+    check = doctor.sound_check()
+    assert not check.ok and "apt-get install pulseaudio" in check.detail
+    monkeypatch.setattr(doctor.shutil, "which", lambda name: "/usr/bin/true")  # one runs...
+    monkeypatch.setattr(doctor, "PLUGIN_ROOTS", (str(tmp_path),))  # ...but ALSA cannot reach it
+    check = doctor.sound_check()
+    assert not check.ok and "apt-get install libasound2-plugins" in check.detail
+    (tmp_path / "lib" / "alsa-lib").mkdir(parents=True)
+    (tmp_path / "lib" / "alsa-lib" / doctor.PULSE_PLUGIN).touch()
+    assert doctor.sound_check().ok

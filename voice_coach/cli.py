@@ -252,7 +252,7 @@ def doctor_command() -> None:
     if not all(r.ok or r.optional for r in results):
         raise UserError(
             "some checks failed",
-            hint="install what the lines marked !! name, then run doctor again",
+            hint="each line marked !! says what to install or do; then run doctor again",
         )
 
 

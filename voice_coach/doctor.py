@@ -77,16 +77,41 @@ def engine_check() -> list[Check]:
 def ffmpeg_check() -> Check:
     path = shutil.which("ffmpeg")
     if path is None:
-        return Check(
-            "ffmpeg", False, "not found: MP3 export needs it (sudo apt-get install ffmpeg)"
-        )
+        return Check("ffmpeg", False, "not found: MP3 export needs it: sudo apt-get install ffmpeg")
     done = subprocess.run([path, "-version"], capture_output=True, text=True, check=False)
     first = done.stdout.splitlines()[0] if done.stdout else "unknown version"
     return Check("ffmpeg", done.returncode == 0, first)
 
 
+NO_OUTPUT = (
+    "no sound card and no sound server: on a desktop, start PulseAudio or PipeWire "
+    "(sudo apt-get install pulseaudio, or pipewire-pulse); without one, `voice-coach export` "
+    "makes an MP3 for another device"
+)
+PULSE_PLUGIN = "libasound_module_pcm_pulse.so"
+PLUGIN_PATTERNS = (f"lib/*/alsa-lib/{PULSE_PLUGIN}", f"lib/alsa-lib/{PULSE_PLUGIN}")
+PLUGIN_ROOTS = ("/usr",)
+
+
+def _alsa_reaches_a_server() -> bool:
+    """ALSA's pulse plugin (Debian: libasound2-plugins) is what carries sound to the server."""
+    roots = [Path(root) for root in PLUGIN_ROOTS]
+    return any(next(root.glob(pattern), None) for root in roots for pattern in PLUGIN_PATTERNS)
+
+
 def sound_check() -> Check:
-    """A sound card ALSA knows, or a PulseAudio/PipeWire server that ALSA can reach."""
+    """The player module, and a sound card ALSA knows or a sound server that ALSA can reach;
+    each failure names the package that fixes it."""
+    try:
+        import alsaaudio  # noqa: F401
+    except ImportError:
+        return Check(
+            "sound device",
+            False,
+            "the ALSA player (pyalsaaudio) is not installed: sudo apt-get install "
+            "libasound2-dev gcc, then .venv/bin/pip install pyalsaaudio (scripts/setup.sh "
+            "does both)",
+        )
     cards = Path("/proc/asound/cards")
     text = cards.read_text() if cards.exists() else ""
     if text.strip() and "no soundcards" not in text:
@@ -95,12 +120,15 @@ def sound_check() -> Check:
     if pactl:
         done = subprocess.run([pactl, "info"], capture_output=True, text=True, check=False)
         if done.returncode == 0:
+            if not _alsa_reaches_a_server():
+                return Check(
+                    "sound device",
+                    False,
+                    "a sound server runs, but ALSA has no way to it: "
+                    "sudo apt-get install libasound2-plugins",
+                )
             return Check("sound device", True, "sound server (PulseAudio) reachable")
-    return Check(
-        "sound device",
-        False,
-        "no audio output device found; use `voice-coach export` to make an MP3 instead",
-    )
+    return Check("sound device", False, NO_OUTPUT)
 
 
 def run_all() -> list[Check]:
