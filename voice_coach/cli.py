@@ -138,9 +138,11 @@ def plan(env: Environment, target: tuple[str, ...], as_json: bool, options: Sess
         click.echo(views.plan_page(session.timeline, session.playlist))
 
 
-def _play_or_stop(env: Environment, target: Sequence[str], request: coach.PlayRequest) -> None:
-    """Play with the stored settings; Ctrl-C ends the command with status 130."""
-    if coach.play(target, SessionOptions(), request, env).interrupted:
+def _play_or_stop(
+    env: Environment, target: Sequence[str], request: coach.PlayRequest, options: SessionOptions
+) -> None:
+    """Play; Ctrl-C ends the command with status 130."""
+    if coach.play(target, options, request, env).interrupted:
         raise click.exceptions.Exit(130)
 
 
@@ -169,9 +171,7 @@ def play(
     Keys: space pause/resume, n next exercise, p previous (or restart), r repeat, q quit.
     Without a terminal on stdin it plays straight through.
     """
-    request = coach.PlayRequest(player, pain_before, pain_after)
-    if coach.play(target, options, request, env).interrupted:
-        raise click.exceptions.Exit(130)
+    _play_or_stop(env, target, coach.PlayRequest(player, pain_before, pain_after), options)
 
 
 @cli.command()
@@ -404,22 +404,30 @@ def recommend_command(as_json: bool) -> None:
 
 @cli.command("choose")
 @answer_options
+@session_options
 @pass_env
 def choose_command(
-    env: Environment, mri: str | None, back_movements: str | None, leg_raise: str | None
+    env: Environment,
+    mri: str | None,
+    back_movements: str | None,
+    leg_raise: str | None,
+    output: Path | None,
+    options: SessionOptions,
 ) -> None:
     """A few questions from the programme's own tests, to suggest a playlist.
 
     Without a terminal, give the answers as options.
     """
 
-    def play_it(target: str) -> None:
-        _play_or_stop(env, (target,), coach.PlayRequest(DEFAULT_PLAYER))
-
     def export_it(target: str) -> None:
-        request = coach.ExportRequest(Path(f"{target}.mp3"))
-        for line in coach.export((target,), SessionOptions(), request, env):
+        path = choosing.where_to_save(env, target, output)
+        for line in (
+            coach.export((target,), options, coach.ExportRequest(path), env) if path else []
+        ):
             env.echo(line)
+
+    def play_it(target: str) -> None:
+        _play_or_stop(env, (target,), coach.PlayRequest(DEFAULT_PLAYER), options)
 
     given = choosing.Given(mri, back_movements, leg_raise)
     choosing.choose(env, play_it, export_it, given)

@@ -195,6 +195,12 @@ answer_options = _stacked(
             type=click.Choice(YES_NO),
             help="Whether the straight-leg raise test brought on your symptoms.",
         ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Where an export is saved (else it asks, suggesting PLAYLIST.mp3 here).",
+        ),
     ]
 )
 """`choose`'s answers given as options (for use without a terminal)."""
