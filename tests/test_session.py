@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 from conftest import RATE, PlanFn
 
+from voice_coach import spoken
 from voice_coach.model import Library, Timeline
 from voice_coach.playback.controller import Moment, SessionController
 from voice_coach.playback.screen import PlainScreen, count_at
@@ -178,3 +179,40 @@ def test_countdown_and_rep_counter(plan_of: PlanFn) -> None:
     assert str(count_at(timeline, reps[6].start + 10)) == "Rep 7 of 20"
     # While the plan still grows, a set's total is not known yet: it is left out, not guessed.
     assert str(count_at(timeline, reps[6].start + 10, complete=False)) == "Rep 7"
+
+
+def test_t_says_the_time_left_and_the_session_goes_on_where_it_was(plan_of: PlanFn) -> None:
+    timeline = plan_of("disc-bulge", reps=2, hold_s=5)
+    said: list[str] = []
+
+    def cue(text: str) -> bytes:
+        said.append(text)
+        return bytes(RATE)  # half a second of words
+
+    clock = Clock()
+    player = FakePlayer(clock, timeline.length)
+    controller = SessionController(
+        timeline, cue, player, NullScreen(), ScriptedKeys(clock, [(10.0, "t")])
+    )
+    outcome = controller.run()
+    chapter = timeline.chapters[0]
+    position = player.starts[1]  # counted before where it stopped: the answer comes first
+    preamble = round(0.15 * RATE) * 2 + RATE // 2  # the tone and gap, then the words
+    stopped = position + preamble
+    assert abs(stopped - 10 * RATE) <= RATE * 0.05  # it goes on from where it was, after them
+    left = (chapter.end - stopped) // RATE
+    total = (timeline.length - stopped) // RATE
+    assert said == [spoken.remaining(left, total)]
+    assert said[0].startswith("About ") and "left in this exercise" in said[0]
+    assert outcome.heard_samples == timeline.length  # nothing heard twice, nothing skipped
+    assert outcome.completed == ["lower-back-extension", "pelvic-tilts", "decompression"]
+
+
+def test_the_spoken_time_left_rounds_as_a_person_would() -> None:
+    assert spoken.remaining(150, 900) == (
+        "About three minutes left in this exercise, and fifteen minutes in the session."
+    )
+    assert spoken.remaining(44, 61) == (
+        "About forty seconds left in this exercise, and one minute in the session."
+    )
+    assert spoken.remaining(None, 3) == "About ten seconds left in the session."

@@ -115,7 +115,7 @@ def test_the_detail_view_is_one_key_away_and_its_keys_fold(
     shown = drawn(library, moment, width, 30, floor=False)
     assert all(len(line) <= width for line in shown.splitlines())
     assert "Hold: 26 s left" in shown and "█" not in shown
-    for key in ("space pause/resume", "n next", "p previous", "r repeat", "v view", "q quit"):
+    for key in ("space pause/resume", "n next", "p previous", "r repeat", "t time left", "q quit"):
         assert key in shown  # folded between keys, never inside one
     matches_snapshot(f"detail-{width}", shown)
 

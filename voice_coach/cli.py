@@ -168,7 +168,8 @@ def play(
 ) -> None:
     """Play TARGET hands-free through the sound device.
 
-    Keys: space pause/resume, n next exercise, p previous (or restart), r repeat, q quit.
+    Keys: space pause/resume, n next exercise, p previous (or restart), r repeat, t says the
+    time left, v switches the screen's view, q quit.
     Without a terminal on stdin it plays straight through.
     """
     _play_or_stop(env, target, coach.PlayRequest(player, pain_before, pain_after), options)

@@ -86,11 +86,13 @@ class Prepared:
             sink=sink,
         )
 
+    def guessed(self) -> Timeline:
+        """The plan on word-count guesses: the same words and chapters, planned at once."""
+        return self.plan(lengths=estimated_length(self.cues.sample_rate, DEFAULT_RATE))
+
     def to_synthesise(self) -> list[str]:
-        """The cues planning would have to synthesise, found without synthesising any: a plan
-        on word-count guesses says the same words."""
-        guessed = self.plan(lengths=estimated_length(self.cues.sample_rate, DEFAULT_RATE))
-        return self.cues.missing(e.text for e in guessed.events if e.text)
+        """The cues planning would have to synthesise, found without synthesising any."""
+        return self.cues.missing(e.text for e in self.guessed().events if e.text)
 
 
 def prepare(

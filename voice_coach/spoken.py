@@ -90,6 +90,24 @@ def time_left(seconds: int) -> str:
     return capital(f"{seconds_phrase(seconds)} left.")
 
 
+def _about(seconds: int) -> str:
+    """Whole minutes from a minute on, else tens of seconds: "about" is said, so round."""
+    if seconds >= 60:
+        minutes = (seconds + 30) // 60  # half up: 2:30 is "about three minutes"
+        return f"{number_words(minutes)} minute{'s' if minutes != 1 else ''}"
+    tens = max(10, (seconds + 5) // 10 * 10)
+    return f"{number_words(tens)} seconds"
+
+
+def remaining(exercise_s: int | None, session_s: int) -> str:
+    """The answer to "how long": the exercise's time left (if in one), then the session's."""
+    if exercise_s is None:
+        return capital(f"about {_about(session_s)} left in the session.")
+    return capital(
+        f"about {_about(exercise_s)} left in this exercise, and {_about(session_s)} in the session."
+    )
+
+
 def rep_cue(n: int, label: str | None, side: Side | None) -> str:
     """The count spoken at the start of a repetition: "Three.", "Cycle two.", "Four, right."."""
     count = number_words(n)

@@ -8,12 +8,14 @@ planned yet silences the coach and waits for it, saying so on the screen.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from voice_coach.audio.render import render_events
+from voice_coach import spoken
+from voice_coach.audio.render import render_events, tone
 from voice_coach.model import Timeline
 from voice_coach.plan import ChapterTitle
 from voice_coach.playback.base import Player
@@ -22,6 +24,8 @@ from voice_coach.playback.growing import EventStream, GrowingPlan
 TICK_S = 0.03
 RESTART_WITHIN_S = 3.0
 """`p` within this many seconds of an exercise's start goes to the previous one; later, restarts."""
+ANSWER_TONE_S = 0.15
+ANSWER_GAP_S = 0.15
 CAUGHT_UP_S = 0.1
 """The sound is this close to the end of what is planned: say that the coach is preparing."""
 
@@ -89,20 +93,52 @@ class SessionController:
     def timeline(self) -> Timeline:
         return self.plan.snapshot()
 
-    def _play_from(self, position: int) -> None:
+    def _play_from(self, position: int, preamble: bytes = b"") -> None:
+        """Play the session from `position`, after `preamble` (something said in between: the
+        player counts it before `position`, and the position is read no earlier than that)."""
         self.segment_start = position
         self.stream = self.plan.stream(position)
         rate = self.plan.sample_rate
-        self.player.start(
-            render_events(self.stream, rate, self.cue, start=position, flush=True), position
-        )
+        blocks = render_events(self.stream, rate, self.cue, start=position, flush=True)
+        if preamble:
+            blocks = itertools.chain([preamble], blocks)
+        self.player.start(blocks, position - len(preamble) // 2)
+
+    def _position(self) -> int:
+        return max(self.player.position(), self.segment_start)
 
     def _stop(self) -> int:
         if self.stream is not None:
             self.stream.cancel()  # a player waiting for the plan lets go at once
-        reached = self.player.stop()
+        reached = max(self.player.stop(), self.segment_start)
         self._account(reached)
         return reached
+
+    def _say(self, text: str) -> None:
+        """Say something now, between the session's sounds: a tone, then the words; the
+        session then goes on from exactly where it was (or stays paused)."""
+        rate = self.plan.sample_rate
+        pcm = tone("hold-start", round(ANSWER_TONE_S * rate), rate)
+        pcm += bytes(round(ANSWER_GAP_S * rate) * 2) + self.cue(text)
+        if self.paused or self.waiting_for is not None:
+            self.player.start(iter([pcm]), self.paused_at)
+        else:
+            self._play_from(self._stop(), preamble=pcm)
+
+    def time_left(self, position: int) -> str:
+        """What is left of the exercise and the session: exact once planned, else from the
+        plan's word-count guess (hence "about")."""
+        timeline = self.timeline
+        rate = self.plan.sample_rate
+        if not timeline.chapters:
+            return spoken.remaining(None, self.plan.guess_length // rate)
+        source = timeline if self.plan.complete else (self.plan.guess or timeline)
+        lengths = [c.end - c.start for c in source.chapters]
+        index = min(timeline.chapter_index(position), len(lengths) - 1)
+        here = max(0, lengths[index] - (position - timeline.chapters[index].start))
+        session = here + sum(lengths[index + 1 :])
+        in_exercise = timeline.chapters[index].exercise is not None
+        return spoken.remaining(here // rate if in_exercise else None, session // rate)
 
     def _account(self, reached: int) -> None:
         """Credit what was heard between the segment's start and `reached`."""
@@ -163,12 +199,14 @@ class SessionController:
             self._go_to(here if in_current > RESTART_WITHIN_S or here == 0 else here - 1)
         elif key == "r":
             self._go_to(here)
+        elif key == "t":
+            self._say(self.time_left(position))
         return True
 
     def moment(self) -> Moment:
         timeline = self.timeline
         playing = not self.paused and self.waiting_for is None
-        position = self.player.position() if playing else self.paused_at
+        position = self._position() if playing else self.paused_at
         preparing = None
         if self.waiting_for is not None:
             preparing = self.plan.titles[self.waiting_for][1]

@@ -46,8 +46,11 @@ class GrowingPlan:
         sample_rate: int,
         titles: Sequence[ChapterTitle],
         build: Callable[[PlanSink], Timeline] | None = None,
+        guess: Timeline | None = None,
     ) -> None:
         self.target = target
+        self.guess = guess
+        """The same plan on word-count guesses: lengths to go by until the real ones are known."""
         self.sample_rate = sample_rate
         self.titles = tuple(titles)
         self._events: list[Event] = []
@@ -124,6 +127,12 @@ class GrowingPlan:
     @property
     def complete(self) -> bool:
         return self._result is not None
+
+    @property
+    def guess_length(self) -> int:
+        if self._result is not None:
+            return self._result.length
+        return max(self.planned, self.guess.length if self.guess else 0)
 
     @property
     def planned(self) -> int:

@@ -26,7 +26,11 @@ def play_session(
     part that was planned.
     """
     plan = GrowingPlan(
-        prepared.target, prepared.cues.sample_rate, prepared.outline(), prepared.plan
+        prepared.target,
+        prepared.cues.sample_rate,
+        prepared.outline(),
+        prepared.plan,
+        guess=prepared.guessed(),
     )
     title = prepared.session_title
     try:

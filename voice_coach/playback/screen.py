@@ -25,7 +25,15 @@ from voice_coach.playback.bigdigits import ROWS, big, width_of
 from voice_coach.playback.controller import Moment
 from voice_coach.views import clock
 
-KEYS_HELP = ("space pause/resume", "n next", "p previous", "r repeat", "v view", "q quit")
+KEYS_HELP = (
+    "space pause/resume",
+    "n next",
+    "p previous",
+    "r repeat",
+    "t time left",
+    "v view",
+    "q quit",
+)
 FLOOR_MIN_WIDTH = 40
 FLOOR_MIN_HEIGHT = 16
 """Smaller than this, the big digits would push the rest off the screen: the detail view."""
