@@ -17,6 +17,9 @@ import numpy as np
 
 RATE = 22050
 SINK = "vc_test_sink"
+MIC_SINK = "vc_mic"
+"""A virtual microphone: what is played into this sink is what the default source hears."""
+MIC_RATE = 16000
 
 
 @dataclass
@@ -60,6 +63,7 @@ def start_server(folder: Path) -> SoundServer:
             "--log-target=stderr",
             "--log-level=error",
             f"--load=module-null-sink sink_name={SINK} rate={RATE} channels=1",
+            f"--load=module-null-sink sink_name={MIC_SINK} rate={MIC_RATE} channels=1",
             f"--load=module-native-protocol-unix socket={socket} auth-anonymous=1",
         ],
         env=env,
@@ -71,10 +75,28 @@ def start_server(folder: Path) -> SoundServer:
     while time.monotonic() < deadline:
         done = subprocess.run(["pactl", "info"], env=server.env, capture_output=True, check=False)
         if done.returncode == 0:
+            for setting in (
+                ["set-default-sink", SINK],
+                ["set-default-source", f"{MIC_SINK}.monitor"],
+            ):
+                subprocess.run(["pactl", *setting], env=server.env, check=True)
             return server
         time.sleep(0.1)
     server.stop()
     raise AssertionError("PulseAudio did not start: " + (folder / "pulseaudio.log").read_text())
+
+
+def speak_into_microphone(server: SoundServer, pcm: bytes) -> subprocess.Popen[bytes]:
+    """Play 16 kHz mono s16le audio into the virtual microphone (returns at once)."""
+    process = subprocess.Popen(
+        ["pacat", "-d", MIC_SINK, f"--rate={MIC_RATE}", "--channels=1", "--format=s16le"],
+        stdin=subprocess.PIPE,
+        env=server.env,
+    )
+    assert process.stdin is not None
+    process.stdin.write(pcm)
+    process.stdin.close()
+    return process
 
 
 class Recorder:

@@ -360,3 +360,16 @@ def test_doctor_names_the_exact_package_for_each_missing_sound_part(
     (tmp_path / "lib" / "alsa-lib").mkdir(parents=True)
     (tmp_path / "lib" / "alsa-lib" / doctor.PULSE_PLUGIN).touch()
     assert doctor.sound_check().ok
+
+
+def test_a_microphone_level_is_its_loudest_moment_and_zeros_are_silence() -> None:
+    import math
+    from array import array
+
+    from voice_coach.listening.microphone import RATE, level_dbfs
+
+    assert level_dbfs(bytes(RATE * 2)) is None  # digital silence: muted or not connected
+    quiet = [int(100 * math.sin(i / 7)) for i in range(RATE)]
+    said = [int(0.1 * 32767 * math.sqrt(2) * math.sin(i / 7)) for i in range(RATE // 5)]
+    level = level_dbfs(array("h", quiet + said + quiet).tobytes())
+    assert level is not None and abs(level - -20) < 0.5

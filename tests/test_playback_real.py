@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from soundserver import RATE, Recorder, SoundServer, start_server
+from soundserver import MIC_RATE, RATE, Recorder, SoundServer, speak_into_microphone, start_server
 from terminal import Terminal
 
 pytestmark = pytest.mark.sound
@@ -304,3 +304,23 @@ def test_ctrl_c_stops_at_once_and_restores_the_terminal(
     terminal.close()
     text = terminal.text
     assert "Stopped: 0 of 2 exercises" in text and "Traceback" not in text
+
+
+def test_doctor_hears_the_microphone_and_shows_its_level(
+    env: dict[str, str], server: SoundServer
+) -> None:
+    def doctor() -> str:
+        done = subprocess.run([SCRIPT, "doctor"], env=env, capture_output=True, text=True)
+        return next(line for line in done.stdout.splitlines() if "microphone" in line)
+
+    assert doctor().startswith("--") and "only silence" in doctor()  # nothing is said into it
+    seconds = 6
+    t = np.arange(seconds * MIC_RATE) / MIC_RATE
+    sine = (0.1 * 32767 * np.sqrt(2) * np.sin(2 * np.pi * 440 * t)).astype("<i2")  # -20 dBFS
+    feeding = speak_into_microphone(server, sine.tobytes())
+    time.sleep(1)
+    line = doctor()
+    feeding.wait(timeout=20)
+    assert line.startswith("ok") and "level" in line, line
+    level = float(line.split("level")[1].split("dBFS")[0])
+    assert -23 < level < -17, line

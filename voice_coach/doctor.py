@@ -9,6 +9,7 @@ from pathlib import Path
 
 from voice_coach.errors import UserError
 from voice_coach.journal import settings
+from voice_coach.listening.microphone import listen_level
 from voice_coach.speech import piper_engine
 from voice_coach.speech.selection import (
     Engine,
@@ -83,6 +84,7 @@ def ffmpeg_check() -> Check:
     return Check("ffmpeg", done.returncode == 0, first)
 
 
+MICROPHONE_SECONDS = 0.5
 NO_OUTPUT = (
     "no sound card and no sound server: on a desktop, start PulseAudio or PipeWire "
     "(sudo apt-get install pulseaudio, or pipewire-pulse); without one, `voice-coach export` "
@@ -131,5 +133,18 @@ def sound_check() -> Check:
     return Check("sound device", False, NO_OUTPUT)
 
 
+def microphone_check() -> Check:
+    """The microphone and its level: advice only, since only spoken commands need one."""
+    name = "microphone"
+    try:
+        level = listen_level(seconds=MICROPHONE_SECONDS)
+    except UserError as exc:
+        return Check(name, False, f"{exc.message}; only spoken commands need one", optional=True)
+    if level is None:
+        detail = "it gives only silence (muted, or nothing connected); only spoken commands need it"
+        return Check(name, False, detail, optional=True)
+    return Check(name, True, f"level {level:.0f} dBFS over {MICROPHONE_SECONDS:g} s")
+
+
 def run_all() -> list[Check]:
-    return [*engine_check(), ffmpeg_check(), sound_check()]
+    return [*engine_check(), ffmpeg_check(), sound_check(), microphone_check()]

@@ -24,7 +24,7 @@ END_PADDING_S = 0.3
 
 
 @contextlib.contextmanager
-def _quiet_stderr() -> Iterator[None]:
+def quiet_stderr() -> Iterator[None]:
     """Silence file descriptor 2 (C libraries write there directly) for the block."""
     sys.stderr.flush()
     saved = os.dup(2)
@@ -48,7 +48,7 @@ class AlsaPlayer:
             raise NoDeviceError(f"pyalsaaudio is not installed: {exc}") from None
         self.sample_rate = sample_rate
         try:
-            with _quiet_stderr():  # alsa-lib prints its own multi-line complaints on failure
+            with quiet_stderr():  # alsa-lib prints its own multi-line complaints on failure
                 self._pcm = alsaaudio.PCM(
                     alsaaudio.PCM_PLAYBACK,
                     rate=sample_rate,

@@ -1,0 +1,1 @@
+"""Listening from the floor: the microphone, read offline and never stored."""
