@@ -196,3 +196,32 @@ def test_a_fault_while_planning_reaches_the_session(library: Library) -> None:
     )
     with pytest.raises(OSError, match="No space"):
         controller.run()
+
+
+def test_every_key_works_before_the_first_sound_is_planned(library: Library) -> None:
+    timeline, sink, titles = planned(library, "pelvic-tilts", "clam-shell", reps=2)
+    plan = GrowingPlan(timeline.target, RATE, titles, guess=timeline)
+    feed = feeder(plan, sink, timeline)
+    clock = Clock()
+    player = FakePlayer(clock, lambda: plan.planned)
+    said: list[str] = []
+
+    def cue(text: str) -> bytes:
+        said.append(text)
+        return bytes(RATE // 10)
+
+    script: list[tuple[float, str | Callable[[], None]]] = [
+        (0.1, "t"),  # nothing planned yet: the answer comes from the plan's guess
+        (0.2, " "),
+        (0.3, "n"),
+        (0.4, "p"),
+        (0.5, "r"),
+        (0.6, " "),
+        (1.0, lambda: feed(timeline.length + 1)),
+        (3.0, "q"),
+    ]
+    screen = NullScreen()
+    outcome = SessionController(plan, cue, player, screen, ScriptedKeys(clock, script)).run()
+    assert said and "left in the session" in said[0]
+    assert screen.moments[0].preparing and outcome.quit
+    assert player.starts[-1] == 0  # back at the start once it was planned, as `p` asked
