@@ -24,6 +24,7 @@ from voice_coach.cli_options import (
     content_option,
     export_options,
     json_option,
+    play_options,
     rating_options,
     session_options,
 )
@@ -33,7 +34,7 @@ from voice_coach.errors import UserError, funnel
 from voice_coach.journal import charts, log, recommend, record, settings
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
-from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
+from voice_coach.playback import DEFAULT_PLAYER
 from voice_coach.playback.growing import leave
 from voice_coach.session import ESTIMATE_RATE, estimated_lengths, library_from
 from voice_coach.speech.cache import CueCache, default_cache_dir
@@ -148,14 +149,7 @@ def _play_or_stop(
 
 @cli.command()
 @click.argument("target", nargs=-1, required=True)
-@click.option(
-    "--player",
-    default=DEFAULT_PLAYER,
-    show_default=True,
-    help="Sound output: " + ", ".join(sorted(PLAYERS)) + ".",
-)
-@click.option("--pain-before", type=click.IntRange(0, 10), help="Leg pain now, 0-10 (logged).")
-@click.option("--pain-after", type=click.IntRange(0, 10), help="Leg pain after, 0-10 (logged).")
+@play_options
 @session_options
 @pass_env
 def play(

@@ -17,6 +17,7 @@ from voice_coach.audio.export import FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
 from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
 from voice_coach.options import SessionOptions
+from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
 from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
 from voice_coach.speech.selection import DEFAULT_ENGINE, ENGINE_NAMES
 
@@ -204,3 +205,21 @@ answer_options = _stacked(
     ]
 )
 """`choose`'s answers given as options (for use without a terminal)."""
+
+
+play_options = _stacked(
+    [
+        click.option(
+            "--player",
+            default=DEFAULT_PLAYER,
+            show_default=True,
+            help="Sound output: " + ", ".join(sorted(PLAYERS)) + ".",
+        ),
+        click.option(
+            "--pain-before", type=click.IntRange(0, 10), help="Leg pain now, 0-10 (logged)."
+        ),
+        click.option(
+            "--pain-after", type=click.IntRange(0, 10), help="Leg pain after, 0-10 (logged)."
+        ),
+    ]
+)
