@@ -10,6 +10,7 @@ to it waits for it (the screen says "preparing"), and it arrives much faster tha
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import sys
 import threading
@@ -101,19 +102,22 @@ class GrowingPlan:
             self._changed.notify_all()
 
     def event(self, event: Event) -> None:
-        with self._changed:
-            if self._cancelled:
-                raise _Cancelled
+        with self._growing():
             self._events.append(event)
             self._ends.append(event.end)
-            self._version += 1
-            self._changed.notify_all()
 
     def chapter(self, start: int) -> None:
+        with self._growing():
+            self._starts.append(start)
+
+    @contextlib.contextmanager
+    def _growing(self) -> Iterator[None]:
+        """Add to the plan under the lock, then wake the readers; nobody listening any more
+        (the session ended) stops the planning thread here."""
         with self._changed:
             if self._cancelled:
                 raise _Cancelled
-            self._starts.append(start)
+            yield
             self._version += 1
             self._changed.notify_all()
 

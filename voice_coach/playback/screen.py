@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from voice_coach import spoken
-from voice_coach.model import Library, Timeline
+from voice_coach.model import Event, Library, Timeline
 from voice_coach.playback.bigdigits import ROWS, big, width_of
 from voice_coach.playback.controller import Moment
 from voice_coach.views import clock
@@ -93,6 +93,12 @@ def heading(moment: Moment) -> str:
     return f"{number}/{total}  {chapter.title}"
 
 
+def said(moment: Moment) -> Event | None:
+    """The cue being said (or the last one said) at the moment; None before the first."""
+    timeline = moment.timeline
+    return timeline.last_speech(moment.position) if timeline.events else None
+
+
 def next_title(moment: Moment) -> str | None:
     timeline = moment.timeline
     index = timeline.chapter_index(moment.position) if timeline.chapters else -1
@@ -137,7 +143,7 @@ def detail_view(moment: Moment, library: Library, width: int) -> RenderableType:
         exercise = library.exercises.get(timeline.chapter_at(moment.position).exercise or "")
         for number, step in enumerate(exercise.steps if exercise else [], 1):
             steps.add_row(f"{number}.", Text(spoken.fill_sides(step, None)), style="dim")
-    speech = timeline.last_speech(moment.position) if timeline.events else None
+    speech = said(moment)
     return Group(
         Text(heading(moment), style="bold cyan"),
         steps,
@@ -168,9 +174,9 @@ def floor_view(moment: Moment, width: int, height: int) -> RenderableType:
             label += f" {count.value} of {count.of}"
         lines.append(Align.center(Text(label, style="yellow")))
     else:
-        speech = moment.timeline.last_speech(moment.position) if moment.timeline.events else None
-        said = status(moment) or (speech.text if speech and speech.text else "")
-        lines.append(Text(said, style="bold yellow"))
+        speech = said(moment)
+        words = status(moment) or (speech.text if speech and speech.text else "")
+        lines.append(Text(words, style="bold yellow"))
     following = next_title(moment)
     lines += [Text(""), Text(f"Next: {following}" if following else "Next: the end", style="bold")]
     lines += [Text(""), progress_line(moment, min(50, width - 16)), keys_line(width)]
@@ -221,7 +227,7 @@ class LiveScreen:
     def update(self, moment: Moment) -> None:
         self._moment = moment
         rate = moment.timeline.sample_rate
-        speech = moment.timeline.last_speech(moment.position) if moment.timeline.events else None
+        speech = said(moment)
         state = (
             self.floor,
             heading(moment),
