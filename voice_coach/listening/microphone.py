@@ -7,6 +7,7 @@ as long as it is being looked at, and never written anywhere.
 from __future__ import annotations
 
 import math
+import time
 from array import array
 
 from voice_coach.errors import UserError
@@ -26,7 +27,8 @@ class NoMicrophone(UserError):
 class Microphone:
     """One capture stream, mono s16le at RATE."""
 
-    def __init__(self, device: str = "default") -> None:
+    def __init__(self, device: str = "default", *, wait: bool = True) -> None:
+        """`wait`: a read waits for sound; else it returns b"" when none has come yet."""
         try:
             import alsaaudio
         except ImportError as exc:
@@ -35,7 +37,7 @@ class Microphone:
             with quiet_stderr():  # alsa-lib prints its own multi-line complaints on failure
                 self._pcm = alsaaudio.PCM(
                     alsaaudio.PCM_CAPTURE,
-                    alsaaudio.PCM_NORMAL,
+                    alsaaudio.PCM_NORMAL if wait else alsaaudio.PCM_NONBLOCK,
                     rate=RATE,
                     channels=1,
                     format=alsaaudio.PCM_FORMAT_S16_LE,
@@ -47,7 +49,7 @@ class Microphone:
             raise NoMicrophone(f"ALSA: {exc}") from None
 
     def read(self) -> bytes:
-        """The next period of sound (waits for it)."""
+        """The next period of sound (b"": none yet, when not waiting)."""
         length, data = self._pcm.read()
         return bytes(data) if length > 0 else b""
 
@@ -70,12 +72,18 @@ def level_dbfs(pcm: bytes, window: int = RATE // 10) -> float | None:
 
 
 def listen_level(device: str = "default", seconds: float = 1.0) -> float | None:
-    """The microphone's level over `seconds` (None: it gives only silence)."""
-    microphone = Microphone(device)
+    """The microphone's level over `seconds` (None: it gives only silence). A device that
+    opens but never delivers (a suspended source) counts as silence after a second more,
+    rather than hanging the caller."""
+    microphone = Microphone(device, wait=False)
+    deadline = time.monotonic() + seconds + 1.0
     try:
         pcm = bytearray()
-        while len(pcm) < seconds * RATE * 2:
-            pcm += microphone.read()
+        while len(pcm) < seconds * RATE * 2 and time.monotonic() < deadline:
+            piece = microphone.read()
+            pcm += piece
+            if not piece:
+                time.sleep(PERIOD / RATE / 2)
     finally:
         microphone.close()
     return level_dbfs(bytes(pcm))
