@@ -373,3 +373,14 @@ def test_a_microphone_level_is_its_loudest_moment_and_zeros_are_silence() -> Non
     said = [int(0.1 * 32767 * math.sqrt(2) * math.sin(i / 7)) for i in range(RATE // 5)]
     level = level_dbfs(array("h", quiet + said + quiet).tobytes())
     assert level is not None and abs(level - -20) < 0.5
+
+
+def test_a_full_disk_under_ffmpeg_is_the_usual_line_naming_the_users_file(tmp_path: Path) -> None:
+    from voice_coach.audio.export import raise_os_fault
+
+    wanted = tmp_path / "session.mp3"
+    message = "Error closing file /x/.session.mp3.1.part: No space left on device"
+    with pytest.raises(OSError) as caught:
+        raise_os_fault(message, wanted)
+    assert caught.value.filename == str(wanted) and caught.value.errno == errno.ENOSPC
+    raise_os_fault("Invalid data found when processing input", wanted)  # ours: not a fault

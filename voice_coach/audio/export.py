@@ -6,6 +6,7 @@ nothing, never a torso.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ from mutagen.id3 import (
 
 from voice_coach.audio.lametag import fix_end_padding
 from voice_coach.audio.render import render
-from voice_coach.errors import UserError
+from voice_coach.errors import FAULT_HINTS, UserError
 from voice_coach.files import replacing, write_text
 from voice_coach.model import Timeline
 
@@ -129,9 +130,18 @@ def write_mp3(
         error = process.stderr.read().decode("utf-8", "replace").strip()
         if process.wait() != 0:
             last = error.splitlines()[-1] if error else f"exit status {process.returncode}"
+            raise_os_fault(last, path)
             raise ExportError(f"ffmpeg could not encode the MP3: {last}", where=str(path))
         fix_end_padding(temp, written // 2)  # so decoders give back exactly the plan's samples
         _tag_mp3(temp, tags, chapters)
+
+
+def raise_os_fault(message: str, path: Path) -> None:
+    """ffmpeg met a fault the user can fix (a full disk, a read-only folder): say it as such,
+    naming the file the user asked for, not ffmpeg's temporary one."""
+    for code in FAULT_HINTS:
+        if os.strerror(code) in message:
+            raise OSError(code, os.strerror(code), str(path))
 
 
 class _ChaptersInOrder(ID3):  # type: ignore[misc]
