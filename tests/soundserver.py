@@ -6,9 +6,11 @@ ALSA's default device is pointed at it through a private ~/.asoundrc (HOME of th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,9 +98,15 @@ def speak_into_microphone(server: SoundServer, pcm: bytes) -> subprocess.Popen[b
         stdin=subprocess.PIPE,
         env=server.env,
     )
-    assert process.stdin is not None
-    process.stdin.write(pcm)
-    process.stdin.close()
+    stdin = process.stdin
+    assert stdin is not None
+
+    def feed() -> None:  # the pipe takes the audio as fast as it plays: never wait for it here
+        with contextlib.suppress(BrokenPipeError):
+            stdin.write(pcm)
+            stdin.close()
+
+    threading.Thread(target=feed, daemon=True).start()
     return process
 
 
