@@ -32,6 +32,7 @@ from voice_coach.content.loader import lookup, resolve_target
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, funnel
 from voice_coach.journal import charts, log, recommend, record, settings
+from voice_coach.listening import echo, trial
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER
@@ -158,6 +159,7 @@ def play(
     player: str,
     pain_before: int | None,
     pain_after: int | None,
+    listen: bool | None,
     options: SessionOptions,
 ) -> None:
     """Play TARGET hands-free through the sound device.
@@ -165,8 +167,13 @@ def play(
     Keys: space pause/resume, n next exercise, p previous (or restart), r repeat, t says the
     time left, v switches the screen's view, q quit.
     Without a terminal on stdin it plays straight through.
+
+    With --listen, say the wake word and a command: "coach, pause" (or wait), "coach, go on"
+    (or resume), "coach, next" (or skip), "coach, back", "coach, repeat", "coach, stop",
+    "coach, how long". `voice-coach listen-test` shows what the microphone hears.
     """
-    _play_or_stop(env, target, coach.PlayRequest(player, pain_before, pain_after), options)
+    request = coach.PlayRequest(player, pain_before, pain_after, listen)
+    _play_or_stop(env, target, request, options)
 
 
 @cli.command()
@@ -249,6 +256,32 @@ def doctor_command() -> None:
             "some checks failed",
             hint="each line marked !! says what to install or do; then run doctor again",
         )
+
+
+@cli.command("listen-test")
+@click.option(
+    "--seconds",
+    type=click.IntRange(1, 120),
+    default=10,
+    show_default=True,
+    help="How long to listen.",
+)
+def listen_test(seconds: int) -> None:
+    """Show what the microphone hears for a while, to tune the listen settings.
+
+    Say "coach, pause" and a few other commands, and some ordinary sentences: each gets a
+    line saying what the coach would do. Nothing is recorded or kept.
+    """
+    preferences = settings.preferences()
+    device = preferences.listen_device
+    click.echo(
+        f"Listening for {seconds} s on '{device}', {echo.mode(device)}. "
+        f"Say '{preferences.listen_wake_word}, pause'."
+    )
+    for line in trial.listen_lines(
+        device, preferences.listen_wake_word, preferences.listen_sensitivity, seconds
+    ):
+        click.echo(line)
 
 
 @cli.group("config")

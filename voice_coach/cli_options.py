@@ -221,5 +221,11 @@ play_options = _stacked(
         click.option(
             "--pain-after", type=click.IntRange(0, 10), help="Leg pain after, 0-10 (logged)."
         ),
+        click.option(
+            "--listen/--no-listen",
+            default=None,
+            help='Obey spoken commands ("coach, pause", "coach, next"...) heard by the '
+            "microphone [default: the listen setting, off].",
+        ),
     ]
 )

@@ -16,10 +16,11 @@ from voice_coach import views
 from voice_coach.audio.export import Tags, export_file, export_split, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
-from voice_coach.journal import home, log, record
+from voice_coach.journal import home, log, record, settings
+from voice_coach.listening.echo import echo_cancelled
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL
-from voice_coach.playback.controller import Outcome
+from voice_coach.playback.controller import Listening, Outcome
 from voice_coach.playback.run import play_session
 from voice_coach.session import Prepared, Session, prepare
 
@@ -31,6 +32,8 @@ class PlayRequest:
     player: str
     pain_before: int | None = None
     pain_after: int | None = None
+    listen: bool | None = None
+    """None: as the listen setting says."""
 
 
 def prepared_with_note(
@@ -84,7 +87,10 @@ def play(
     disclaimer = prepared.library.programme.disclaimer
     if first_time:
         env.echo(f"Disclaimer: {disclaimer}\n")
-    timeline, outcome = play_session(prepared, output, live_screen=env.stdout_isatty)
+    listening = listening_for(request, env)
+    timeline, outcome = play_session(
+        prepared, output, live_screen=env.stdout_isatty, listening=listening
+    )
     if first_time:
         record.remember_disclaimer(timeline, disclaimer, outcome.heard_samples)
     exercises = len(outcome.completed) + len(outcome.skipped)  # planned or not when it ended
@@ -116,6 +122,19 @@ def play(
     if log.time_to_see_a_professional(record.logged()):
         env.echo(SEE_PROFESSIONAL)
     return outcome
+
+
+def listening_for(request: PlayRequest, env: Environment) -> Listening | None:
+    """The microphone and its settings when the session is to listen, else None."""
+    preferences = settings.preferences()
+    if not (preferences.listen if request.listen is None else request.listen):
+        return None
+    device = preferences.listen_device
+    return Listening(
+        env.make_listener(device, preferences.listen_wake_word, preferences.listen_sensitivity),
+        preferences.listen_wake_word,
+        over_speech=echo_cancelled(device),
+    )
 
 
 def summary(outcome: Outcome, exercises: int, rate: int) -> str:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from voice_coach.errors import UserError
 from voice_coach.journal import settings
+from voice_coach.listening.echo import LOAD_HINT, echo_cancelled, mode
 from voice_coach.listening.microphone import listen_level
+from voice_coach.listening.recogniser import Recogniser
 from voice_coach.speech import piper_engine
 from voice_coach.speech.selection import (
     Engine,
@@ -137,7 +139,7 @@ def microphone_check() -> Check:
     """The microphone and its level: advice only, since only spoken commands need one."""
     name = "microphone"
     try:
-        level = listen_level(seconds=MICROPHONE_SECONDS)
+        level = listen_level(settings.preferences().listen_device, seconds=MICROPHONE_SECONDS)
     except UserError as exc:
         return Check(name, False, f"{exc.message}; only spoken commands need one", optional=True)
     if level is None:
@@ -146,5 +148,22 @@ def microphone_check() -> Check:
     return Check(name, True, f"level {level:.0f} dBFS over {MICROPHONE_SECONDS:g} s")
 
 
+def listening_check() -> Check:
+    """The recogniser and the mode spoken commands work in (advice only)."""
+    name = "voice commands"
+    preferences = settings.preferences()
+    try:
+        Recogniser(preferences.listen_wake_word, preferences.listen_sensitivity)
+    except UserError as exc:
+        return Check(name, False, f"{exc.message} ({exc.hint})", optional=True)
+    detail = (
+        f"wake word '{preferences.listen_wake_word}'; listens {mode(preferences.listen_device)}"
+    )
+    if not echo_cancelled(preferences.listen_device):
+        detail += f"; to be heard over it too: {LOAD_HINT}"
+    return Check(name, True, detail)
+
+
 def run_all() -> list[Check]:
-    return [*engine_check(), ffmpeg_check(), sound_check(), microphone_check()]
+    checks = [*engine_check(), ffmpeg_check(), sound_check(), microphone_check()]
+    return [*checks, listening_check()]

@@ -25,6 +25,7 @@ from rich.progress import (
 )
 
 from voice_coach import playback
+from voice_coach.listening.listener import Listens, start_listening
 from voice_coach.playback import Player
 from voice_coach.speech import selection
 from voice_coach.speech.selection import EngineSelector
@@ -85,6 +86,8 @@ class Environment:
     select_engine: EngineSelector = selection.select_engine
     make_player: Callable[[str, int], Player] = playback.make_player
     """A sound output by name (`--player`) at a sample rate."""
+    make_listener: Callable[[str, str, float], Listens] = start_listening
+    """The microphone (a device), listening for a wake word at a sensitivity."""
     echo: Callable[[str], None] = _echo
     """A line for the person (stdout)."""
     note: Callable[[str], None] = _echo_err

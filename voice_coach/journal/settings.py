@@ -35,6 +35,11 @@ class Preferences:
     lead_in: int = 3
     short_repeats: bool = True
     """Exercises done often get a one-line reminder instead of the whole setup and steps."""
+    listen: bool = False
+    """`play` listens for spoken commands (as `--listen`)."""
+    listen_wake_word: str = "coach"
+    listen_sensitivity: float = 0.5
+    listen_device: str = "default"
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,30 @@ def _on_off(text: str) -> bool:
     return words[text.strip().lower()]
 
 
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("a number from 0 to 1") from None
+    if not 0 <= value <= 1:
+        raise ValueError("a number from 0 to 1")
+    return value
+
+
+def _wake_word(text: str) -> str:
+    from voice_coach.listening.recogniser import check_wake_word  # loads the dictionary
+
+    return check_wake_word(text)
+
+
+def _device(text: str) -> str:
+    """An ALSA device name ("default", "hw:1,0", "plughw:CARD=Mic"): printable and short."""
+    name = text.strip()
+    if not name or len(name) > 80 or not all(c.isprintable() and not c.isspace() for c in name):
+        raise ValueError("an ALSA capture device name such as default or plughw:1,0")
+    return name
+
+
 def _some_text(text: str) -> str:
     if not text.strip():
         raise ValueError("some text")
@@ -100,6 +129,22 @@ KEYS = {
             "short_repeats",
             "on: exercises you have done often get a one-line reminder instead of every step",
             _on_off,
+        ),
+        Key("listen", 'on: `play` listens for spoken commands ("coach, pause")', _on_off),
+        Key(
+            "listen_wake_word",
+            "the word that starts a spoken command (default coach)",
+            _wake_word,
+        ),
+        Key(
+            "listen_sensitivity",
+            "0 to 1: higher catches more commands and risks more false ones (default 0.5)",
+            _fraction,
+        ),
+        Key(
+            "listen_device",
+            "the microphone: an ALSA capture device (default, or e.g. plughw:1,0)",
+            _device,
         ),
         Key(
             "lead_in",

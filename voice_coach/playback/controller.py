@@ -9,6 +9,7 @@ planned yet silences the coach and waits for it, saying so on the screen.
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,10 +17,13 @@ from typing import Protocol
 
 from voice_coach import spoken
 from voice_coach.audio.render import render_events, tone
+from voice_coach.listening.commands import ACKNOWLEDGEMENT, KEY_OF
+from voice_coach.listening.listener import Command, Listens
 from voice_coach.model import Timeline
 from voice_coach.plan import ChapterTitle
 from voice_coach.playback.base import Player
 from voice_coach.playback.growing import EventStream, GrowingPlan
+from voice_coach.playback.ownvoice import OwnVoice
 
 TICK_S = 0.03
 RESTART_WITHIN_S = 3.0
@@ -35,6 +39,22 @@ class Keys(Protocol):
 
 
 @dataclass(frozen=True)
+class Listening:
+    """Spoken commands: who listens, the wake word, and whether the microphone is trusted over
+    the coach's own voice (an echo-cancelled source) or ignored while it speaks (the default)."""
+
+    listener: Listens
+    wake_word: str = "coach"
+    over_speech: bool = False
+
+
+HEARD_SHOWN_S = 4.0
+STOP_WORD_WAIT_S = 3.0
+OUTPUT_SLACK_S = 0.3
+"""What the device still holds after the last word was handed to it."""
+
+
+@dataclass(frozen=True)
 class Moment:
     """What the screen shows: the plan so far and where the sound is in it."""
 
@@ -46,6 +66,8 @@ class Moment:
     preparing: str | None = None
     """The title of what the sound waits for, while it waits."""
     complete: bool = True
+    listening: str | None = None
+    """What the microphone is doing (None: not listening at all)."""
 
 
 class Screen(Protocol):
@@ -74,6 +96,8 @@ class SessionController:
         player: Player,
         screen: Screen,
         keys: Keys | None,
+        listening: Listening | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.plan = plan if isinstance(plan, GrowingPlan) else GrowingPlan.of(plan)
         self.cue = cue
@@ -88,6 +112,16 @@ class SessionController:
         self.heard = 0
         self.reached_end: set[int] = set()
         self.stream: EventStream | None = None
+        self.listening = listening
+        self.clock = clock
+        """Wall-clock time: when commands were said, and when the coach's sound played."""
+        self.own_voice = OwnVoice(clock)
+        self.answer_until = 0.0
+        self.answer_first = b""
+        """Words to say before the session plays on from where a command sent it."""
+        """While paused, something said plays until then (on the clock)."""
+        self.acted: tuple[str, float] | None = None
+        """The last spoken command obeyed (or ignored, and why), and when."""
 
     @property
     def timeline(self) -> Timeline:
@@ -97,6 +131,7 @@ class SessionController:
         """Play the session from `position`, after `preamble` (something said in between: the
         player counts it before `position`, and the position is read no earlier than that)."""
         self.segment_start = position
+        preamble, self.answer_first = preamble or self.answer_first, b""
         self.stream = self.plan.stream(position)
         rate = self.plan.sample_rate
         blocks = render_events(self.stream, rate, self.cue, start=position, flush=True)
@@ -114,14 +149,25 @@ class SessionController:
         self._account(reached)
         return reached
 
-    def _say(self, text: str) -> None:
-        """Say something now, between the session's sounds: a tone, then the words; the
-        session then goes on from exactly where it was (or stays paused)."""
+    def _answer(self, text: str) -> bytes:
+        """A short tone, a breath, then the words."""
         rate = self.plan.sample_rate
         pcm = tone("hold-start", round(ANSWER_TONE_S * rate), rate)
-        pcm += bytes(round(ANSWER_GAP_S * rate) * 2) + self.cue(text)
+        return pcm + bytes(round(ANSWER_GAP_S * rate) * 2) + self.cue(text)
+
+    def _say(self, text: str, *, resume: bool = False) -> None:
+        """Say something now, between the session's sounds: a tone, then the words; the
+        session then goes on from exactly where it was (or stays paused, unless `resume`)."""
+        rate = self.plan.sample_rate
+        pcm = self._answer(text)
+        if resume and self.paused:
+            self.paused = False
+            if self.waiting_for is None:
+                self._play_from(self.paused_at, preamble=pcm)
+                return
         if self.paused or self.waiting_for is not None:
             self.player.start(iter([pcm]), self.paused_at)
+            self.answer_until = self.clock() + len(pcm) / 2 / rate
         else:
             self._play_from(self._stop(), preamble=pcm)
 
@@ -203,6 +249,67 @@ class SessionController:
             self._say(self.time_left(position))
         return True
 
+    def sounding(self) -> bool:
+        """Whether the coach's own sound is playing now (speech or a tone, not silence)."""
+        if self.paused or self.waiting_for is not None:
+            return self.clock() < self.answer_until  # an answer said while paused
+        position = self.player.position()
+        if position < self.segment_start:
+            return True  # something said before the session goes on
+        timeline = self.timeline
+        if position >= timeline.length:
+            return not self.player.done()
+        return timeline.event_at(position).kind != "silence"
+
+    def obey(self, command: Command, position: int) -> bool:
+        """Act on a spoken command as its key would, and say so; False when the session ends."""
+        listening = self.listening
+        assert listening is not None
+        if not listening.over_speech and self.own_voice.during(command.said_from, command.said_to):
+            self.acted = (f"{command.phrase} (ignored: the coach was speaking)", self.clock())
+            return True
+        self.acted = (command.phrase, self.clock())
+        action = command.action
+        if (action == "pause" and self.paused) or (action == "resume" and not self.paused):
+            return True
+        if action == "stop":
+            self._say_last(ACKNOWLEDGEMENT["stop"])
+            return False
+        if action == "resume":
+            self._say(ACKNOWLEDGEMENT["resume"], resume=True)
+            return True
+        words = ACKNOWLEDGEMENT[action].format(wake=listening.wake_word)
+        if action in ("next", "back", "repeat"):
+            self.answer_first = self._answer(words)  # said where the session goes on
+        going_on = self.handle(KEY_OF[action], position)
+        if self.answer_first or action == "pause":  # not played yet: paused, or waiting
+            self.answer_first = b""
+            self._say(words)
+        return going_on
+
+    def _say_last(self, text: str) -> None:
+        """Say a last word after silencing the session, and let it finish."""
+        if not self.paused and self.waiting_for is None:
+            self.paused_at = self._stop()
+        self.paused = True
+        self._say(text)
+        deadline = min(self.answer_until + OUTPUT_SLACK_S, self.clock() + STOP_WORD_WAIT_S)
+        while self.clock() < deadline:
+            if self.keys is None:
+                time.sleep(TICK_S)
+            else:
+                self.keys.read(TICK_S)
+
+    def listening_line(self) -> str | None:
+        if self.listening is None:
+            return None
+        listener = self.listening.listener
+        if listener.problem:
+            return f"Not listening: {listener.problem}. Use the keys."
+        if self.acted and self.clock() - self.acted[1] < HEARD_SHOWN_S:
+            return f"Heard: {self.acted[0]}"
+        return f"Listening: say '{self.listening.wake_word}, pause'"
+
     def moment(self) -> Moment:
         timeline = self.timeline
         playing = not self.paused and self.waiting_for is None
@@ -222,11 +329,14 @@ class SessionController:
             self.plan.titles,
             preparing,
             self.plan.complete,
+            self.listening_line(),
         )
 
     def run(self) -> Outcome:
         """Play from the start to the end or until quit."""
         outcome = Outcome()
+        if self.listening is not None:
+            self._prepare_answers(self.listening.wake_word)
         self._play_from(0)
         try:
             while True:
@@ -237,6 +347,10 @@ class SessionController:
                 playing = not self.paused and self.waiting_for is None
                 if playing and self.plan.complete and self.player.done():
                     self._account(self.plan.snapshot().length)
+                    break
+                self.own_voice.note(self.sounding())
+                if not self._obey_voice(moment.position):
+                    outcome.quit = True
                     break
                 key = self.keys.read(TICK_S) if self.keys else None
                 if key is None:
@@ -257,7 +371,23 @@ class SessionController:
                 self.stream.cancel()
             self.player.stop()
             self.screen.close()
+            if self.listening is not None:
+                self.listening.listener.close()
         return self._score(outcome)
+
+    def _prepare_answers(self, wake_word: str) -> None:
+        """Synthesise the acknowledgements now, in the background, so that the first command
+        is answered at once rather than after its words are made."""
+        words = [w.format(wake=wake_word) for w in ACKNOWLEDGEMENT.values() if w]
+        threading.Thread(
+            target=lambda: [self.cue(w) for w in words], name="voice-coach-answers", daemon=True
+        ).start()
+
+    def _obey_voice(self, position: int) -> bool:
+        for command in self.listening.listener.poll() if self.listening else []:
+            if not self.obey(command, position):
+                return False
+        return True
 
     def _score(self, outcome: Outcome) -> Outcome:
         for index, (exercise, _) in enumerate(self.plan.titles):

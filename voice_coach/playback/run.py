@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from voice_coach.model import Timeline
 from voice_coach.playback.base import Player
-from voice_coach.playback.controller import Outcome, SessionController
+from voice_coach.playback.controller import Listening, Outcome, SessionController
 from voice_coach.playback.growing import GrowingPlan
 from voice_coach.playback.keys import keys
 from voice_coach.playback.screen import LiveScreen, PlainScreen
@@ -17,7 +17,7 @@ from voice_coach.session import Prepared
 
 
 def play_session(
-    prepared: Prepared, output: Player, *, live_screen: bool
+    prepared: Prepared, output: Player, *, live_screen: bool, listening: Listening | None = None
 ) -> tuple[Timeline, Outcome]:
     """Play to the end (or until quit or Ctrl-C); the player is closed afterwards.
 
@@ -37,8 +37,12 @@ def play_session(
         screen: LiveScreen | PlainScreen
         screen = LiveScreen(prepared.library, title) if live_screen else PlainScreen()
         with keys() as reader:
-            controller = SessionController(plan, prepared.cues.pcm, output, screen, reader)
+            controller = SessionController(
+                plan, prepared.cues.pcm, output, screen, reader, listening
+            )
             outcome = controller.run()
     finally:
         output.close()
+        if listening is not None:
+            listening.listener.close()
     return plan.final(), outcome

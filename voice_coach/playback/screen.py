@@ -150,10 +150,15 @@ def detail_view(moment: Moment, library: Library, width: int) -> RenderableType:
         Text(""),
         Text(speech.text if speech and speech.text else "", style="bold"),
         Text(status(moment), style="bold yellow"),
+        *listening_line(moment),
         Text(""),
         progress_line(moment, min(50, width - 16)),
         keys_line(width),
     )
+
+
+def listening_line(moment: Moment) -> list[Text]:
+    return [Text(moment.listening, style="green")] if moment.listening else []
 
 
 def floor_view(moment: Moment, width: int, height: int) -> RenderableType:
@@ -179,6 +184,7 @@ def floor_view(moment: Moment, width: int, height: int) -> RenderableType:
         lines.append(Text(words, style="bold yellow"))
     following = next_title(moment)
     lines += [Text(""), Text(f"Next: {following}" if following else "Next: the end", style="bold")]
+    lines += listening_line(moment)
     lines += [Text(""), progress_line(moment, min(50, width - 16)), keys_line(width)]
     return Group(*lines)
 
@@ -235,6 +241,7 @@ class LiveScreen:
             status(moment),
             moment.position // rate,
             moment.complete,
+            moment.listening,
             self.console.size,
         )
         if state == self._last:
@@ -254,6 +261,7 @@ class PlainScreen:
         self.next_event = 0
         self.chapter = -1
         self.preparing: str | None = None
+        self.listening: str | None = None
 
     def key(self, key: str) -> bool:
         return False
@@ -263,6 +271,10 @@ class PlainScreen:
         events = timeline.events
         rate = timeline.sample_rate
         position = moment.position
+        if moment.listening != self.listening:
+            self.listening = moment.listening
+            if moment.listening:
+                self.stream.write(f"({moment.listening})\n")
         if moment.preparing != self.preparing:
             self.preparing = moment.preparing
             if moment.preparing and events:  # not before the first sound: that is the start

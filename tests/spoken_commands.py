@@ -1,0 +1,135 @@
+"""Recorded data for the voice commands: spoken commands to catch, and speech that must not act.
+
+Commands are said by both engines (Piper's natural voice and espeak-ng) at two rates, with noise
+mixed in at 10 dB SNR, each standing in a second of silence, as a person on a mat would be heard.
+Speech that must not act: the coach's own cues (the whole `not-sure` session, as a speaker in the
+room would feed it back) and ordinary speech without the wake word (the programme's guide read
+aloud by both engines). Everything is 16 kHz mono s16le, the recogniser's rate. Used by
+scripts/tune_listen.py, scripts/bench.py and the tests.
+"""
+
+from __future__ import annotations
+
+import audioop
+import io
+import subprocess
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from voice_coach.listening.commands import PHRASES
+from voice_coach.listening.microphone import RATE
+
+VOICES = (("piper", 0), ("piper", 190), ("pyttsx3", 150), ("pyttsx3", 190))
+"""Each engine at its natural pace and a brisk one (words per minute; 0: Piper's own)."""
+SNR_DB = 10.0
+
+
+@dataclass(frozen=True)
+class Utterance:
+    text: str
+    phrase: str
+    voice: str
+    pcm: bytes
+    end: int
+    """The sample where the command's speech ends."""
+
+
+def to_16k(pcm: bytes, rate: int) -> bytes:
+    converted, _ = audioop.ratecv(pcm, 2, 1, rate, RATE, None)
+    return bytes(converted)
+
+
+def pink(length: int, seed: int) -> np.ndarray:
+    """Pink noise (power falling 3 dB an octave, like a fan, traffic or a room), unit power."""
+    white = np.random.default_rng(seed).normal(0, 1, length)
+    spectrum = np.fft.rfft(white)
+    spectrum[1:] /= np.sqrt(np.arange(1, len(spectrum)))
+    spectrum[0] = 0
+    noise = np.fft.irfft(spectrum, length)
+    return np.asarray(noise / np.sqrt(np.mean(noise**2)))
+
+
+def with_noise(pcm: bytes, snr_db: float, seed: int) -> bytes:
+    """Pink noise at `snr_db` below the speech's power (measured where it speaks)."""
+    speech = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    loud = speech[np.abs(speech) > 300]
+    power = float(np.mean(loud**2)) if len(loud) else 1.0
+    noise = pink(len(speech), seed) * np.sqrt(power / 10 ** (snr_db / 10))
+    return np.clip(speech + noise, -32768, 32767).astype("<i2").tobytes()
+
+
+class Espeak:
+    """espeak-ng itself (the engine behind pyttsx3), run as a command: pyttsx3 keeps one voice
+    and rate per process, and the data needs two rates."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = rate
+        self.sample_rate = 22050
+
+    def synthesize(self, text: str) -> bytes:
+        done = subprocess.run(
+            ["espeak-ng", "-v", "en-us", "-s", str(self.rate), "--stdout", text],
+            capture_output=True,
+            check=True,
+        )
+        with wave.open(io.BytesIO(done.stdout)) as wav:
+            self.sample_rate = wav.getframerate()
+            return wav.readframes(wav.getnframes())
+
+
+def engine(name: str, rate: int) -> object:
+    if name == "pyttsx3":
+        return Espeak(rate)
+    from voice_coach.speech.selection import make_engine
+
+    return make_engine(name, None, rate or None)
+
+
+def utterances(wake: str = "coach", repeats: int = 5) -> Iterator[Utterance]:
+    """Every command by every voice, `repeats` times with different noise: 10 x 4 x 5 = 200."""
+    silence = bytes(RATE * 2)
+    for name, rate in VOICES:
+        speaker = engine(name, rate)
+        for phrase in PHRASES:
+            text = f"{wake.capitalize()}, {phrase}."
+            raw = to_16k(speaker.synthesize(text), speaker.sample_rate)  # type: ignore[attr-defined]
+            for seed in range(repeats):
+                clean = silence + raw + silence
+                yield Utterance(
+                    text,
+                    phrase,
+                    f"{name}@{rate or 'natural'}",
+                    with_noise(clean, SNR_DB, seed),
+                    len(silence + raw) // 2,
+                )
+
+
+def session_audio(target: str = "not-sure") -> bytes:
+    """The whole session as the coach speaks it (its cues in their real order and pauses)."""
+    from voice_coach.audio.render import render
+    from voice_coach.options import SessionOptions
+    from voice_coach.session import prepare
+
+    session = prepare([target], SessionOptions(), disclaimer=True).session()
+    pcm = b"".join(render(session.timeline, session.cues.pcm))
+    return to_16k(pcm, session.timeline.sample_rate)
+
+
+def other_speech() -> bytes:
+    """The programme's guide and exercise pages read aloud by both engines: speech without the
+    wake word, about ten minutes of it."""
+    from voice_coach.content.loader import load_library
+
+    library = load_library()
+    texts = [p for topic in library.guide.values() for p in [topic.title, *topic.paragraphs]]
+    texts += [s for e in library.exercises.values() for s in [*e.setup, *e.steps]]
+    out = bytearray()
+    for name, rate in (("piper", 0), ("pyttsx3", 160)):
+        speaker = engine(name, rate)
+        for text in texts:
+            out += to_16k(speaker.synthesize(text), speaker.sample_rate)  # type: ignore[attr-defined]
+            out += bytes(RATE // 2 * 2)
+    return bytes(out)

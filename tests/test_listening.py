@@ -1,0 +1,297 @@
+"""Spoken commands in the session, on a fake clock, a fake player and a scripted listener (fast).
+
+The real microphone, recogniser and sound server prove the same in test_listening_real.py.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Iterator
+
+import pytest
+from conftest import RATE, PlanFn
+from test_session import Clock, FakePlayer, NullScreen
+
+from voice_coach.errors import UserError
+from voice_coach.journal import settings
+from voice_coach.listening.commands import PHRASES, phrases
+from voice_coach.listening.listener import Command, Listener
+from voice_coach.listening.microphone import RATE as MIC_RATE
+from voice_coach.listening.recogniser import Heard
+from voice_coach.model import Timeline
+from voice_coach.playback.controller import Listening, Outcome, SessionController
+from voice_coach.playback.ownvoice import MARGIN_S, OwnVoice
+from voice_coach.playback.screen import PlainScreen
+
+
+class ScriptedListener:
+    """Hears each phrase at its time on the fake clock (said over the second before it)."""
+
+    def __init__(self, clock: Clock, script: list[tuple[float, str]]) -> None:
+        self.clock = clock
+        self.script = list(script)
+        self.problem: str | None = None
+        self.closed = False
+
+    def poll(self) -> list[Command]:
+        heard = []
+        while self.script and self.clock.now >= self.script[0][0]:
+            at, said = self.script.pop(0)
+            heard.append(Command(phrases("coach")[said], said, at - 1.0, at))
+        return heard
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class Ticks:
+    """No keyboard: time passes a tick at a time."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    def read(self, timeout: float) -> str | None:
+        self.clock.now += timeout
+        return None
+
+
+def listen(
+    timeline: Timeline, script: list[tuple[float, str]], *, over_speech: bool = False
+) -> tuple[SessionController, FakePlayer, Outcome, list[str], NullScreen]:
+    clock = Clock()
+    said: list[str] = []
+    made_ahead: list[str] = []
+
+    def cue(text: str) -> bytes:
+        if threading.current_thread() is threading.main_thread():  # not the answers made ahead
+            said.append(text)
+        else:
+            made_ahead.append(text)
+        return bytes(RATE)  # half a second of words
+
+    player = FakePlayer(clock, timeline.length)
+    listener = ScriptedListener(clock, script)
+    screen = NullScreen()
+    controller = SessionController(
+        timeline,
+        cue,
+        player,
+        screen,
+        Ticks(clock),
+        Listening(listener, "coach", over_speech),
+        clock=lambda: clock.now,
+    )
+    outcome = controller.run()
+    assert listener.closed
+    return controller, player, outcome, said, screen
+
+
+def quiet_moment(timeline: Timeline, after_s: float, seconds: float = 2.5) -> float:
+    """A time (s) after `after_s` with no sound for `seconds` either side: inside a hold."""
+    for event in timeline.events:
+        start = event.start / RATE
+        if event.kind == "silence" and start > after_s and event.length / RATE > 2 * seconds:
+            return start + seconds
+    raise AssertionError("no quiet moment")
+
+
+def quiet_in(timeline: Timeline, chapter: int) -> float:
+    """A time (s) in the chapter when a command said over the second before meets silence."""
+    span = timeline.chapters[chapter]
+    for event in timeline.events:
+        inside = span.start <= event.start < span.end
+        if inside and event.kind == "silence" and event.length > 3 * RATE:
+            return event.start / RATE + 1.5
+    raise AssertionError("no quiet moment")
+
+
+def speaking_moment(timeline: Timeline, after_s: float) -> float:
+    for event in timeline.events:
+        if event.kind == "speech" and event.start / RATE > after_s and event.length > 2 * RATE:
+            return event.start / RATE + 1.5
+    raise AssertionError("no long speech")
+
+
+def test_coach_pause_pauses_in_a_hold_and_go_on_resumes_where_it_stopped(plan_of: PlanFn) -> None:
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+    _, player, outcome, said, screen = listen(
+        timeline, [(at, "coach pause"), (at + 5, "coach go on")]
+    )
+    assert said[0] == "Paused. Say 'coach, go on' when you are ready."
+    assert said[1] == "Going on."
+    assert any(m.paused for m in screen.moments)
+    # Paused within a tick of hearing it, and resumed at that very sample, after the words.
+    paused_at = player.starts[1]
+    assert abs(paused_at - at * RATE) <= 0.05 * RATE
+    preamble = round(0.15 * RATE) * 2 + RATE // 2
+    assert player.starts[2] == paused_at - preamble
+    assert outcome.heard_samples == timeline.length and not outcome.quit
+    lines = [m.listening for m in screen.moments]
+    assert lines[0] == "Listening: say 'coach, pause'"
+    assert "Heard: coach pause" in lines and "Heard: coach go on" in lines
+
+
+def test_each_command_does_what_its_key_does(plan_of: PlanFn) -> None:
+    timeline = plan_of("disc-bulge", reps=2, hold_s=5)
+    first, second = timeline.chapters[:2]
+    at = quiet_in(timeline, 0)
+    preamble = round(0.15 * RATE) * 2 + RATE // 2  # samples of the tone, the gap and the word
+    _, player, outcome, said, _ = listen(timeline, [(at, "coach next")])
+    assert said[0] == "Next."
+    assert player.starts[1] + preamble == second.start
+    assert outcome.skipped == [first.exercise]
+
+    later = quiet_in(timeline, 1)
+    assert later - second.start / RATE > 3  # "back" after 3 s restarts the exercise
+    _, player, _, said, _ = listen(timeline, [(later, "coach back")])
+    assert said[0] == "Back." and player.starts[-1] + preamble == second.start
+
+    _, player, _, said, _ = listen(timeline, [(later, "coach repeat")])
+    assert said[0] == "Again." and player.starts[-1] + preamble == second.start
+
+    _, _, outcome, said, _ = listen(timeline, [(at, "coach how long")])
+    assert said[0].startswith("About ") and "left" in said[0]
+    assert outcome.heard_samples == timeline.length
+
+    _, _, outcome, said, _ = listen(timeline, [(at, "coach stop")])
+    assert said == ["Stopping."] and outcome.quit
+    assert abs(outcome.heard_samples - at * RATE) < 0.05 * RATE  # nothing after it was heard
+
+
+def test_a_command_while_the_coach_speaks_is_ignored_unless_echo_is_cancelled(
+    plan_of: PlanFn,
+) -> None:
+    timeline = plan_of("decompression", hold_s=30)
+    at = speaking_moment(timeline, 5)
+    _, player, outcome, said, screen = listen(timeline, [(at, "coach stop")])
+    assert said == [] and not outcome.quit and player.starts == [0]
+    assert "Heard: coach stop (ignored: the coach was speaking)" in [
+        m.listening for m in screen.moments
+    ]
+    _, _, outcome, said, _ = listen(timeline, [(at, "coach stop")], over_speech=True)
+    assert said == ["Stopping."] and outcome.quit
+
+
+def test_pause_when_paused_and_go_on_when_playing_do_nothing(plan_of: PlanFn) -> None:
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+    script = [(at, "coach go on"), (at + 2, "coach wait"), (at + 6, "coach wait")]
+    _, player, outcome, said, _ = listen(timeline, [*script, (at + 9, "coach resume")])
+    assert said == ["Paused. Say 'coach, go on' when you are ready.", "Going on."]
+    assert len(player.starts) == 3  # the start, the words while paused, and the resume
+    assert outcome.heard_samples == timeline.length
+
+
+def test_own_voice_spans_with_the_sound_s_way_back_through_the_room() -> None:
+    now = [0.0]
+    voice = OwnVoice(lambda: now[0])
+    for t, sounding in ((0.0, False), (1.0, True), (1.5, True), (2.0, False), (5.0, False)):
+        now[0] = t
+        voice.note(sounding)
+    assert voice.during(1.2, 1.3)
+    assert voice.during(2.0 + MARGIN_S - 0.05, 3.0)  # it may have sounded until 2.0, and then
+    # its echo is still in the room
+    assert not voice.during(2.0 + MARGIN_S + 0.05, 3.0)
+    assert not voice.during(0.0, 0.9)
+    assert voice.during(0.5, 1.2)  # a command that the coach began to talk over
+
+
+class Zeros:
+    def __init__(self, chunk: bytes = bytes(640)) -> None:
+        self.chunk = chunk
+
+    def read(self) -> bytes:
+        return self.chunk
+
+    def close(self) -> None:
+        pass
+
+
+class Once:
+    """A recogniser that hears "coach next" at 1.0-2.0 s of what it is fed."""
+
+    def __init__(self) -> None:
+        self.fed = 0
+        self.said = False
+
+    def feed(self, pcm: bytes) -> Iterator[Heard]:
+        self.fed += len(pcm) // 2
+        if not self.said and self.fed >= 2.5 * MIC_RATE:
+            self.said = True
+            yield Heard("coach next", "next", -1.0, MIC_RATE, 2 * MIC_RATE, 3)
+
+
+def test_the_listener_times_commands_by_the_clock_and_reports_silence() -> None:
+    import time
+
+    listener = Listener(lambda: Zeros(b"\x01\x00" * 320), Once).start()
+    deadline = time.monotonic() + 10
+    commands: list[Command] = []
+    while not commands and time.monotonic() < deadline:
+        commands = listener.poll()
+        time.sleep(0.01)
+    listener.close()
+    assert [c.action for c in commands] == ["next"]
+    # Fed faster than real time here, so only the span's length is checked.
+    assert commands[0].said_to - commands[0].said_from == pytest.approx(0.4, abs=0.01)
+
+    silent = Listener(Zeros, Once).start()
+    silent._thread.join(timeout=10)
+    assert silent.problem == "the microphone gives only silence (is it muted?)"
+
+    def no_microphone() -> Zeros:
+        from voice_coach.listening.microphone import NoMicrophone
+
+        raise NoMicrophone("ALSA: no such device")
+
+    missing = Listener(no_microphone, Once).start()
+    missing._thread.join(timeout=10)
+    assert missing.problem is not None and "no microphone" in missing.problem
+
+
+def test_a_listener_that_stopped_is_one_line_and_the_keys_still_work(plan_of: PlanFn) -> None:
+    timeline = plan_of("decompression", hold_s=5)
+    clock = Clock()
+    listener = ScriptedListener(clock, [])
+    listener.problem = "no microphone to listen with (ALSA: no such device)"
+    out = io.StringIO()
+    controller = SessionController(
+        timeline,
+        lambda text: b"",
+        FakePlayer(clock, timeline.length),
+        PlainScreen(out),
+        Ticks(clock),
+        Listening(listener),
+        clock=lambda: clock.now,
+    )
+    outcome = controller.run()
+    assert not outcome.quit
+    notes = [line for line in out.getvalue().splitlines() if "listen" in line.lower()]
+    assert notes == [
+        "(Not listening: no microphone to listen with (ALSA: no such device). Use the keys.)"
+    ]
+
+
+def test_the_listen_settings_are_checked() -> None:
+    assert settings.parse_value("listen", "on") is True
+    assert settings.parse_value("listen_sensitivity", "0.7") == 0.7
+    assert settings.parse_value("listen_wake_word", " Coach ") == "coach"
+    assert settings.parse_value("listen_device", "plughw:1,0") == "plughw:1,0"
+    for name, bad, why in (
+        ("listen_sensitivity", "2", "a number from 0 to 1"),
+        ("listen_wake_word", "xqzzyv", "common English words"),
+        ("listen_device", "a b", "ALSA capture device"),
+        ("listen_device", "\x1b[31m", "ALSA capture device"),
+    ):
+        with pytest.raises(UserError) as caught:
+            settings.parse_value(name, bad)
+        assert why in caught.value.message
+
+
+def test_every_phrase_has_an_action_and_an_acknowledgement() -> None:
+    from voice_coach.listening.commands import ACKNOWLEDGEMENT, KEY_OF
+
+    assert set(PHRASES.values()) == set(KEY_OF) == set(ACKNOWLEDGEMENT)
+    assert phrases("coach")["coach how long"] == "time"

@@ -1,0 +1,178 @@
+"""Spoken commands from a stream of microphone audio, offline, with PocketSphinx.
+
+Keyword spotting barely fires on short commands and a grammar always answers something, so
+the recogniser works in three steps, each cheap:
+1. the segmenter cuts the stream into utterances, and only short ones (a command takes one or
+   two seconds, an ordinary sentence longer) go on;
+2. a small grammar of "<wake word> <command>" finds the command that fits best;
+3. the same audio decoded as free phones gives the best any speech could fit: a command is
+   accepted when the grammar's acoustic score per frame comes close enough to it and free
+   decoding hears few phones in it. Speech that is not a command fits the free phones much
+   better than any command, and has more of them.
+The limits were tuned on recorded data (tests/spoken_commands.py makes it; scripts/bench.py
+measures them on more); `sensitivity` moves them.
+PocketSphinx ships its US English model and dictionary in its wheel: nothing is downloaded,
+and the audio never leaves this process.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from voice_coach.errors import UserError
+from voice_coach.listening.commands import Action, phrases
+from voice_coach.listening.microphone import RATE
+from voice_coach.listening.utterances import Segmenter, Utterance
+
+INSTALL_HINT = "install it with: .venv/bin/pip install pocketsphinx (or run scripts/setup.sh)"
+DEFAULT_SENSITIVITY = 0.5
+THRESHOLD = -3.1
+"""The score (the grammar's acoustic log-likelihood per frame less the free phones', natural
+log) a command must reach at the default sensitivity. Tuned with MOST_PHONES on 200 commands
+in 10 dB noise against 22 minutes of other speech and a whole session's cues: 162 caught, 3
+taken for another command, no false action from other speech (the session's own cues are
+ignored anyway while the coach speaks; 7 would pass without that)."""
+SENSITIVITY_SPAN = 2.0
+"""How far the threshold moves between sensitivity 0 and 1."""
+MOST_PHONES = 6
+"""Free phone decoding hears 2 to 8 phones in a command said in noise and 7 to 20 in a
+sentence of the same length: the second, strongest test (sensitivity moves it by one)."""
+JOIN_S = 1.2
+"""Two utterances this close may be one command said with a pause after the wake word."""
+RECENT_S = 6
+MIN_S = 0.8
+MAX_S = 2.6
+"""Utterances outside these lengths are not commands."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One utterance the recogniser looked at, whether or not it was a command."""
+
+    phrase: str
+    """What the grammar made of it ("coach pause"), even when rejected."""
+    action: Action | None
+    """None: not a command (too long, too short, or too unlike one)."""
+    score: float
+    start: int
+    end: int
+    """Samples (at RATE) from the start of listening."""
+    phones: int = 0
+    """How many phones free decoding heard in it."""
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start) / RATE
+
+
+def _pocketsphinx() -> Any:
+    try:
+        import pocketsphinx
+    except ImportError:
+        raise UserError(
+            "voice commands need PocketSphinx, which is not installed", hint=INSTALL_HINT
+        ) from None
+    return pocketsphinx
+
+
+def known_words() -> frozenset[str]:
+    """The words the recogniser's dictionary knows (a wake word must be one of them)."""
+    model = Path(_pocketsphinx().get_model_path()) / "en-us" / "cmudict-en-us.dict"
+    with model.open(encoding="utf-8") as lines:
+        return frozenset(line.split(" ", 1)[0] for line in lines)
+
+
+def check_wake_word(wake_word: str) -> str:
+    """The wake word in the recogniser's spelling, or one line saying why it cannot be one."""
+    wake = " ".join(wake_word.lower().split())
+    unknown = [w for w in wake.split() if w not in known_words()]
+    if not wake or unknown or len(wake) > 40:
+        raise ValueError("one or two common English words the recogniser knows, e.g. coach")
+    return wake
+
+
+def threshold(sensitivity: float) -> float:
+    return THRESHOLD - (sensitivity - DEFAULT_SENSITIVITY) * SENSITIVITY_SPAN
+
+
+def most_phones(sensitivity: float) -> int:
+    return MOST_PHONES + round((sensitivity - DEFAULT_SENSITIVITY) * 2)
+
+
+class Recogniser:
+    """Feed it 16 kHz mono s16le audio in any pieces; it yields each utterance it judged."""
+
+    def __init__(self, wake_word: str = "coach", sensitivity: float = DEFAULT_SENSITIVITY) -> None:
+        ps = _pocketsphinx()
+        self.wake = check_wake_word(wake_word)
+        self.phrases = phrases(self.wake)
+        self.threshold = threshold(sensitivity)
+        self.most_phones = most_phones(sensitivity)
+        model = Path(ps.get_model_path()) / "en-us"
+        self.segmenter = Segmenter()
+        self.recent = bytearray()
+        """The last RECENT_S seconds fed, to join an utterance to the one before."""
+        self.previous: Utterance | None = None
+        choices = " | ".join(sorted({p[len(self.wake) + 1 :] for p in self.phrases}))
+        grammar = f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {self.wake} ( {choices} );\n"
+        common = {"samprate": RATE, "loglevel": "FATAL", "dither": True}
+        self.grammar = ps.Decoder(jsgf=False, **common)
+        self.grammar.set_jsgf_string("commands", grammar)
+        self.grammar.activate_search("commands")
+        self.phones = ps.Decoder(allphone=str(model / "en-us-phone.lm.bin"), **common)
+
+    def feed(self, pcm: bytes) -> Iterator[Heard]:
+        self.recent += pcm
+        del self.recent[: max(0, len(self.recent) - RECENT_S * RATE * 2)]
+        fed = self.segmenter.fed + len(self.segmenter.pending) // 2
+        for utterance in self.segmenter.feed(pcm):
+            heard = self.judge(utterance.pcm, utterance.start)
+            previous, self.previous = self.previous, utterance
+            if previous is not None and utterance.start - previous.end <= JOIN_S * RATE:
+                # "Coach ... pause": the wake word and the command may come as two utterances
+                offset = len(self.recent) // 2 - (fed + len(pcm) // 2 - previous.start)
+                if offset >= 0:
+                    joined = self.recent[offset * 2 : (offset + utterance.end - previous.start) * 2]
+                    both = self.judge(bytes(joined), previous.start)
+                    if both is not None and (heard is None or both.phrase in self.phrases):
+                        heard = both
+            if heard is not None:
+                yield heard
+
+    def judge(self, pcm: bytes, start: int) -> Heard | None:
+        """What one utterance was; None when it is too short to be anything."""
+        seconds = len(pcm) / 2 / RATE
+        if seconds < MIN_S:
+            return None
+        end = start + len(pcm) // 2
+        if seconds > MAX_S:
+            return Heard("", None, float("-inf"), start, end)
+        phrase, fitted, frames = _decode(self.grammar, pcm)
+        if phrase not in self.phrases:  # the grammar could not make a whole command of it
+            return Heard(phrase, None, float("-inf"), start, end)
+        phones, free, _ = _decode(self.phones, pcm)
+        score = (fitted - free) / max(frames, 1)
+        count = sum(1 for phone in phones.split() if phone != "SIL")
+        accepted = score >= self.threshold and count <= self.most_phones
+        action = self.phrases.get(phrase) if accepted else None
+        return Heard(phrase, action, score, start, end, count)
+
+
+def _decode(decoder: Any, pcm: bytes) -> tuple[str, float, int]:
+    """The hypothesis, its acoustic log-likelihood (natural log) and its frames.
+
+    PocketSphinx gives each segment's acoustic score as a likelihood relative to the best
+    senone of each frame, so a perfect fit is 0 and a poor one far below."""
+    decoder.start_utt()
+    decoder.process_raw(pcm, False, True)
+    decoder.end_utt()
+    hypothesis = decoder.hyp()
+    segments = list(decoder.seg() or ())
+    acoustic = sum(math.log(max(s.ascore, 1e-300)) for s in segments)
+    frames = sum(s.end_frame - s.start_frame + 1 for s in segments)
+    text = " ".join(hypothesis.hypstr.split()) if hypothesis else ""
+    return text, acoustic, frames

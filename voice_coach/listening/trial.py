@@ -1,0 +1,61 @@
+"""`listen-test`: what the recogniser makes of the microphone, to tune the settings by.
+
+Each utterance gets one line: the command it would obey, or why not, with the numbers the
+sensitivity setting moves, so a person can see whether to raise or lower it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+from voice_coach.listening.microphone import PERIOD, RATE, Microphone, level_dbfs
+from voice_coach.listening.recogniser import MAX_S, Heard, Recogniser
+
+
+def explain(heard: Heard, recogniser: Recogniser) -> str:
+    seconds = f"{heard.seconds:.1f} s"
+    if heard.seconds > MAX_S:
+        return f"speech ({seconds}): longer than a command, not obeyed"
+    numbers = f"score {heard.score:.2f}, needs {recogniser.threshold:.2f}; "
+    numbers += f"{heard.phones} phones, at most {recogniser.most_phones}"
+    if heard.action is not None:
+        return f'"{heard.phrase}" ({seconds}): would {heard.action} ({numbers})'
+    if heard.phrase not in recogniser.phrases:
+        return f"speech ({seconds}): not a command"
+    return f'"{heard.phrase}"? ({seconds}): not sure enough, not obeyed ({numbers})'
+
+
+def listen_lines(
+    device: str,
+    wake_word: str,
+    sensitivity: float,
+    seconds: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[str]:
+    """One line per utterance heard in `seconds`, then the loudest level."""
+    recogniser = Recogniser(wake_word, sensitivity)
+    microphone = Microphone(device, wait=False)
+    loudest: float | None = None
+    heard_any = False
+    try:
+        end = clock() + seconds
+        while clock() < end:
+            pcm = microphone.read()
+            if not pcm:
+                time.sleep(PERIOD / RATE / 2)
+                continue
+            level = level_dbfs(pcm, len(pcm) // 2)
+            if level is not None and (loudest is None or level > loudest):
+                loudest = level
+            for heard in recogniser.feed(pcm):
+                heard_any = True
+                yield f"{heard.start / RATE:5.1f} s  {explain(heard, recogniser)}"
+    finally:
+        microphone.close()
+    if loudest is None:
+        yield "The microphone gave only silence: is it muted or unplugged?"
+        return
+    if not heard_any:
+        yield "Nothing that sounded like speech."
+    yield f"Loudest: {loudest:.0f} dBFS (speech near the microphone reaches -30 or more)."
