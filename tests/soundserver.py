@@ -94,7 +94,15 @@ def start_server(folder: Path) -> SoundServer:
 def speak_into_microphone(server: SoundServer, pcm: bytes) -> subprocess.Popen[bytes]:
     """Play 16 kHz mono s16le audio into the virtual microphone (returns at once)."""
     process = subprocess.Popen(
-        ["pacat", "-d", MIC_SINK, f"--rate={MIC_RATE}", "--channels=1", "--format=s16le"],
+        [
+            "pacat",
+            "-d",
+            MIC_SINK,
+            f"--rate={MIC_RATE}",
+            "--channels=1",
+            "--format=s16le",
+            "--latency-msec=30",
+        ],
         stdin=subprocess.PIPE,
         env=server.env,
     )

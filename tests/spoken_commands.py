@@ -35,6 +35,8 @@ class Utterance:
     pcm: bytes
     end: int
     """The sample where the command's speech ends."""
+    clean: bytes = b""
+    """The same without the noise."""
 
 
 def to_16k(pcm: bytes, rate: int) -> bytes:
@@ -52,12 +54,23 @@ def pink(length: int, seed: int) -> np.ndarray:
     return np.asarray(noise / np.sqrt(np.mean(noise**2)))
 
 
+def speech_power(pcm: bytes) -> float:
+    """Mean power where it speaks (samples above the quiet)."""
+    speech = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    loud = speech[np.abs(speech) > 300]
+    return float(np.mean(loud**2)) if len(loud) else 1.0
+
+
+def room_noise(seconds: float, power: float, seed: int) -> bytes:
+    """Pink noise of the given power: the room a command is said in."""
+    noise = pink(round(seconds * RATE), seed) * np.sqrt(power)
+    return np.clip(noise, -32768, 32767).astype("<i2").tobytes()
+
+
 def with_noise(pcm: bytes, snr_db: float, seed: int) -> bytes:
     """Pink noise at `snr_db` below the speech's power (measured where it speaks)."""
     speech = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
-    loud = speech[np.abs(speech) > 300]
-    power = float(np.mean(loud**2)) if len(loud) else 1.0
-    noise = pink(len(speech), seed) * np.sqrt(power / 10 ** (snr_db / 10))
+    noise = pink(len(speech), seed) * np.sqrt(speech_power(pcm) / 10 ** (snr_db / 10))
     return np.clip(speech + noise, -32768, 32767).astype("<i2").tobytes()
 
 
@@ -88,22 +101,28 @@ def engine(name: str, rate: int) -> object:
     return make_engine(name, None, rate or None)
 
 
-def utterances(wake: str = "coach", repeats: int = 5) -> Iterator[Utterance]:
+def utterances(
+    wake: str = "coach",
+    repeats: int = 5,
+    phrases: tuple[str, ...] = tuple(PHRASES),
+    first_seed: int = 0,
+) -> Iterator[Utterance]:
     """Every command by every voice, `repeats` times with different noise: 10 x 4 x 5 = 200."""
     silence = bytes(RATE * 2)
     for name, rate in VOICES:
         speaker = engine(name, rate)
-        for phrase in PHRASES:
+        for phrase in phrases:
             text = f"{wake.capitalize()}, {phrase}."
             raw = to_16k(speaker.synthesize(text), speaker.sample_rate)  # type: ignore[attr-defined]
-            for seed in range(repeats):
-                clean = silence + raw + silence
+            clean = silence + raw + silence
+            for seed in range(first_seed, first_seed + repeats):
                 yield Utterance(
                     text,
                     phrase,
                     f"{name}@{rate or 'natural'}",
                     with_noise(clean, SNR_DB, seed),
                     len(silence + raw) // 2,
+                    clean,
                 )
 
 
@@ -118,9 +137,9 @@ def session_audio(target: str = "not-sure") -> bytes:
     return to_16k(pcm, session.timeline.sample_rate)
 
 
-def other_speech() -> bytes:
+def other_speech(seconds: float | None = None) -> bytes:
     """The programme's guide and exercise pages read aloud by both engines: speech without the
-    wake word, about ten minutes of it."""
+    wake word, 22 minutes of it (or the first `seconds`)."""
     from voice_coach.content.loader import load_library
 
     library = load_library()
@@ -132,4 +151,6 @@ def other_speech() -> bytes:
         for text in texts:
             out += to_16k(speaker.synthesize(text), speaker.sample_rate)  # type: ignore[attr-defined]
             out += bytes(RATE // 2 * 2)
+            if seconds is not None and len(out) >= seconds * RATE * 2:
+                return bytes(out[: int(seconds * RATE) * 2])
     return bytes(out)

@@ -121,7 +121,7 @@ class Recogniser:
         grammar = f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {self.wake} ( {choices} );\n"
         common = {"samprate": RATE, "loglevel": "FATAL", "dither": True}
         self.grammar = ps.Decoder(jsgf=False, **common)
-        self.grammar.set_jsgf_string("commands", grammar)
+        self.grammar.add_jsgf_string("commands", grammar)
         self.grammar.activate_search("commands")
         self.phones = ps.Decoder(allphone=str(model / "en-us-phone.lm.bin"), **common)
 
