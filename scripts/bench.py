@@ -10,8 +10,11 @@ Goals (issue 12): `play` on a cold cache with the natural voice speaks within 1.
 a key silences it within 150 ms at any time, the first 20 s included (scripts/live.py: a real
 PulseAudio null sink, recorded).
 
+Goals (issue 13): spoken commands caught, never set off by other sound, answered at once, cheap
+(scripts/listening_bench.py).
+
 Each export runs as its own `voice-coach` process, so its time includes start-up, and its peak
-memory (ru_maxrss) is its own. Run: .venv/bin/python scripts/bench.py [--no-wer]
+memory (ru_maxrss) is its own. Run: .venv/bin/python scripts/bench.py [--no-wer] [--no-listen]
 (the live rows need the test packages: scripts/setup.sh --dev)
 """
 
@@ -161,6 +164,11 @@ def main() -> None:
         import intelligibility
 
         print(intelligibility.table(list(intelligibility.DEFAULT_VOICES)))
+    if "--no-listen" not in sys.argv:
+        print()
+        import listening_bench
+
+        print(listening_bench.table())
 
 
 if __name__ == "__main__":

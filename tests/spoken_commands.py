@@ -93,9 +93,30 @@ class Espeak:
             return wav.readframes(wav.getnframes())
 
 
+class SteadyPiper:
+    """Piper's natural voice without its random variation (noise scales 0): it says a text the
+    same way every time, so a test on ten minutes of it hears the same ten minutes every run."""
+
+    def __init__(self) -> None:
+        from voice_coach.speech.selection import make_engine
+
+        self.engine = make_engine("piper")
+        self.sample_rate = 0
+
+    def synthesize(self, text: str) -> bytes:
+        from piper import SynthesisConfig
+
+        steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        chunks = list(self.engine._voice().synthesize(text, syn_config=steady))  # type: ignore[attr-defined]
+        self.sample_rate = chunks[0].sample_rate
+        return b"".join(chunk.audio_int16_bytes for chunk in chunks)
+
+
 def engine(name: str, rate: int) -> object:
     if name == "pyttsx3":
         return Espeak(rate)
+    if name == "steady-piper":
+        return SteadyPiper()
     from voice_coach.speech.selection import make_engine
 
     return make_engine(name, None, rate or None)
@@ -137,16 +158,16 @@ def session_audio(target: str = "not-sure") -> bytes:
     return to_16k(pcm, session.timeline.sample_rate)
 
 
-def other_speech(seconds: float | None = None) -> bytes:
+def other_speech(seconds: float | None = None, *, steady: bool = False) -> bytes:
     """The programme's guide and exercise pages read aloud by both engines: speech without the
-    wake word, 22 minutes of it (or the first `seconds`)."""
+    wake word, 22 minutes of it (or the first `seconds`); `steady`: the same every run."""
     from voice_coach.content.loader import load_library
 
     library = load_library()
     texts = [p for topic in library.guide.values() for p in [topic.title, *topic.paragraphs]]
     texts += [s for e in library.exercises.values() for s in [*e.setup, *e.steps]]
     out = bytearray()
-    for name, rate in (("piper", 0), ("pyttsx3", 160)):
+    for name, rate in (("steady-piper" if steady else "piper", 0), ("pyttsx3", 160)):
         speaker = engine(name, rate)
         for text in texts:
             out += to_16k(speaker.synthesize(text), speaker.sample_rate)  # type: ignore[attr-defined]

@@ -13,7 +13,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from soundserver import MIC_RATE, RATE, Recorder, SoundServer, speak_into_microphone, start_server
+from soundserver import (
+    MIC_RATE,
+    MIC_SINK,
+    RATE,
+    SINK,
+    Recorder,
+    SoundServer,
+    speak_into_microphone,
+    start_server,
+)
 from spoken_commands import (
     SNR_DB,
     Utterance,
@@ -61,7 +70,7 @@ def test_commands_said_by_both_engines_at_two_rates_in_noise_are_caught() -> Non
 
 @pytest.mark.engine
 def test_ten_minutes_of_ordinary_speech_set_off_nothing() -> None:
-    speech = other_speech(600)
+    speech = other_speech(600, steady=True)
     assert len(speech) == 600 * MIC_RATE * 2
     judged = list(Recogniser().feed(speech))
     assert len(judged) > 100  # it listened: every sentence was cut out and looked at
@@ -103,11 +112,7 @@ def test_the_whole_session_heard_through_a_speaker_sets_off_nothing() -> None:
     listener.close()
     heard += listener.poll()
     assert listener.problem is None
-    voice = OwnVoice(lambda: 0.0)
-    rate = timeline.sample_rate
-    voice.spans.extend(
-        [e.start / rate, e.end / rate] for e in timeline.events if e.kind != "silence"
-    )
+    voice = OwnVoice.of_plan(timeline)
     obeyed = [c for c in heard if not voice.during(c.said_from, c.said_to)]
     assert obeyed == [], f"{len(heard)} heard, of which these while the coach was silent"
 
@@ -241,3 +246,39 @@ def test_play_listen_pauses_on_coach_pause_goes_on_and_stops_from_the_microphone
     assert ended - said_last < 6.0
     assert b"Stopped: 0 of 1 exercises" in out, out.decode()
     assert b"Heard: coach pause" in out and b"Heard: coach go on" in out, out.decode()
+
+
+@pytest.mark.sound
+def test_doctor_says_which_listening_mode_is_in_use(server: SoundServer, tmp_path: Path) -> None:
+    env = {**server.env, "VOICE_COACH_HOME": str(tmp_path)}
+
+    def mode() -> str:
+        done = subprocess.run([SCRIPT, "doctor"], env=env, capture_output=True, text=True)
+        return next(line for line in done.stdout.splitlines() if "voice commands" in line)
+
+    assert "between the coach's words" in mode() and "module-echo-cancel" in mode()
+    loaded = subprocess.run(
+        [
+            "pactl",
+            "load-module",
+            "module-echo-cancel",
+            f"source_master={MIC_SINK}.monitor",
+            f"sink_master={SINK}",
+            "aec_method=webrtc",
+            "source_name=vc_echo_source",
+            "sink_name=vc_echo_sink",
+        ],
+        env=server.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    try:
+        subprocess.run(
+            ["pactl", "set-default-source", "vc_echo_source"], env=server.env, check=True
+        )
+        assert "over the coach's voice" in mode()
+    finally:
+        subprocess.run(["pactl", "set-default-source", f"{MIC_SINK}.monitor"], env=server.env)
+        subprocess.run(["pactl", "unload-module", loaded], env=server.env)
+    assert "between the coach's words" in mode()

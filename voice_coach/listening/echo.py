@@ -12,8 +12,9 @@ import subprocess
 
 LOAD_HINT = (
     "pactl load-module module-echo-cancel aec_method=webrtc && "
-    "pactl set-default-source echo-cancel-source"
+    "pactl set-default-source echo-cancel-source && pactl set-default-sink echo-cancel-sink"
 )
+"""Its source hears the microphone less what its sink plays: the coach must play through it."""
 
 
 def _pactl(*args: str) -> str:

@@ -11,6 +11,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from voice_coach.model import Timeline
+
 MARGIN_S = 0.35
 """The output's latency and the room's echo: sound is heard this long after it is played."""
 KEPT_S = 30.0
@@ -22,6 +24,17 @@ class OwnVoice:
         self.spans: deque[list[float]] = deque()
         """[start, end] of each stretch of sound, on the clock; the last may still be open."""
         self.open = False
+
+    @classmethod
+    def of_plan(cls, timeline: Timeline) -> OwnVoice:
+        """When the coach sounds in a whole plan, in seconds from its start (a plan played
+        straight through, as its audio fed back to a microphone)."""
+        voice = cls(lambda: 0.0)
+        rate = timeline.sample_rate
+        voice.spans.extend(
+            [e.start / rate, e.end / rate] for e in timeline.events if e.kind != "silence"
+        )
+        return voice
 
     def note(self, sounding: bool) -> None:
         now = self.clock()
