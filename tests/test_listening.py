@@ -291,7 +291,7 @@ def test_the_listen_settings_are_checked() -> None:
 
 
 def test_every_phrase_has_an_action_and_an_acknowledgement() -> None:
-    from voice_coach.listening.commands import ACKNOWLEDGEMENT, KEY_OF
+    from voice_coach.listening.commands import ACKNOWLEDGEMENT, DOING, KEY_OF
 
-    assert set(PHRASES.values()) == set(KEY_OF) == set(ACKNOWLEDGEMENT)
+    assert set(PHRASES.values()) == set(KEY_OF) == set(ACKNOWLEDGEMENT) == set(DOING)
     assert phrases("coach")["coach how long"] == "time"

@@ -129,13 +129,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoundServer]:
     running.stop()
 
 
-def caught_offline(phrase: str) -> Utterance:
-    """One utterance of the command that the recogniser catches on its own, so that this test
-    is about the live path (microphone, listener, session, sound), not the detection rate."""
-    for seed in range(5):
-        for utterance in utterances(phrases=(phrase,), repeats=1, first_seed=seed):
-            if any(h.action for h in Recogniser().feed(utterance.pcm)):
-                return utterance
+def caught_offline(phrase: str, voice: str) -> Utterance:
+    """The command said by `voice` (or, failing that, another), as the recogniser catches it on
+    its own, so that this test is about the live path (microphone, listener, session, sound);
+    the detection rate is measured above and in the bench."""
+    said = list(utterances(phrases=(phrase,), repeats=1))
+    for utterance in sorted(said, key=lambda u: u.voice != voice):
+        if any(h.action for h in Recogniser().feed(utterance.pcm)):
+            return utterance
     raise AssertionError(f"no voice said 'coach, {phrase}' recognisably")
 
 
@@ -176,8 +177,10 @@ def test_play_listen_pauses_on_coach_pause_goes_on_and_stops_from_the_microphone
     events = plan["events"]
     quiet = [e for e in events if e["role"] == "hold" and e["end_s"] - e["start_s"] > 5]
     assert len(quiet) >= 2
-    pause, go_on, stop = (caught_offline(p) for p in ("pause", "go on", "stop"))
-    assert len({pause.voice, go_on.voice}) == 2 or pause.voice == go_on.voice  # (reported)
+    # Both engines, at both rates where they are caught.
+    pause = caught_offline("pause", "piper@natural")
+    go_on = caught_offline("go on", "pyttsx3@190")
+    stop = caught_offline("stop", "pyttsx3@150")
 
     # The room's own noise, 10 dB below the commands, all along: said into it, they are heard
     # at 10 dB SNR, as the ones the recogniser was checked on.
@@ -241,7 +244,8 @@ def test_play_listen_pauses_on_coach_pause_goes_on_and_stops_from_the_microphone
         noise.wait(timeout=10)
     ended = time.monotonic()
     recorder.stop()
-    print(f"answered {reaction:.2f} s and {reaction_again:.2f} s after the commands ended")
+    voices = (pause.voice, go_on.voice, stop.voice)
+    print(f"answered {reaction:.2f} s and {reaction_again:.2f} s after the commands ended {voices}")
     assert process.returncode == 0, err.decode()
     assert ended - said_last < 6.0
     assert b"Stopped: 0 of 1 exercises" in out, out.decode()
@@ -282,3 +286,27 @@ def test_doctor_says_which_listening_mode_is_in_use(server: SoundServer, tmp_pat
         subprocess.run(["pactl", "set-default-source", f"{MIC_SINK}.monitor"], env=server.env)
         subprocess.run(["pactl", "unload-module", loaded], env=server.env)
     assert "between the coach's words" in mode()
+
+
+@pytest.mark.sound
+@pytest.mark.engine
+def test_listen_test_shows_what_it_hears(server: SoundServer, tmp_path: Path) -> None:
+    command = caught_offline("skip", "piper@190")
+    power = speech_power(command.clean) / 10 ** (SNR_DB / 10)
+    env = {**server.env, "VOICE_COACH_HOME": str(tmp_path)}
+    noise = speak_into_microphone(server, room_noise(12, power, seed=11))
+    listening = subprocess.Popen(
+        [SCRIPT, "listen-test", "--seconds", "7"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    time.sleep(2.5)
+    speak_into_microphone(server, command.clean)
+    out, _ = listening.communicate(timeout=30)
+    noise.terminate()
+    noise.wait(timeout=10)
+    assert listening.returncode == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("Listening for 7 s on 'default', between the coach's words")
+    assert any(
+        '"coach skip"' in line and "would go to the next exercise" in line for line in lines
+    ), out
+    assert lines[-1].startswith("Loudest: ")

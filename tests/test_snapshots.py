@@ -135,3 +135,16 @@ def test_v_switches_views_and_a_set_shows_its_repetition(plan_of: PlanFn, librar
     assert "Next: the end" in shown
     small = drawn(library, moment, 80, 12, floor=True)  # a short terminal: one-cell digits
     assert len([line for line in small.splitlines() if "█" in line]) == 5
+
+
+def test_both_views_show_what_the_microphone_heard(plan_of: PlanFn, library: Library) -> None:
+    _, moment = floor_moment(plan_of)
+    heard = Moment(*(getattr(moment, f) for f in ("timeline", "position", "paused", "titles")))
+    assert "Heard" not in drawn(library, heard, 60, 30, floor=True)
+    line = "Heard: coach pause (ignored: the coach was speaking)"
+    heard = Moment(heard.timeline, heard.position, False, heard.titles, listening=line)
+    for floor in (True, False):
+        shown = drawn(library, heard, 100, 30, floor=floor)
+        assert line in shown
+        narrow = drawn(library, heard, 40, 30, floor=floor)  # wrapped, never cut
+        assert " ".join(words(line)) in " ".join(words(narrow.replace("│", " ")))

@@ -51,3 +51,15 @@ ACKNOWLEDGEMENT: dict[Action, str] = {
 def phrases(wake_word: str) -> dict[str, Action]:
     """Every full command ("coach pause") and its action."""
     return {f"{wake_word} {phrase}": action for phrase, action in PHRASES.items()}
+
+
+DOING: dict[Action, str] = {
+    "pause": "pause",
+    "resume": "go on",
+    "next": "go to the next exercise",
+    "back": "go back",
+    "repeat": "repeat the exercise",
+    "stop": "stop the session",
+    "time": "say the time left",
+}
+"""What obeying it does, for `listen-test`."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 
+from voice_coach.listening.commands import DOING
 from voice_coach.listening.microphone import PERIOD, RATE, Microphone, level_dbfs
 from voice_coach.listening.recogniser import MAX_S, Heard, Recogniser
 
@@ -20,7 +21,7 @@ def explain(heard: Heard, recogniser: Recogniser) -> str:
     numbers = f"score {heard.score:.2f}, needs {recogniser.threshold:.2f}; "
     numbers += f"{heard.phones} phones, at most {recogniser.most_phones}"
     if heard.action is not None:
-        return f'"{heard.phrase}" ({seconds}): would {heard.action} ({numbers})'
+        return f'"{heard.phrase}" ({seconds}): would {DOING[heard.action]} ({numbers})'
     if heard.phrase not in recogniser.phrases:
         return f"speech ({seconds}): not a command"
     return f'"{heard.phrase}"? ({seconds}): not sure enough, not obeyed ({numbers})'

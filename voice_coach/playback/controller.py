@@ -117,9 +117,9 @@ class SessionController:
         """Wall-clock time: when commands were said, and when the coach's sound played."""
         self.own_voice = OwnVoice(clock)
         self.answer_until = 0.0
+        """While paused, something said plays until then (on the clock)."""
         self.answer_first = b""
         """Words to say before the session plays on from where a command sent it."""
-        """While paused, something said plays until then (on the clock)."""
         self.acted: tuple[str, float] | None = None
         """The last spoken command obeyed (or ignored, and why), and when."""
 
