@@ -95,18 +95,20 @@ class Espeak:
 
 class SteadyPiper:
     """Piper's natural voice without its random variation (noise scales 0): it says a text the
-    same way every time, so a test on ten minutes of it hears the same ten minutes every run."""
+    same way every time, so a test hears the same thing every run."""
 
-    def __init__(self) -> None:
+    def __init__(self, rate: int = 0) -> None:
+        from voice_coach.speech.piper_engine import NATURAL_RATE
         from voice_coach.speech.selection import make_engine
 
         self.engine = make_engine("piper")
+        self.scale = NATURAL_RATE / rate if rate else None
         self.sample_rate = 0
 
     def synthesize(self, text: str) -> bytes:
         from piper import SynthesisConfig
 
-        steady = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        steady = SynthesisConfig(length_scale=self.scale, noise_scale=0.0, noise_w_scale=0.0)
         chunks = list(self.engine._voice().synthesize(text, syn_config=steady))  # type: ignore[attr-defined]
         self.sample_rate = chunks[0].sample_rate
         return b"".join(chunk.audio_int16_bytes for chunk in chunks)
@@ -116,7 +118,7 @@ def engine(name: str, rate: int) -> object:
     if name == "pyttsx3":
         return Espeak(rate)
     if name == "steady-piper":
-        return SteadyPiper()
+        return SteadyPiper(rate)
     from voice_coach.speech.selection import make_engine
 
     return make_engine(name, None, rate or None)
@@ -127,11 +129,14 @@ def utterances(
     repeats: int = 5,
     phrases: tuple[str, ...] = tuple(PHRASES),
     first_seed: int = 0,
+    *,
+    steady: bool = False,
 ) -> Iterator[Utterance]:
-    """Every command by every voice, `repeats` times with different noise: 10 x 4 x 5 = 200."""
+    """Every command by every voice, `repeats` times with different noise: 10 x 4 x 5 = 200
+    (`steady`: Piper without its random variation, the same every run)."""
     silence = bytes(RATE * 2)
     for name, rate in VOICES:
-        speaker = engine(name, rate)
+        speaker = engine("steady-piper" if steady and name == "piper" else name, rate)
         for phrase in phrases:
             text = f"{wake.capitalize()}, {phrase}."
             raw = to_16k(speaker.synthesize(text), speaker.sample_rate)  # type: ignore[attr-defined]

@@ -44,11 +44,15 @@ SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
 
 @pytest.mark.engine
 def test_commands_said_by_both_engines_at_two_rates_in_noise_are_caught() -> None:
+    # Each command by each voice in three different noises at 10 dB SNR: 120 utterances, with
+    # Piper steady (its voice otherwise varies from run to run) so that every run hears the
+    # same. Here 89 were caught and 9 taken for another command, most of them "next" heard
+    # as "back" (the bench, with Piper's variation: about 155-160 of 200 caught).
     recogniser = Recogniser()
     caught: dict[str, int] = {}
     wrong = []
-    said = list(utterances(repeats=1))
-    assert len(said) == 40 and {u.voice for u in said} == {
+    said = list(utterances(repeats=3, steady=True))
+    assert len(said) == 120 and {u.voice for u in said} == {
         "piper@natural",
         "piper@190",
         "pyttsx3@150",
@@ -62,10 +66,9 @@ def test_commands_said_by_both_engines_at_two_rates_in_noise_are_caught() -> Non
                 caught[utterance.voice] = caught.get(utterance.voice, 0) + 1
             else:
                 wrong.append((utterance.voice, utterance.phrase, heard.phrase))
-    # 162 of 200 on the bench (scripts/bench.py has the table); Piper varies from run to run.
-    assert sum(caught.values()) >= 28, caught
-    assert all(count >= 5 for count in caught.values()) and len(caught) == 4, caught
-    assert len(wrong) <= 3, wrong
+    assert sum(caught.values()) >= 80, caught
+    assert len(caught) == 4 and all(count >= 15 for count in caught.values()), caught
+    assert len(wrong) <= 10, wrong
 
 
 @pytest.mark.engine
