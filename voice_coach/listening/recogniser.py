@@ -6,9 +6,9 @@ the recogniser works in three steps, each cheap:
    two seconds, an ordinary sentence longer) go on;
 2. a small grammar of "<wake word> <command>" finds the command that fits best;
 3. the same audio decoded as free phones gives the best any speech could fit: a command is
-   accepted when the grammar's acoustic score per frame comes close enough to it and free
-   decoding hears few phones in it. Speech that is not a command fits the free phones much
-   better than any command, and has more of them.
+   accepted when the grammar's acoustic score per frame comes close enough to it, free
+   decoding hears few phones in it, and no other command fits it almost as well. Speech that
+   is not a command fits the free phones much better than any command, and has more of them.
 The limits were tuned on recorded data (tests/spoken_commands.py makes it; scripts/bench.py
 measures them on more); `sensitivity` moves them.
 PocketSphinx ships its US English model and dictionary in its wheel: nothing is downloaded,
@@ -17,8 +17,9 @@ and the audio never leaves this process.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,11 @@ SENSITIVITY_SPAN = 2.0
 MOST_PHONES = 6
 """Free phone decoding hears 2 to 8 phones in a command said in noise and 7 to 20 in a
 sentence of the same length: the second, strongest test (sensitivity moves it by one)."""
+MARGIN = 0.02
+"""How much better (in the n-best list's scores) the best command must fit than any other:
+"next" and "back" sound alike in noise. On 120 commands, 0.02 turned 6 of 9 wrong actions into
+misses, at the cost of 11 of 89 caught."""
+NBEST = 30
 JOIN_S = 1.2
 """Two utterances this close may be one command said with a pause after the wake word."""
 RECENT_S = 6
@@ -143,6 +149,13 @@ class Recogniser:
             if heard is not None:
                 yield heard
 
+    def _margin(self, best: str) -> float:
+        """How much better the grammar's best command fits than the next best other command
+        (ambiguity between two commands is a miss, not a wrong action)."""
+        hypothesis = self.grammar.hyp()
+        other = _runner_up(self.grammar, self.phrases, best)
+        return math.inf if other is None or hypothesis is None else hypothesis.score - other
+
     def judge(self, pcm: bytes, start: int) -> Heard | None:
         """What one utterance was; None when it is too short to be anything."""
         seconds = len(pcm) / 2 / RATE
@@ -154,12 +167,23 @@ class Recogniser:
         phrase, fitted, frames = _decode(self.grammar, pcm)
         if phrase not in self.phrases:  # the grammar could not make a whole command of it
             return Heard(phrase, None, float("-inf"), start, end)
+        margin = self._margin(phrase)
         phones, free, _ = _decode(self.phones, pcm)
         score = (fitted - free) / max(frames, 1)
         count = sum(1 for phone in phones.split() if phone != "SIL")
-        accepted = score >= self.threshold and count <= self.most_phones
+        clear = margin >= MARGIN
+        accepted = score >= self.threshold and count <= self.most_phones and clear
         action = self.phrases.get(phrase) if accepted else None
         return Heard(phrase, action, score, start, end, count)
+
+
+def _runner_up(decoder: Any, phrases: Mapping[str, Action], best: str) -> float | None:
+    """The score of the best other command in the decoder's n-best list, if it has one."""
+    for hypothesis in itertools.islice(decoder.nbest(), NBEST):
+        text = " ".join(hypothesis.hypstr.split())
+        if text != best and text in phrases:
+            return float(hypothesis.score)
+    return None
 
 
 def _decode(decoder: Any, pcm: bytes) -> tuple[str, float, int]:
