@@ -250,6 +250,16 @@ def test_the_listener_times_commands_by_the_clock_and_reports_silence() -> None:
     missing._thread.join(timeout=10)
     assert missing.problem is not None and "no microphone" in missing.problem
 
+    class Broken(Once):
+        def feed(self, pcm: bytes) -> Iterator[Heard]:
+            raise AttributeError("'NoneType' object has no attribute 'hypstr'")
+
+    broken = Listener(lambda: Zeros(b"\x01\x00" * 320), Broken).start()
+    broken._thread.join(timeout=10)
+    assert broken.problem == (
+        "listening stopped on an internal error (AttributeError); please report it"
+    )
+
 
 def test_a_listener_that_stopped_is_one_line_and_the_keys_still_work(plan_of: PlanFn) -> None:
     timeline = plan_of("decompression", hold_s=5)

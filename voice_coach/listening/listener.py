@@ -111,6 +111,10 @@ class Listener:
             return
         try:
             self._listen(source, recogniser)
+        except Exception as exc:  # a bug of ours must not take the session down with it
+            self.problem = (
+                f"listening stopped on an internal error ({type(exc).__name__}); please report it"
+            )
         finally:
             source.close()
 

@@ -180,6 +180,8 @@ class Recogniser:
 def _runner_up(decoder: Any, phrases: Mapping[str, Action], best: str) -> float | None:
     """The score of the best other command in the decoder's n-best list, if it has one."""
     for hypothesis in itertools.islice(decoder.nbest(), NBEST):
+        if hypothesis is None:  # the list can hold empty entries
+            continue
         text = " ".join(hypothesis.hypstr.split())
         if text != best and text in phrases:
             return float(hypothesis.score)
