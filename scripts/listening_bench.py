@@ -147,7 +147,8 @@ def quiet_again(path: Path, after: int, deadline_s: float = 15) -> None:
 
 def reactions(count: int = 8) -> tuple[list[float], int]:
     """`play --listen` on a null sink: "coach, pause" in a hold, then "coach, how long" again
-    and again while paused; each time, from the end of the words to the answer's first sound."""
+    and again while paused, by each voice in turn; each time, from the end of the words to the
+    answer's first sound. Returns the times and how many commands went unanswered."""
     with tempfile.TemporaryDirectory(prefix="voice-coach-listen-") as folder:
         work = Path(folder)
         server = start_server(work / "pulse")
@@ -160,8 +161,9 @@ def reactions(count: int = 8) -> tuple[list[float], int]:
         quiet = next(
             e for e in plan["events"] if e["role"] == "hold" and e["end_s"] - e["start_s"] > 5
         )
-        said = {p: next(utterances(phrases=(p,), repeats=1)) for p in ("pause", "how long")}
-        power = min(speech_power(u.clean) for u in said.values()) / 10 ** (SNR_DB / 10)
+        pauses = list(utterances(phrases=("pause",), repeats=1))
+        questions = list(utterances(phrases=("how long",), repeats=1))
+        power = min(speech_power(u.clean) for u in pauses + questions) / 10 ** (SNR_DB / 10)
         noise = speak_into_microphone(server, room_noise(300, power, seed=3))
         recording = work / "recording.raw"
         recorder = Recorder(server, recording)
@@ -179,8 +181,13 @@ def reactions(count: int = 8) -> tuple[list[float], int]:
             assert begin is not None
             zero = recorder.started_wall + begin / RATE
             end_at = zero + quiet["start_s"] + 2.0
-            for attempt in range(count + 1):
-                utterance = said["pause" if attempt == 0 else "how long"]
+            paused = False
+            for attempt in range(count + len(pauses)):
+                # "coach, pause" by each voice until one is heard, then "coach, how long" by
+                # each voice in turn
+                if not paused and attempt >= len(pauses):
+                    break
+                utterance = pauses[attempt] if not paused else questions[attempt % len(questions)]
                 time.sleep(max(0.0, end_at - utterance.end / MIC_RATE - time.monotonic()))
                 started = time.monotonic()
                 speak_into_microphone(server, utterance.clean)
@@ -190,6 +197,7 @@ def reactions(count: int = 8) -> tuple[list[float], int]:
                 if answer is None:
                     missed += 1
                 else:
+                    paused = True
                     times.append(recorder.started_wall + answer / RATE - ended)
                 quiet_again(recording, after)
                 end_at = time.monotonic() + 2.5  # into silence, after the answer
