@@ -46,8 +46,8 @@ SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
 def test_commands_said_by_both_engines_at_two_rates_in_noise_are_caught() -> None:
     # Each command by each voice in three different noises at 10 dB SNR: 120 utterances, with
     # Piper steady (its voice otherwise varies from run to run) so that every run hears the
-    # same. Here 78 were caught and 3 taken for another command ("next" heard as "back"; a
-    # close call between two commands is rejected, which turned 6 more into misses).
+    # same. Here 78 were caught and 4 taken for another command ("next" heard as "back"; a
+    # close call between two actions is rejected, which turned more into misses).
     recogniser = Recogniser()
     caught: dict[str, int] = {}
     wrong = []
@@ -136,7 +136,7 @@ def caught_offline(phrase: str, voice: str) -> Utterance:
     """The command said by `voice` (or, failing that, another), as the recogniser catches it on
     its own, so that this test is about the live path (microphone, listener, session, sound);
     the detection rate is measured above and in the bench."""
-    said = list(utterances(phrases=(phrase,), repeats=1))
+    said = list(utterances(phrases=(phrase,), repeats=1, steady=True))
     for utterance in sorted(said, key=lambda u: u.voice != voice):
         if any(h.action for h in Recogniser().feed(utterance.pcm)):
             return utterance

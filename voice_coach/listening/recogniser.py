@@ -123,6 +123,10 @@ class Recogniser:
         self.recent = bytearray()
         """The last RECENT_S seconds fed, to join an utterance to the one before."""
         self.previous: Utterance | None = None
+        self.adapted = False
+        """The decoders normalise the sound by a running mean of what they heard, which starts
+        at the model's guess, far from a real microphone's level: the first command ever was
+        decoded much worse than later ones until they heard one utterance first."""
         choices = " | ".join(sorted({p[len(self.wake) + 1 :] for p in self.phrases}))
         grammar = f"#JSGF V1.0;\ngrammar commands;\npublic <command> = {self.wake} ( {choices} );\n"
         common = {"samprate": RATE, "loglevel": "FATAL", "dither": True}
@@ -150,8 +154,8 @@ class Recogniser:
                 yield heard
 
     def _margin(self, best: str) -> float:
-        """How much better the grammar's best command fits than the next best other command
-        (ambiguity between two commands is a miss, not a wrong action)."""
+        """How much better the grammar's best command fits than the best one that does
+        something else (ambiguity between two actions is a miss, not a wrong action)."""
         hypothesis = self.grammar.hyp()
         other = _runner_up(self.grammar, self.phrases, best)
         return math.inf if other is None or hypothesis is None else hypothesis.score - other
@@ -164,6 +168,10 @@ class Recogniser:
         end = start + len(pcm) // 2
         if seconds > MAX_S:
             return Heard("", None, float("-inf"), start, end)
+        if not self.adapted:  # the first time: let both decoders learn the level first
+            self.adapted = True
+            _decode(self.grammar, pcm)
+            _decode(self.phones, pcm)
         phrase, fitted, frames = _decode(self.grammar, pcm)
         if phrase not in self.phrases:  # the grammar could not make a whole command of it
             return Heard(phrase, None, float("-inf"), start, end)
@@ -178,12 +186,13 @@ class Recogniser:
 
 
 def _runner_up(decoder: Any, phrases: Mapping[str, Action], best: str) -> float | None:
-    """The score of the best other command in the decoder's n-best list, if it has one."""
+    """The score of the best command for another action in the decoder's n-best list, if it
+    has one ("wait" for "pause" is no confusion: both pause)."""
     for hypothesis in itertools.islice(decoder.nbest(), NBEST):
         if hypothesis is None:  # the list can hold empty entries
             continue
         text = " ".join(hypothesis.hypstr.split())
-        if text != best and text in phrases:
+        if text in phrases and phrases[text] != phrases[best]:
             return float(hypothesis.score)
     return None
 
