@@ -37,7 +37,6 @@ from spoken_commands import (
 
 from voice_coach.listening.commands import PHRASES
 from voice_coach.listening.recogniser import Recogniser
-from voice_coach.listening.utterances import FRAME, LEAD_FRAMES
 from voice_coach.options import SessionOptions
 from voice_coach.playback.ownvoice import OwnVoice
 from voice_coach.session import prepare
@@ -96,8 +95,7 @@ def false_actions() -> list[tuple[str, str, str]]:
     hours = len(pcm) / 2 / MIC_RATE / 3600
     heard = [h for h in Recogniser().feed(pcm) if h.action]
     voice = OwnVoice.of_plan(timeline)
-    lead = LEAD_FRAMES * FRAME
-    obeyed = [h for h in heard if not voice.during((h.start + lead) / MIC_RATE, h.end / MIC_RATE)]
+    obeyed = [h for h in heard if not voice.during(h.onset / MIC_RATE, h.end / MIC_RATE)]
     rows.append(
         (
             f"the whole not-sure session through a speaker ({hours * 60:.0f} min)",

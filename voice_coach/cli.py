@@ -32,7 +32,7 @@ from voice_coach.content.loader import lookup, resolve_target
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, funnel
 from voice_coach.journal import charts, log, recommend, record, settings
-from voice_coach.listening import echo, trial
+from voice_coach.listening import echo
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER
@@ -272,6 +272,8 @@ def listen_test(seconds: int) -> None:
     Say "coach, pause" and a few other commands, and some ordinary sentences: each gets a
     line saying what the coach would do. Nothing is recorded or kept.
     """
+    from voice_coach.listening import trial  # the recogniser and numpy: only here
+
     preferences = settings.preferences()
     device = preferences.listen_device
     click.echo(

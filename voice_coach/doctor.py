@@ -11,7 +11,6 @@ from voice_coach.errors import UserError
 from voice_coach.journal import settings
 from voice_coach.listening.echo import LOAD_HINT, echo_cancelled, mode
 from voice_coach.listening.microphone import listen_level
-from voice_coach.listening.recogniser import Recogniser
 from voice_coach.speech import piper_engine
 from voice_coach.speech.selection import (
     Engine,
@@ -151,6 +150,8 @@ def microphone_check() -> Check:
 def listening_check() -> Check:
     """The recogniser and the mode spoken commands work in (advice only)."""
     name = "voice commands"
+    from voice_coach.listening.recogniser import Recogniser  # numpy: only when checked
+
     preferences = settings.preferences()
     try:
         Recogniser(preferences.listen_wake_word, preferences.listen_sensitivity)

@@ -13,16 +13,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from voice_coach.errors import UserError
 from voice_coach.listening.commands import Action
 from voice_coach.listening.microphone import PERIOD, RATE, Microphone, NoMicrophone
-from voice_coach.listening.recogniser import Heard
-from voice_coach.listening.utterances import FRAME, LEAD_FRAMES
 
-LEAD = LEAD_FRAMES * FRAME
-"""An utterance starts with this much of the room before the speech itself."""
+if TYPE_CHECKING:  # the recogniser needs numpy: loaded only when listening starts
+    from voice_coach.listening.recogniser import Heard
+
 SILENT_AFTER_S = 2.0
 """A microphone that gives nothing but zeros (or nothing at all) this long is not listening."""
 
@@ -144,7 +143,7 @@ class Listener:
                         Command(
                             heard.action,
                             heard.phrase,
-                            now - (fed - min(heard.start + LEAD, heard.end)) / RATE,
+                            now - (fed - heard.onset) / RATE,
                             now - (fed - heard.end) / RATE,
                         )
                     )

@@ -27,7 +27,7 @@ from typing import Any
 from voice_coach.errors import UserError
 from voice_coach.listening.commands import Action, phrases
 from voice_coach.listening.microphone import RATE
-from voice_coach.listening.utterances import Segmenter, Utterance
+from voice_coach.listening.utterances import FRAME, LEAD_FRAMES, Segmenter, Utterance
 
 INSTALL_HINT = "install it with: .venv/bin/pip install pocketsphinx (or run scripts/setup.sh)"
 DEFAULT_SENSITIVITY = 0.5
@@ -69,6 +69,11 @@ class Heard:
     """Samples (at RATE) from the start of listening."""
     phones: int = 0
     """How many phones free decoding heard in it."""
+
+    @property
+    def onset(self) -> int:
+        """Where the speech itself starts (an utterance begins with some of the room)."""
+        return min(self.start + LEAD_FRAMES * FRAME, self.end)
 
     @property
     def seconds(self) -> float:
