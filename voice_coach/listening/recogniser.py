@@ -125,6 +125,7 @@ class Recogniser:
         self.most_phones = most_phones(sensitivity)
         model = Path(ps.get_model_path()) / "en-us"
         self.segmenter = Segmenter()
+        self.fed = 0
         self.recent = bytearray()
         """The last RECENT_S seconds fed, to join an utterance to the one before."""
         self.previous: Utterance | None = None
@@ -141,20 +142,20 @@ class Recogniser:
         self.phones = ps.Decoder(allphone=str(model / "en-us-phone.lm.bin"), **common)
 
     def feed(self, pcm: bytes) -> Iterator[Heard]:
+        self.fed += len(pcm) // 2
         self.recent += pcm
         del self.recent[: max(0, len(self.recent) - RECENT_S * RATE * 2)]
-        fed = self.segmenter.fed + len(self.segmenter.pending) // 2
+        first = self.fed - len(self.recent) // 2  # the sample `recent` begins with
         for utterance in self.segmenter.feed(pcm):
             heard = self.judge(utterance.pcm, utterance.start)
             previous, self.previous = self.previous, utterance
-            if previous is not None and utterance.start - previous.end <= JOIN_S * RATE:
+            close = previous is not None and utterance.start - previous.end <= JOIN_S * RATE
+            if previous is not None and close and previous.start >= first:
                 # "Coach ... pause": the wake word and the command may come as two utterances
-                offset = len(self.recent) // 2 - (fed + len(pcm) // 2 - previous.start)
-                if offset >= 0:
-                    joined = self.recent[offset * 2 : (offset + utterance.end - previous.start) * 2]
-                    both = self.judge(bytes(joined), previous.start)
-                    if both is not None and (heard is None or both.phrase in self.phrases):
-                        heard = both
+                joined = self.recent[(previous.start - first) * 2 : (utterance.end - first) * 2]
+                both = self.judge(bytes(joined), previous.start)
+                if both is not None and (heard is None or both.phrase in self.phrases):
+                    heard = both
             if heard is not None:
                 yield heard
 
