@@ -46,8 +46,8 @@ SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
 def test_commands_said_by_both_engines_at_two_rates_in_noise_are_caught() -> None:
     # Each command by each voice in three different noises at 10 dB SNR: 120 utterances, with
     # Piper steady (its voice otherwise varies from run to run) so that every run hears the
-    # same. Here 78 were caught and 4 taken for another command ("next" heard as "back"; a
-    # close call between two actions is rejected, which turned more into misses).
+    # same. Here 109 were caught (26 to 29 a voice) and none taken for another command (most
+    # misses are "next" heard as close to "back": a close call between two actions is a miss).
     recogniser = Recogniser()
     caught: dict[str, int] = {}
     wrong = []
@@ -66,9 +66,9 @@ def test_commands_said_by_both_engines_at_two_rates_in_noise_are_caught() -> Non
                 caught[utterance.voice] = caught.get(utterance.voice, 0) + 1
             else:
                 wrong.append((utterance.voice, utterance.phrase, heard.phrase))
-    assert sum(caught.values()) >= 70, caught
-    assert len(caught) == 4 and all(count >= 14 for count in caught.values()), caught
-    assert len(wrong) <= 5, wrong
+    assert sum(caught.values()) >= 102, caught
+    assert len(caught) == 4 and all(count >= 24 for count in caught.values()), caught
+    assert len(wrong) <= 2, wrong
 
 
 @pytest.mark.engine
