@@ -13,7 +13,7 @@ from typing import ParamSpec
 
 import click
 
-from voice_coach.audio.export import FORMATS
+from voice_coach.audio.export import SPLIT_FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
 from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
 from voice_coach.options import SessionOptions
@@ -176,7 +176,7 @@ export_options = _stacked(
         click.option(
             "--format",
             "split_format",
-            type=click.Choice(FORMATS),
+            type=click.Choice(SPLIT_FORMATS),
             help="Format of the --split tracks [default: that of -o, else mp3].",
         ),
     ]

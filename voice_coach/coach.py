@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach import views
-from voice_coach.audio.export import Tags, export_file, export_split, format_of
+from voice_coach.audio.export import SPLIT_FORMATS, Tags, export_file, export_split, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
 from voice_coach.journal import home, log, record, settings
@@ -201,7 +201,8 @@ def export(
             chapters = len(timeline.chapters)
             said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
         if split is not None:
-            fmt = request.split_format or (format_of(output) if output else "mp3")
+            whole = format_of(output) if output else "mp3"
+            fmt = request.split_format or (whole if whole in SPLIT_FORMATS else "mp3")
             paths = export_split(timeline, session.cues.pcm, split, fmt, tags, step)
             said.append(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
     return said

@@ -1,4 +1,5 @@
-"""Writing a rendered session to files: WAV, MP3 with ID3 tags and chapters, split tracks + m3u.
+"""Writing a rendered session to files: WAV, MP3 with ID3 tags and chapters, M4B (AAC in MP4,
+the audiobook form Apple's players show chapters for), split tracks + m3u.
 
 Every file goes through `files.replacing`, so an interrupted export leaves the old file or
 nothing, never a torso.
@@ -10,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import wave
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -35,9 +37,13 @@ from voice_coach.errors import FAULT_HINTS, UserError
 from voice_coach.files import replacing, write_text
 from voice_coach.model import Timeline
 
-FORMATS = ("mp3", "wav")
+FORMATS = ("mp3", "m4b", "wav")
+SPLIT_FORMATS = ("mp3", "wav")
 MP3_BITRATE = "64k"
 """Mono speech at 22 kHz: 64 kbit/s is clear and keeps an hour under 30 MB."""
+AAC_BITRATE = "64k"
+AAC_PRIMING = 1024
+"""Samples of silence an AAC encoder puts before the audio (ffmpeg's: one frame)."""
 ARTIST = "voice-coach"
 FFMPEG_HINT = "install it with: sudo apt-get install ffmpeg; WAV export works without it"
 
@@ -60,7 +66,7 @@ def format_of(path: Path) -> str:
         raise ExportError(
             f"cannot tell the format of '{path.name}'",
             where="-o",
-            hint="end the file name with .mp3 or .wav",
+            hint="end the file name with .mp3, .m4b or .wav",
         )
     return suffix
 
@@ -68,7 +74,7 @@ def format_of(path: Path) -> str:
 def ffmpeg_path() -> str:
     found = shutil.which("ffmpeg")
     if found is None:
-        raise ExportError("ffmpeg is not installed; MP3 export needs it", hint=FFMPEG_HINT)
+        raise ExportError("ffmpeg is not installed; MP3 and M4B export need it", hint=FFMPEG_HINT)
     return found
 
 
@@ -89,51 +95,86 @@ def write_mp3(
     chapters: Sequence[tuple[str, int, int]] = (),
 ) -> None:
     """Encode with ffmpeg from a pipe (streamed), then add ID3 tags and chapters with mutagen."""
-    ffmpeg = ffmpeg_path()
     with replacing(path) as temp:
-        command = [
-            ffmpeg,
-            "-hide_banner",
-            "-loglevel",
-            "error",
-            "-f",
-            "s16le",
-            "-ar",
-            str(sample_rate),
-            "-ac",
-            "1",
-            "-i",
-            "pipe:0",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            MP3_BITRATE,
-            "-f",
-            "mp3",
-            "-y",
-            str(temp),
-        ]
-        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert process.stdin is not None and process.stderr is not None
-        written = 0
-        try:
-            for block in blocks:
-                process.stdin.write(block)
-                written += len(block)
-            process.stdin.close()
-        except BrokenPipeError:
-            pass
-        except BaseException:
-            process.kill()
-            process.wait()
-            raise
-        error = process.stderr.read().decode("utf-8", "replace").strip()
-        if process.wait() != 0:
-            last = error.splitlines()[-1] if error else f"exit status {process.returncode}"
-            raise_os_fault(last, path)
-            raise ExportError(f"ffmpeg could not encode the MP3: {last}", where=str(path))
+        codec = ["-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-f", "mp3"]
+        written = _encode(path, temp, blocks, sample_rate, [], codec, "MP3")
         fix_end_padding(temp, written // 2)  # so decoders give back exactly the plan's samples
         _tag_mp3(temp, tags, chapters)
+
+
+def write_m4b(
+    path: Path,
+    blocks: Iterable[bytes],
+    sample_rate: int,
+    tags: Tags,
+    chapters: Sequence[tuple[str, int, int]] = (),
+) -> None:
+    """AAC in MP4 with the tags and a chapter track, in one ffmpeg run.
+
+    AAC cannot start on the first sample: the encoder puts AAC_PRIMING samples of silence
+    first and pads the last frame to 1024. The file says so in its edit list (skip the priming,
+    then play exactly the plan's samples); with the movie's timescale at the sample rate that
+    list counts samples, not milliseconds, so a player that follows it (Apple's do) plays the
+    plan sample for sample and every chapter starts where the plan says. Chapters (in
+    samples) are relative to the audio after the priming."""
+    with tempfile.TemporaryDirectory(prefix="voice-coach-") as folder:
+        metadata = Path(folder) / "chapters.txt"
+        metadata.write_text(_ffmetadata(tags, chapters, sample_rate), encoding="utf-8")
+        inputs = ["-i", str(metadata), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
+        codec = ["-c:a", "aac", "-b:a", AAC_BITRATE, "-movie_timescale", str(sample_rate)]
+        with replacing(path) as temp:
+            codec += ["-movflags", "+faststart", "-f", "ipod"]
+            _encode(path, temp, blocks, sample_rate, inputs, codec, "M4B")
+
+
+def _ffmetadata(tags: Tags, chapters: Sequence[tuple[str, int, int]], rate: int) -> str:
+    """ffmpeg's metadata file: the tags, then one [CHAPTER] a chapter, timed in samples."""
+
+    def value(text: str) -> str:
+        return re.sub(r"([=;#\\\n])", r"\\\1", text)
+
+    lines = [";FFMETADATA1", f"title={value(tags.title)}", f"album={value(tags.album)}"]
+    lines += [f"artist={ARTIST}", f"comment={value(tags.comment)}", "genre=Speech"]
+    for title, start, end in chapters:
+        lines += ["[CHAPTER]", f"TIMEBASE=1/{rate}", f"START={start}", f"END={end}"]
+        lines.append(f"title={value(title)}")
+    return "\n".join(lines) + "\n"
+
+
+def _encode(
+    path: Path,
+    temp: Path,
+    blocks: Iterable[bytes],
+    sample_rate: int,
+    inputs: list[str],
+    codec: list[str],
+    name: str,
+) -> int:
+    """Stream the blocks through ffmpeg into `temp`; the bytes of audio written."""
+    raw = ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+    command = [ffmpeg_path(), "-hide_banner", "-loglevel", "error", *raw, *inputs, *codec]
+    process = subprocess.Popen(
+        [*command, "-y", str(temp)], stdin=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert process.stdin is not None and process.stderr is not None
+    written = 0
+    try:
+        for block in blocks:
+            process.stdin.write(block)
+            written += len(block)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    error = process.stderr.read().decode("utf-8", "replace").strip()
+    if process.wait() != 0:
+        last = error.splitlines()[-1] if error else f"exit status {process.returncode}"
+        raise_os_fault(last, path)
+        raise ExportError(f"ffmpeg could not encode the {name}: {last}", where=str(path))
+    return written
 
 
 def raise_os_fault(message: str, path: Path) -> None:
@@ -206,12 +247,17 @@ def export_file(
     tags: Tags,
     progress: Callable[[int], None] | None = None,
 ) -> None:
-    """The whole session as one file; an MP3 gets one chapter per exercise."""
+    """The whole session as one file; an MP3 or M4B gets one chapter per exercise."""
     blocks = _counted(render(timeline, cue), progress)
-    if format_of(path) == "wav":
+    fmt = format_of(path)
+    if fmt == "wav":
         write_wav(path, blocks, timeline.sample_rate)
         return
     rate = timeline.sample_rate
+    if fmt == "m4b":
+        in_samples = [(c.title, c.start, c.end) for c in timeline.chapters]
+        write_m4b(path, blocks, rate, tags, in_samples)
+        return
     chapters = [
         (c.title, _milliseconds(c.start, rate), _milliseconds(c.end, rate))
         for c in timeline.chapters
