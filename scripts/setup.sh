@@ -18,8 +18,9 @@ command -v python3 >/dev/null 2>&1 || packages+=(python3)
 python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv python3-pip)
 python3 -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" 2>/dev/null ||
   packages+=(python3-dev)
-# The tests play through a real PulseAudio server and record it.
-[ $dev -eq 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils sox)
+# The tests play through a real PulseAudio server and record it, and open the shared page in
+# Debian's Chromium (Playwright drives it; no browser is downloaded).
+[ $dev -eq 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils sox chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -198,6 +198,35 @@ def export(
 
 
 @cli.command()
+@click.argument("target", nargs=-1)
+@click.option("--host", help="The address to serve on [default: this machine's on the network].")
+@click.option("--port", type=click.IntRange(1, 65535), help="The port [default: 8765].")
+@click.option(
+    "--keep-address",
+    is_flag=True,
+    help="Keep the last run's secret address (for a podcast app that subscribed).",
+)
+@session_options
+@pass_env
+def share(
+    env: Environment,
+    target: tuple[str, ...],
+    host: str | None,
+    port: int | None,
+    keep_address: bool,
+    options: SessionOptions,
+) -> None:
+    """Serve the routines to your phone on the home network, until Ctrl-C.
+
+    A page with a player and chapters, a podcast feed, and MP3 and M4B downloads: every
+    routine (or TARGET...), at one secret address shown as a QR code.
+    """
+    from voice_coach.share.app import ShareRequest, share
+
+    share(target, options, ShareRequest(host, port, keep_address), env)
+
+
+@cli.command()
 @click.option(
     "--engine",
     type=click.Choice(sorted(ENGINES)),

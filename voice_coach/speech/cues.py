@@ -85,6 +85,10 @@ class CueSource:
         voice = str(getattr(engine, "identity", engine.voice))  # see PiperEngine.identity
         return cue_key(engine.name, voice, engine.rate, self.sample_rate, text)
 
+    def key_of(self, text: str) -> str:
+        """What names the cue's audio: engine, voice, rate and the words it is given."""
+        return self._key(self.say(text))
+
     def pcm(self, text: str) -> bytes:
         cached = self._pcm.get(text)
         if cached is not None:

@@ -1,0 +1,1 @@
+"""`voice-coach share`: the routines served read-only on the home network."""

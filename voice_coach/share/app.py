@@ -1,0 +1,190 @@
+"""`voice-coach share`: plan the routines, print the address and its QR code, serve until Ctrl-C.
+
+The address carries a new random secret each run (128 bits), so a URL seen once on the home
+network is useless the next day; `--keep-address` keeps the secret (and the port) of the last
+run instead, for a podcast app that subscribed to the feed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import functools
+import io
+import json
+import re
+import secrets
+import socket
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice_coach.coach import prepared_with_note, ready
+from voice_coach.environment import Environment
+from voice_coach.errors import UserError
+from voice_coach.files import write_text
+from voice_coach.journal.home import home
+from voice_coach.options import SessionOptions
+from voice_coach.session import library_from
+from voice_coach.share.feed import chapters_json, feed_xml
+from voice_coach.share.page import page_html
+from voice_coach.share.routines import FORMATS, Routine, Store, routine_of, shared_folder
+from voice_coach.share.server import Resource, ShareServer, Table
+
+DEFAULT_PORT = 8765
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
+
+
+@dataclass(frozen=True)
+class Address:
+    host: str
+    port: int
+    token: str
+
+    @property
+    def url(self) -> str:
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{shown}:{self.port}/{self.token}/"
+
+
+def lan_host() -> str:
+    """This machine's address on the home network: the one its default route leaves from
+    (a UDP socket "connected" to a documentation address sends nothing), else loopback."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))
+            return str(probe.getsockname()[0])
+        except OSError:
+            return "127.0.0.1"
+
+
+def _state() -> Path:
+    return home() / "share.json"
+
+
+def address(host: str | None, port: int | None, keep: bool, note: Callable[[str], None]) -> Address:
+    """Where to serve: the last run's secret and port with `keep` (if there was a last run),
+    else a new secret."""
+    token, last_port = secrets.token_urlsafe(16), None
+    if keep:
+        try:
+            saved = json.loads(_state().read_text(encoding="utf-8"))
+            if isinstance(saved, dict) and _TOKEN.fullmatch(str(saved.get("token", ""))):
+                token = str(saved["token"])
+                last_port = saved.get("port") if isinstance(saved.get("port"), int) else None
+            else:
+                note(f"voice-coach: note: {_state()} is not as written; using a new address")
+        except FileNotFoundError:
+            pass
+        except (OSError, UnicodeDecodeError, ValueError):
+            note(f"voice-coach: note: could not read {_state()}; using a new address")
+    return Address(host or lan_host(), port or last_port or DEFAULT_PORT, token)
+
+
+def remember(chosen: Address) -> None:
+    write_text(
+        _state(), json.dumps({"token": chosen.token, "port": chosen.port}) + "\n", make_folder=True
+    )
+
+
+def qr_code(url: str) -> str:
+    """The address as a QR code in text (two rows of modules a line), for a phone's camera."""
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
+def table(
+    routines: Sequence[Routine], store: Store, base: str, title: str, disclaimer: str
+) -> Table:
+    """Every URL `share` answers, by name: the page, the feed, and each routine's files.
+    Names are made here from checked ids; a request can only pick one of them."""
+    resources: dict[str, Resource] = {
+        "": Resource(
+            "text/html; charset=utf-8", body=lambda: page_html(routines, base, title, disclaimer)
+        ),
+        "feed.xml": Resource(
+            "application/rss+xml; charset=utf-8",
+            body=lambda: feed_xml(
+                routines, store.all_ready(routines, "mp3"), base, title, disclaimer
+            ),
+        ),
+    }
+    for routine in routines:
+        resources[f"{routine.id}.chapters.json"] = Resource(
+            "application/json+chapters", body=functools.partial(chapters_json, routine)
+        )
+        for fmt, kind in FORMATS.items():
+            resources[f"{routine.id}.{fmt}"] = Resource(
+                kind, file=functools.partial(store.file, routine, fmt)
+            )
+    return resources.get
+
+
+def open_server(chosen: Address, serve: Table, log: Callable[[str], None]) -> ShareServer:
+    try:
+        return ShareServer((chosen.host, chosen.port), chosen.token, serve, log)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UserError(
+                f"port {chosen.port} on {chosen.host} is already in use",
+                where="--port",
+                hint="choose another with --port N, or stop the program that uses it",
+            ) from None
+        if exc.errno in (errno.EADDRNOTAVAIL, errno.EACCES, errno.EPERM):
+            raise UserError(
+                f"cannot serve on {chosen.host}:{chosen.port}: {exc.strerror}",
+                where="--host" if exc.errno == errno.EADDRNOTAVAIL else "--port",
+                hint="give an address of this machine with --host, and a port above 1023",
+            ) from None
+        raise
+
+
+@dataclass(frozen=True)
+class ShareRequest:
+    host: str | None = None
+    port: int | None = None
+    keep_address: bool = False
+
+
+def share(
+    target: Sequence[str], options: SessionOptions, request: ShareRequest, env: Environment
+) -> None:
+    """Plan each routine (synthesising what the voice cache lacks), then serve them until
+    Ctrl-C; the MP3s are rendered in the background meanwhile, the M4Bs when first asked."""
+    library = library_from(options.content_dirs)
+    targets = list(target) or list(library.playlists)
+    routines = []
+    for one in targets:
+        prepared = prepared_with_note([one], options, env, for_file=True)
+        routines.append(routine_of(prepared, ready(prepared, env)))
+    programme = library.programme
+    chosen = address(request.host, request.port, request.keep_address, env.note)
+    store = Store(shared_folder(), env.note)
+    serve = table(routines, store, chosen.url, programme.title, programme.disclaimer)
+    server = open_server(chosen, serve, env.note)
+    with contextlib.suppress(OSError):  # a read-only home: the address is just not kept
+        remember(chosen)
+    count = f"{len(routines)} routine{'s' if len(routines) != 1 else ''}"
+    env.echo(f"Sharing {count} at {chosen.url} (scan the code with your phone; Ctrl-C stops)")
+    env.echo(qr_code(chosen.url))
+    if chosen.host.startswith("127."):
+        env.note("voice-coach: note: only this computer can reach that address; give --host")
+    threading.Thread(target=_render_all, args=(store, routines, env), daemon=True).start()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        env.echo("Stopped sharing.")
+    finally:
+        server.server_close()
+
+
+def _render_all(store: Store, routines: Sequence[Routine], env: Environment) -> None:
+    """The MP3s ahead of the first request (the feed lists their sizes)."""
+    try:
+        store.all_ready(routines, "mp3")
+    except Exception as exc:  # said once; a request for the file will try again and say why
+        env.note(f"voice-coach: could not render ahead: {exc}")

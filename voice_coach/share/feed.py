@@ -1,0 +1,90 @@
+"""The podcast feed and chapter lists of `share`: RSS 2.0 with the iTunes and Podcasting 2.0
+namespaces, so a podcast app subscribes once, plays with the screen locked, and fetches
+`my-plan` again when it changes (its item's guid is the fingerprint of its audio)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from email.utils import formatdate
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from voice_coach.share.routines import Routine
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+
+
+def chapters_json(routine: Routine) -> bytes:
+    """The Podcasting 2.0 chapters file: the same chapters as the MP3's, in seconds."""
+    chapters = [
+        {"startTime": round(p.start / routine.rate, 3), "endTime": round(p.end / routine.rate, 3)}
+        | {"title": p.title}
+        for p in routine.parts
+    ]
+    return json.dumps({"version": "1.2.0", "chapters": chapters}, indent=1).encode()
+
+
+def description(routine: Routine, disclaimer: str) -> str:
+    """What a podcast app shows for an item: what it is for, each chapter's steps, and the
+    programme's disclaimer."""
+    lines = [routine.purpose] if routine.purpose else []
+    if routine.equipment:
+        lines.append("You need: " + ", ".join(routine.equipment) + ".")
+    if routine.helper:
+        lines.append("You need someone to help you.")
+    for part in routine.parts[1:]:  # the first is "Before you start": the disclaimer, below
+        lines.append(f"{_clock(part.start / routine.rate)} {part.title}: " + " ".join(part.steps))
+    lines.append(disclaimer)
+    return "\n\n".join(lines)
+
+
+def _clock(seconds: float) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def feed_xml(
+    routines: Sequence[Routine],
+    files: Sequence[Path],
+    base: str,
+    title: str,
+    disclaimer: str,
+) -> bytes:
+    """The feed; `files` are the routines' MP3s (their sizes and times), `base` the URL that
+    every link starts with (it carries the secret)."""
+    items = []
+    for routine, file in zip(routines, files, strict=True):
+        stat = file.stat()
+        items.append(
+            f"""  <item>
+   <title>{escape(routine.title)}</title>
+   <description>{escape(description(routine, disclaimer))}</description>
+   <itunes:summary>{escape(description(routine, disclaimer))}</itunes:summary>
+   <enclosure url={quoteattr(f"{base}{routine.id}.mp3")} length="{stat.st_size}" type="audio/mpeg"/>
+   <guid isPermaLink="false">{routine.key}</guid>
+   <pubDate>{formatdate(stat.st_mtime, usegmt=True)}</pubDate>
+   <itunes:duration>{round(routine.seconds)}</itunes:duration>
+   <itunes:explicit>false</itunes:explicit>
+   <podcast:chapters url={quoteattr(f"{base}{routine.id}.chapters.json")}
+    type="application/json+chapters"/>
+  </item>"""
+        )
+    channel = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="{ITUNES}" xmlns:podcast="{PODCAST}">
+ <channel>
+  <title>{escape(title)} (voice-coach)</title>
+  <link>{escape(base)}</link>
+  <description>{escape(disclaimer)}</description>
+  <language>en</language>
+  <itunes:author>voice-coach</itunes:author>
+  <itunes:explicit>false</itunes:explicit>
+  <itunes:category text="Health &amp; Fitness"/>
+  <itunes:block>yes</itunes:block>
+  <podcast:locked>yes</podcast:locked>
+{chr(10).join(items)}
+ </channel>
+</rss>
+"""
+    return channel.encode()
