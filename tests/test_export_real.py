@@ -15,8 +15,9 @@ import wave
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
-from conftest import decoded
+from conftest import chapters_match, decoded, probed
 from mutagen.id3 import ID3
 
 pytestmark = pytest.mark.engine
@@ -78,19 +79,9 @@ def test_mp3_has_tags_and_chapters_matching_the_plan(tmp_path: Path) -> None:
     assert "4 chapters" in done.stdout  # "Before you start", then the three exercises
     data = plan("disc-bulge", "--reps", "2", "--hold", "5", "--cache-dir", cache)
     assert len(decoded(out)) == data["duration_samples"]  # gapless: exact length after decoding
-    probe = json.loads(
-        subprocess.run(
-            ["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-of", "json", str(out)],
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
-    )
+    probe = probed(out)
     chapters = probe["chapters"]  # in the file's own order, which is the time order
-    assert [c["tags"]["title"] for c in chapters] == [c["title"] for c in data["chapters"]]
-    for got, want in zip(chapters, data["chapters"], strict=True):
-        assert abs(float(got["start_time"]) - want["start_s"]) < 0.001
-        assert abs(float(got["end_time"]) - want["end_s"]) < 0.001
+    chapters_match(chapters, data, within=0.001)
     tags = probe["format"]["tags"]
     assert tags["title"] == "Disc bulge" and tags["album"] == "Sciatica relief"
     assert tags["artist"] == "voice-coach" and "not medical advice" in tags["comment"]
@@ -99,6 +90,36 @@ def test_mp3_has_tags_and_chapters_matching_the_plan(tmp_path: Path) -> None:
     assert len(toc.child_element_ids) == 4 and toc.flags & 1  # ordered
     assert chapters[0]["tags"]["title"] == "Before you start"
     assert probe["format"]["format_name"] == "mp3"
+
+
+def test_m4b_is_aac_with_tags_and_chapters_and_exactly_the_plans_length(tmp_path: Path) -> None:
+    cache = str(tmp_path / "cache")
+    dose = ["disc-bulge", "--reps", "2", "--hold", "5", "--cache-dir", cache]
+    out, wav = tmp_path / "disc.m4b", tmp_path / "disc.wav"
+    assert "4 chapters" in run("export", *dose, "-o", str(out)).stdout
+    run("export", *dose, "-o", str(wav))
+    data = plan(*dose)
+    probe = probed(out)
+    audio = next(s for s in probe["streams"] if s["codec_type"] == "audio")
+    assert audio["codec_name"] == "aac" and int(audio["sample_rate"]) == data["sample_rate"]
+    # The edit list skips the encoder's priming and then plays exactly the plan's samples.
+    assert int(audio["duration_ts"]) == data["duration_samples"]
+    chapters_match(probe["chapters"], data, within=0.05)
+    tags = probe["format"]["tags"]
+    assert tags["title"] == "Disc bulge" and tags["album"] == "Sciatica relief"
+    assert tags["artist"] == "voice-coach" and "not medical advice" in tags["comment"]
+    # Decoded, the sound starts on the plan's first sample (the priming is gone); this ffmpeg
+    # does not cut the end of the last AAC frame, so up to 1023 samples of padding follow.
+    heard, planned = decoded(out), wav_samples(wav)
+    assert 0 <= len(heard) - len(planned) < 1024
+    rate = data["sample_rate"]
+    speech = next(e for e in data["events"] if e["kind"] == "speech" and e["start_s"] > 20)
+    start = round(speech["start_s"] * rate)
+    window = np.asarray(planned[start : start + rate], dtype=np.float64)
+    around = np.asarray(heard[start - 1100 : start + rate + 1100], dtype=np.float64)
+    fits = np.correlate(around, window, mode="valid")  # shifts -1100 .. +1100
+    assert int(np.argmax(fits)) - 1100 == 0  # not 1024 (the priming) nor any other shift
+    assert rms(heard[len(planned) :]) < 50
 
 
 def test_split_writes_a_track_per_exercise_and_an_m3u(tmp_path: Path) -> None:

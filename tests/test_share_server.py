@@ -160,7 +160,11 @@ def test_the_log_shows_method_path_and_status_but_never_the_secret(server: Runni
         raw.sendall(f"GET /{TOKEN}/../\x1b[31mred HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         assert raw.recv(100).startswith(b"HTTP/1.1 404")
     server.request("POST", f"/{TOKEN}/")
-    assert server.log == ["GET /one.mp3 206", "GET (not shared) 404", "other method (not shared) 405"]
+    assert server.log == [
+        "GET /one.mp3 206",
+        "GET (not shared) 404",
+        "other method (not shared) 405",
+    ]
     assert not any(TOKEN in line or "\x1b" in line for line in server.log)
 
 

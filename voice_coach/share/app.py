@@ -157,15 +157,19 @@ def share(
     Ctrl-C; the MP3s are rendered in the background meanwhile, the M4Bs when first asked."""
     library = library_from(options.content_dirs)
     targets = list(target) or list(library.playlists)
-    routines = []
-    for one in targets:
-        prepared = prepared_with_note([one], options, env, for_file=True)
-        routines.append(routine_of(prepared, ready(prepared, env)))
-    programme = library.programme
     chosen = address(request.host, request.port, request.keep_address, env.note)
+    server = open_server(chosen, lambda name: None, env.note)  # a taken port is said at once
+    try:
+        routines = []
+        for one in targets:
+            prepared = prepared_with_note([one], options, env, for_file=True)
+            routines.append(routine_of(prepared, ready(prepared, env)))
+    except BaseException:
+        server.server_close()
+        raise
+    programme = library.programme
     store = Store(shared_folder(), env.note)
-    serve = table(routines, store, chosen.url, programme.title, programme.disclaimer)
-    server = open_server(chosen, serve, env.note)
+    server.table = table(routines, store, chosen.url, programme.title, programme.disclaimer)
     with contextlib.suppress(OSError):  # a read-only home: the address is just not kept
         remember(chosen)
     count = f"{len(routines)} routine{'s' if len(routines) != 1 else ''}"

@@ -4,16 +4,26 @@ namespaces, so a podcast app subscribes once, plays with the screen locked, and 
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Sequence
 from email.utils import formatdate
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _escape
+from xml.sax.saxutils import quoteattr
 
 from voice_coach.share.routines import Routine
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
+
+
+def escape(text: str) -> str:
+    """Text as XML character data: escaped, and without the characters XML cannot carry at all
+    (a control character in a title would make the whole feed unreadable)."""
+    return _escape(_NOT_XML.sub("", text))
 
 
 def chapters_json(routine: Routine) -> bytes:
@@ -40,6 +50,11 @@ def description(routine: Routine, disclaimer: str) -> str:
     return "\n\n".join(lines)
 
 
+def _html(text: str) -> str:
+    """An item's description is HTML to podcast apps: each paragraph, escaped as text."""
+    return "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in text.split("\n\n"))
+
+
 def _clock(seconds: float) -> str:
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes}:{rest:02d}"
@@ -60,7 +75,7 @@ def feed_xml(
         items.append(
             f"""  <item>
    <title>{escape(routine.title)}</title>
-   <description>{escape(description(routine, disclaimer))}</description>
+   <description>{escape(_html(description(routine, disclaimer)))}</description>
    <itunes:summary>{escape(description(routine, disclaimer))}</itunes:summary>
    <enclosure url={quoteattr(f"{base}{routine.id}.mp3")} length="{stat.st_size}" type="audio/mpeg"/>
    <guid isPermaLink="false">{routine.key}</guid>

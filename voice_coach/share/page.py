@@ -58,6 +58,8 @@ h1 {{ font-size: 1.4em; margin: .3em 0; }}
 .routine h2 {{ font-size: 1.2em; margin: 0 0 .2em; }}
 .meta, .purpose, .note {{ color: #555; font-size: .92em; margin: .2em 0; }}
 audio {{ width: 100%; margin: .5em 0; }}
+.play {{ font: inherit; font-size: 1.15em; width: 100%; padding: .6em; margin-top: .4em;
+  border: 0; border-radius: 10px; background: #2f6f3e; color: #fff; }}
 ol.chapters {{ list-style: none; padding: 0; margin: .4em 0; }}
 .chapter {{ display: block; width: 100%; text-align: left; font: inherit; padding: .55em .6em;
   margin: 3px 0; border: 1px solid #ddd; border-radius: 8px; background: #fafafa; }}
@@ -99,10 +101,15 @@ for (const r of routines) {{
   meta += r.equipment.length ? " · you need: " + r.equipment.join(", ") : " · no equipment";
   if (r.helper) meta += " · with a helper";
   add(card, "p", meta, "meta");
+  const play = add(card, "button", "▶ Play", "play");
+  play.type = "button";
   const audio = add(card, "audio");
   audio.controls = true;
   audio.preload = "metadata";
   audio.src = r.id + ".mp3";
+  play.addEventListener("click", () => audio.paused ? audio.play() : audio.pause());
+  audio.addEventListener("play", () => {{ play.textContent = "❚❚ Pause"; }});
+  audio.addEventListener("pause", () => {{ play.textContent = "▶ Play"; }});
   const now = add(card, "div", undefined, "now");
   const nowTitle = add(now, "h3", "", "now-title");
   const nowSteps = add(now, "ul", undefined, "now-steps");

@@ -21,6 +21,7 @@ from voice_coach.audio.export import Tags, export_file
 from voice_coach.files import write_text
 from voice_coach.journal.home import home
 from voice_coach.session import Prepared, Session
+from voice_coach.spoken import fill_sides
 
 FORMATS = {"mp3": "audio/mpeg", "m4b": "audio/mp4"}
 
@@ -68,7 +69,8 @@ def routine_of(prepared: Prepared, session: Session) -> Routine:
             steps: tuple[str, ...] = (disclaimer,)
         else:
             exercise = library.exercises[chapter.exercise]
-            steps = (*exercise.setup, *exercise.steps)
+            side = prepared.settings.side
+            steps = tuple(fill_sides(step, side) for step in (*exercise.setup, *exercise.steps))
         parts.append(Part(chapter.title, chapter.start, chapter.end, steps))
     purpose = prepared.playlist.purpose if prepared.playlist else ""
     return Routine(

@@ -1,0 +1,115 @@
+"""`share` without rendering: the page and feed with hostile content, the secret address and its
+state file, and a port that is taken. Fast (fakes); tests/test_share_real.py does it for real."""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import Result
+
+from voice_coach.audio.export import Tags
+from voice_coach.share import app
+from voice_coach.share.feed import chapters_json, feed_xml
+from voice_coach.share.page import page_html
+from voice_coach.share.routines import Part, Routine
+
+HOSTILE = '</script><script>alert(1)</script> & <b>"bold"</b> \x1b[31m'
+
+
+def routine(title: str = "Disc bulge", step: str = "Lie down on your back.") -> Routine:
+    parts = (
+        Part("Before you start", 0, 22050 * 15, ("Not medical advice.",)),
+        Part("Pelvic Tilts", 22050 * 15, 22050 * 75, (step,)),
+    )
+    return Routine(
+        id="disc-bulge",
+        title=title,
+        purpose="For a bulged disc.",
+        equipment=("a mat",),
+        helper=False,
+        rate=22050,
+        length=22050 * 75,
+        parts=parts,
+        key="0123456789abcdef0123456789abcdef",
+        session=None,  # type: ignore[arg-type]  # only rendering needs it
+        tags=Tags(title, "Sciatica relief", "Not medical advice."),
+    )
+
+
+def test_the_page_carries_content_only_as_inert_json() -> None:
+    page = page_html([routine(HOSTILE, HOSTILE)], "http://h:1/t/", "Sciatica relief", "Careful.")
+    text = page.decode()
+    assert text.count("<script") == 2  # the data and the page's own script, nothing else
+    assert "</script><script>alert" not in text and "<b>" not in text
+    data = re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S)
+    assert data is not None
+    loaded = json.loads(data.group(1))
+    assert loaded[0]["title"] == HOSTILE  # the words themselves survive, as text
+    assert loaded[0]["parts"][1] == {"title": "Pelvic Tilts", "start": 15.0, "end": 75.0} | {
+        "steps": [HOSTILE]
+    }
+    assert 'rel="alternate" type="application/rss+xml"' in text
+    assert 'href="http://h:1/t/feed.xml"' in text
+
+
+def test_the_feed_is_valid_rss_whatever_the_content(tmp_path: Path) -> None:
+    mp3 = tmp_path / "a.mp3"
+    mp3.write_bytes(b"x" * 1234)
+    body = feed_xml([routine(HOSTILE, HOSTILE)], [mp3], "http://h:1/t/", "Sciatica", "Careful.")
+    ET.fromstring(body)  # well-formed
+    feed = feedparser.parse(body)
+    assert not feed.bozo and len(feed.entries) == 1
+    entry = feed.entries[0]
+    assert "bold" in entry.title  # the words arrive (feedparser itself drops the markup)
+    assert entry.enclosures[0].length == "1234"
+    assert entry.enclosures[0].href == "http://h:1/t/disc-bulge.mp3"
+    assert entry.itunes_duration == "75"
+    assert "0:15 Pelvic Tilts" in entry.description and "Careful." in entry.description
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in entry.description  # text, not markup
+    assert "<script" not in entry.description and "<b>" not in entry.description
+    chapters = json.loads(chapters_json(routine()))
+    assert chapters["chapters"][1] == {"startTime": 15.0, "endTime": 75.0, "title": "Pelvic Tilts"}
+
+
+def test_each_run_has_a_new_128_bit_secret_unless_the_address_is_kept() -> None:
+    notes: list[str] = []
+    first = app.address("127.0.0.1", 9000, keep=False, note=notes.append)
+    second = app.address("127.0.0.1", 9000, keep=False, note=notes.append)
+    assert first.token != second.token
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", first.token)  # 16 random bytes
+    app.remember(second)
+    kept = app.address("127.0.0.1", None, keep=True, note=notes.append)
+    assert (kept.token, kept.port) == (second.token, 9000)
+    assert kept.url == f"http://127.0.0.1:9000/{second.token}/"
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    "saved", ['{"token": "../../etc", "port": 1}', "not json", '["a"]', "\xff\xfe"]
+)
+def test_a_broken_state_file_means_a_new_secret_and_a_note(saved: str) -> None:
+    app._state().parent.mkdir(parents=True, exist_ok=True)
+    app._state().write_bytes(saved.encode("latin-1"))
+    notes: list[str] = []
+    chosen = app.address("127.0.0.1", 9001, keep=True, note=notes.append)
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", chosen.token) and "etc" not in chosen.token
+    assert len(notes) == 1 and "new address" in notes[0]
+
+
+def test_a_port_in_use_is_one_line_before_any_work(run_cli: Callable[..., Result]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_cli("share", "pelvic-tilts", "--host", "127.0.0.1", "--port", str(port))
+    assert done.code == 1
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and f"port {port} on 127.0.0.1 is already in use" in lines[0]
+    assert "--port" in lines[0] and "Traceback" not in done.err
