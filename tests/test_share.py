@@ -12,13 +12,15 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import Result
+from conftest import FakeWorld, Result, decoded
 
 from voice_coach.audio.export import Tags
+from voice_coach.options import SessionOptions
+from voice_coach.session import prepare
 from voice_coach.share import app
 from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html
-from voice_coach.share.routines import Part, Routine
+from voice_coach.share.routines import Part, Routine, Store, routine_of
 
 HOSTILE = '</script><script>alert(1)</script> & <b>"bold"</b> \x1b[31m'
 
@@ -113,3 +115,25 @@ def test_a_port_in_use_is_one_line_before_any_work(run_cli: Callable[..., Result
     lines = done.err.strip().splitlines()
     assert len(lines) == 1 and f"port {port} on 127.0.0.1 is already in use" in lines[0]
     assert "--port" in lines[0] and "Traceback" not in done.err
+
+
+@pytest.mark.ffmpeg
+def test_a_rendered_file_is_kept_checked_and_rendered_again_when_broken(
+    tmp_path: Path, world: Callable[..., FakeWorld]
+) -> None:
+    fake = world()
+    prepared = prepare(["pelvic-tilts"], SessionOptions(reps=1, hold_s=2), fake.env.select_engine)
+    made = routine_of(prepared, prepared.session())
+    notes: list[str] = []
+    store = Store(tmp_path / "shared", notes.append)
+    assert store.ready(made, "mp3") is None
+    path = store.file(made, "mp3")
+    assert len(decoded(path)) == made.length and sum("rendering" in n for n in notes) == 1
+    assert store.file(made, "mp3") == path and sum("rendering" in n for n in notes) == 1
+    assert Store(tmp_path / "shared", notes.append).ready(made, "mp3") == path  # a second run
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # cut short (a disk that filled, a copy gone wrong)
+    assert store.ready(made, "mp3") is None
+    assert store.file(made, "mp3").read_bytes() == whole
+    assert sum("rendering" in n for n in notes) == 2
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, path.name + ".sha256"]

@@ -38,6 +38,8 @@ class Shared:
     plans: dict[str, dict[str, Any]]
     process: subprocess.Popen[str]
     home: Path
+    command: list[str]
+    env: dict[str, str]
 
     def get(
         self, path: str, headers: dict[str, str] | None = None
@@ -56,6 +58,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[str], str]:
+    """`share` running on a free port, and the address it printed."""
+    process = subprocess.Popen(
+        [*command, "--port", str(free_port())],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith("Sharing 2 routines at http://127.0.0.1:"), first
+    return process, first.split(" at ", 1)[1].split()[0]
+
+
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
     work = tmp_path_factory.mktemp("share")
@@ -69,20 +87,9 @@ def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
         assert done.returncode == 0, done.stderr
         plans[target] = json.loads(done.stdout)
     command = [SCRIPT, "share", *TARGETS, *options, "--host", "127.0.0.1"]
-    process = subprocess.Popen(
-        [*command, "--port", str(free_port())],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    assert first.startswith("Sharing 2 routines at http://127.0.0.1:"), first
-    url = first.split(" at ", 1)[1].split()[0]
+    process, url = start(command, env)
     try:
-        yield Shared(url, plans, process, work / "home")
+        yield Shared(url, plans, process, work / "home", command, env)
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -219,3 +226,18 @@ def test_the_page_plays_and_a_tapped_chapter_moves_the_audio_there(
             page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
         finally:
             browser.close()
+
+
+def test_a_second_share_serves_what_the_first_rendered_at_once(shared: Shared) -> None:
+    first_feed = shared.get("feed.xml")[2]  # every MP3 rendered by now
+    process, url = start(shared.command, shared.env)
+    try:
+        again = Shared(url, shared.plans, process, shared.home, shared.command, shared.env)
+        status, _, feed = again.get("feed.xml")
+        assert status == 200
+        assert url != shared.url  # a new secret each run
+        assert feed.replace(url.encode(), b"") == first_feed.replace(shared.url.encode(), b"")
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=20)
+    assert "rendering" not in err and "GET /feed.xml 200" in err
