@@ -3,9 +3,12 @@ limits, range requests and what it logs. Fast: no speech, no rendering."""
 
 from __future__ import annotations
 
+import errno
 import http.client
+import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voice_coach.share.server import Resource, ShareServer, _ranges
+from voice_coach.share.server import MOST_CONNECTIONS, Resource, ShareServer, _ranges
 
 TOKEN = "A" * 11 + "b" * 11
 
@@ -49,9 +52,14 @@ def server(tmp_path: Path) -> Iterator[Running]:
     secret = tmp_path / "secret.txt"
     secret.write_text("not to be served")
     asked: list[str] = []
+
+    def full_disk() -> Path:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(tmp_path / "two.mp3"))
+
     table = {
         "": Resource("text/html", body=lambda: b"<p>page</p>"),
         "one.mp3": Resource("audio/mpeg", file=lambda: audio),
+        "two.mp3": Resource("audio/mpeg", file=full_disk),
     }
 
     def look_up(name: str) -> Resource | None:
@@ -185,3 +193,35 @@ def test_a_satisfiable_range_is_inside_the_file_and_starts_where_asked(
         assert got == "bad"
     else:
         assert got == (first, min(last, size - 1))
+
+
+def test_a_flood_of_idle_connections_is_bounded_and_the_server_recovers(server: Running) -> None:
+    idle = [
+        socket.create_connection(("127.0.0.1", server.port)) for _ in range(MOST_CONNECTIONS + 16)
+    ]
+    try:
+        time.sleep(0.5)  # all accepted by now
+        assert threading.active_count() <= MOST_CONNECTIONS + 8  # not a thread per connection
+    finally:
+        for connection in idle:
+            connection.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if server.request("GET", f"/{TOKEN}/")[0] == 200:
+                break
+        except (ConnectionResetError, http.client.RemoteDisconnected):
+            time.sleep(0.1)
+    else:
+        pytest.fail("the server did not recover")
+
+
+def test_a_file_that_cannot_be_made_is_a_500_and_one_line_and_serving_goes_on(
+    server: Running,
+) -> None:
+    status, _, _ = server.request("GET", f"/{TOKEN}/two.mp3")
+    assert status == 500
+    assert server.request("GET", f"/{TOKEN}/one.mp3")[0] == 200
+    said = [line for line in server.log if "two.mp3" in line]
+    assert said[0].startswith("could not serve /two.mp3: ") and "free some disk space" in said[0]
+    assert said[1] == "GET /two.mp3 500" and len(said) == 2

@@ -83,6 +83,16 @@ def os_fault(exc: OSError) -> str | None:
     return f"{where}: {exc.strerror or 'failed'} ({FAULT_HINTS[exc.errno]})"
 
 
+def describe(exc: Exception) -> str:
+    """One inert line for a fault met while serving (the server goes on, so nothing exits)."""
+    if isinstance(exc, UserError):
+        return _one_line(str(exc))
+    fault = os_fault(exc) if isinstance(exc, OSError) else None
+    if fault is not None:
+        return _one_line(fault)
+    return f"internal error: {type(exc).__name__} (please report it)"
+
+
 def _say(text: str) -> None:
     click.echo(f"voice-coach: {text}", err=True)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from voice_coach.coach import prepared_with_note, ready
 from voice_coach.environment import Environment
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, describe
 from voice_coach.files import write_text
 from voice_coach.journal.home import home
 from voice_coach.options import SessionOptions
@@ -33,6 +33,7 @@ from voice_coach.share.routines import FORMATS, Routine, Store, routine_of, shar
 from voice_coach.share.server import Resource, ShareServer, Table
 
 DEFAULT_PORT = 8765
+HOST_HINT = "give an address of this machine with --host (see: ip address), and a port above 1023"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
 
 
@@ -127,6 +128,10 @@ def table(
 def open_server(chosen: Address, serve: Table, log: Callable[[str], None]) -> ShareServer:
     try:
         return ShareServer((chosen.host, chosen.port), chosen.token, serve, log)
+    except socket.gaierror:
+        raise UserError(
+            f"'{chosen.host}' is not an address", where="--host", hint=HOST_HINT
+        ) from None
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UserError(
@@ -138,7 +143,7 @@ def open_server(chosen: Address, serve: Table, log: Callable[[str], None]) -> Sh
             raise UserError(
                 f"cannot serve on {chosen.host}:{chosen.port}: {exc.strerror}",
                 where="--host" if exc.errno == errno.EADDRNOTAVAIL else "--port",
-                hint="give an address of this machine with --host, and a port above 1023",
+                hint=HOST_HINT,
             ) from None
         raise
 
@@ -191,4 +196,4 @@ def _render_all(store: Store, routines: Sequence[Routine], env: Environment) -> 
     try:
         store.all_ready(routines, "mp3")
     except Exception as exc:  # said once; a request for the file will try again and say why
-        env.note(f"voice-coach: could not render ahead: {exc}")
+        env.note(f"voice-coach: could not render ahead: {describe(exc)}")

@@ -12,17 +12,24 @@ from __future__ import annotations
 import hmac
 import http.server
 import re
+import socket
 import socketserver
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from voice_coach.errors import describe
+
 CHUNK = 64 * 1024
 MOST_HEADER_BYTES = 16 * 1024
 """A request's headers beyond this are refused (400): a phone sends well under 2 KB."""
-TIMEOUT_S = 30
+TIMEOUT_S = 15
 """A connection that sends nothing for this long is closed (a slow client holds no thread)."""
+MOST_CONNECTIONS = 64
+"""Connections served at once (a phone opens a handful); more are closed at once, so a flood
+cannot make a thread each."""
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
@@ -43,6 +50,7 @@ Table = Callable[[str], Resource | None]
 class ShareServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 64
 
     def __init__(
         self, address: tuple[str, int], token: str, table: Table, log: Callable[[str], None]
@@ -50,7 +58,29 @@ class ShareServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.token = token
         self.table = table
         self.log = log
+        self.slots = threading.BoundedSemaphore(MOST_CONNECTIONS)
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that broke (reset, timed out) is no news: nothing on the terminal."""
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
 
 def _ranges(header: str | None, size: int) -> tuple[int, int] | str | None:
@@ -153,7 +183,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (TimeoutError, BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the phone went away or seeked elsewhere
         except Exception as exc:  # e.g. a full disk while rendering: said once, server goes on
-            self.server.log(f"could not serve {self.shown}: {_reason(exc)}")
+            self.server.log(f"could not serve {self.shown}: {describe(exc)}")
             self.send_error(500)
 
     def _headers(self, status: int, content_type: str, length: int) -> None:
@@ -207,13 +237,3 @@ def _copy(source: BinaryIO, out: Any, start: int, count: int) -> None:
             break
         out.write(chunk)
         count -= len(chunk)
-
-
-def _reason(exc: Exception) -> str:
-    from voice_coach.errors import UserError
-
-    if isinstance(exc, UserError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.strerror} ({exc.filename})" if exc.filename else exc.strerror
-    return f"internal error ({type(exc).__name__}); run with --debug to see it"
