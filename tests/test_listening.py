@@ -6,8 +6,12 @@ The real microphone, recogniser and sound server prove the same in test_listenin
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import RATE, PlanFn
@@ -305,3 +309,17 @@ def test_every_phrase_has_an_action_and_an_acknowledgement() -> None:
 
     assert set(PHRASES.values()) == set(KEY_OF) == set(ACKNOWLEDGEMENT) == set(DOING)
     assert phrases("coach")["coach how long"] == "time"
+
+
+def test_listen_test_without_a_microphone_says_only_that(tmp_path: Path) -> None:
+    environment = {**os.environ, "ALSA_CONFIG_PATH": str(tmp_path / "no-alsa.conf")}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("voice-coach")), "listen-test", "--seconds", "1"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and done.stdout == ""  # no "Listening for ..." before it
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no microphone" in lines[0] and "doctor" in lines[0]

@@ -305,13 +305,12 @@ def listen_test(seconds: int) -> None:
 
     preferences = settings.preferences()
     device = preferences.listen_device
-    click.echo(
+    header = (
         f"Listening for {seconds} s on '{device}', {echo.mode(device)}. "
         f"Say '{preferences.listen_wake_word}, pause'."
     )
-    for line in trial.listen_lines(
-        device, preferences.listen_wake_word, preferences.listen_sensitivity, seconds
-    ):
+    wake, sensitivity = preferences.listen_wake_word, preferences.listen_sensitivity
+    for line in trial.listen_lines(device, wake, sensitivity, seconds, header=header):
         click.echo(line)
 
 

@@ -33,13 +33,17 @@ def listen_lines(
     sensitivity: float,
     seconds: float,
     clock: Callable[[], float] = time.monotonic,
+    header: str | None = None,
 ) -> Iterator[str]:
-    """One line per utterance heard in `seconds`, then the loudest level."""
+    """`header` once the microphone is open (a missing one is then the only line), one line
+    per utterance heard in `seconds`, then the loudest level."""
     recogniser = Recogniser(wake_word, sensitivity)
     microphone = Microphone(device, wait=False)
     loudest: float | None = None
     heard_any = False
     try:
+        if header is not None:
+            yield header
         end = clock() + seconds
         while clock() < end:
             pcm = microphone.read()
