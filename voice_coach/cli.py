@@ -7,7 +7,6 @@ outside world comes from the Environment on the click context. Every error leave
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -18,30 +17,30 @@ import click
 
 from voice_coach import __version__, coach, doctor, views
 from voice_coach import choose as choosing
+from voice_coach.cli_journal import config_group, log_group, progress, recommend_command
 from voice_coach.cli_options import (
     answer_options,
     cache_dir_option,
     content_option,
     export_options,
     json_option,
+    pass_env,
     play_options,
-    rating_options,
+    print_json,
     session_options,
 )
-from voice_coach.content.loader import lookup, resolve_target
+from voice_coach.content.loader import lookup
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, funnel
-from voice_coach.journal import charts, log, recommend, record, settings
+from voice_coach.journal import settings
 from voice_coach.listening import echo
 from voice_coach.options import SessionOptions
-from voice_coach.plan import SEE_PROFESSIONAL, timeline_dict
+from voice_coach.plan import timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER
 from voice_coach.playback.growing import leave
 from voice_coach.session import ESTIMATE_RATE, estimated_lengths, library_from
 from voice_coach.speech.cache import CueCache, default_cache_dir
 from voice_coach.speech.selection import ENGINES, PROGRAMME_LANGUAGE, list_voices, select_engine
-
-pass_env = click.make_pass_decorator(Environment, ensure=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,10 +53,6 @@ def cli(debug: bool) -> None:
     """
 
 
-def _print_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
-
-
 @cli.command()
 @json_option
 @content_option
@@ -66,7 +61,7 @@ def causes(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     library = library_from(content_dirs)
     lengths = estimated_lengths(library)
     if as_json:
-        _print_json(views.causes_json(library, lengths, ESTIMATE_RATE))
+        print_json(views.causes_json(library, lengths, ESTIMATE_RATE))
     else:
         click.echo(views.causes_table(library, lengths, ESTIMATE_RATE))
 
@@ -85,7 +80,7 @@ def exercises(cause: str | None, as_json: bool, content_dirs: tuple[Path, ...]) 
         )
         chosen = [library.exercises[i] for i in playlist.exercises]
     if as_json:
-        _print_json([views.exercise_json(library, e) for e in chosen])
+        print_json([views.exercise_json(library, e) for e in chosen])
     else:
         click.echo(views.exercises_table(library, chosen))
 
@@ -135,7 +130,7 @@ def plan(env: Environment, target: tuple[str, ...], as_json: bool, options: Sess
     if as_json:
         engine = session.cues.engine
         speech = {"engine": engine.name, "voice": engine.voice, "rate": engine.rate or None}
-        _print_json(timeline_dict(session.timeline) | {"speech": speech})
+        print_json(timeline_dict(session.timeline) | {"speech": speech})
     else:
         click.echo(views.plan_page(session.timeline, session.playlist))
 
@@ -242,7 +237,7 @@ def voices(engine: str | None, language: str | None, every: bool, as_json: bool)
     wanted = None if every else (language or PROGRAMME_LANGUAGE)
     rows, missing = list_voices([engine] if engine else sorted(ENGINES), wanted, current)
     if as_json:
-        _print_json(views.voices_json(rows))
+        print_json(views.voices_json(rows))
     else:
         click.echo(views.voices_table(rows, current))
     for line in missing:
@@ -314,152 +309,6 @@ def listen_test(seconds: int) -> None:
         click.echo(line)
 
 
-@cli.group("config")
-def config_group() -> None:
-    """Your settings, stored once (command-line options still win)."""
-
-
-@config_group.command("list")
-def config_list() -> None:
-    """Every setting: its value, and whether it is yours or the default."""
-    click.echo(views.settings_table(settings.load_raw()))
-    click.echo(f"\nfile: {settings.config_path()}")
-
-
-@config_group.command("get")
-@click.argument("key")
-def config_get(key: str) -> None:
-    """Print one setting."""
-    value = settings.value_of(key)
-    click.echo("" if value is None else str(value))
-
-
-@config_group.command("set")
-@click.argument("key")
-@click.argument("value")
-def config_set(key: str, value: str) -> None:
-    """Store a setting, e.g. `config set side left`."""
-    click.echo(f"{key} = {settings.store(key, value)}")
-
-
-@config_group.command("unset")
-@click.argument("key")
-def config_unset(key: str) -> None:
-    """Forget a setting (its default applies again)."""
-    settings.forget(key)
-    click.echo(f"{key} is back to its default")
-
-
-@cli.group("log")
-def log_group() -> None:
-    """The session log: add a session done away from the computer, list, correct or remove."""
-
-
-@log_group.command("add")
-@click.argument("target", nargs=-1, required=True)
-@click.option("--date", "day", help="The day of the session, YYYY-MM-DD [default: today].")
-@rating_options
-@content_option
-def log_add(
-    target: tuple[str, ...],
-    day: str | None,
-    pain_before: str | None,
-    pain_after: str | None,
-    effects: tuple[str, ...],
-    content_dirs: tuple[Path, ...],
-) -> None:
-    """Log a session done with the exported audio (all of TARGET counts as done)."""
-    ids, playlist = resolve_target(library_from(content_dirs), target)
-    name = playlist.id if playlist else " ".join(ids)
-    entry = record.manual_entry(ids, name, day, pain_before, pain_after, effects)
-    log.add(entry)
-    click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
-
-
-@log_group.command("list")
-@click.option("--json", "as_json", is_flag=True, help='Print {"sessions": [...]} as JSON.')
-def log_list(as_json: bool) -> None:
-    """Every logged session with its id (for `log edit` and `log rm`)."""
-    entries = record.logged()
-    if as_json:
-        _print_json({"sessions": [views.entry_json(e) for e in entries]})
-    else:
-        click.echo(views.log_table(entries))
-
-
-@log_group.command("rm")
-@click.argument("ident", metavar="ID", type=int)
-@click.option("--yes", is_flag=True, help="Do not ask first.")
-@pass_env
-def log_rm(env: Environment, ident: int, yes: bool) -> None:
-    """Remove one logged session (asks first unless --yes)."""
-    entry = record.find(ident)
-    what = f"session {ident} ({entry.day.isoformat()}, {entry.target})"
-    if not yes:
-        if not env.can_ask:
-            raise click.UsageError(f"to remove {what} without a terminal, add --yes")
-        if not env.prompter.confirm(f"Remove {what} from your log?", False):
-            click.echo("kept")
-            return
-    log.remove(ident)
-    click.echo(f"removed {what}")
-
-
-@log_group.command("edit")
-@click.argument("ident", metavar="ID", type=int)
-@click.option("--date", "day", help="The day of the session, YYYY-MM-DD.")
-@rating_options
-def log_edit(
-    ident: int,
-    day: str | None,
-    pain_before: str | None,
-    pain_after: str | None,
-    effects: tuple[str, ...],
-) -> None:
-    """Correct one logged session: its date, pain or how an exercise felt."""
-    entry = record.edit(ident, day, pain_before, pain_after, effects)
-    click.echo(views.log_table([entry]))
-
-
-@cli.command()
-@click.option("--json", "as_json", is_flag=True, help='Print {"sessions": [...]} as JSON.')
-@click.option(
-    "--plot",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also draw the pain trend into this PNG file.",
-)
-def progress(as_json: bool, plot: Path | None) -> None:
-    """Your sessions, the pain trend and your streak; and when to see a professional."""
-    entries = record.logged()
-    advice = log.time_to_see_a_professional(entries)
-    if as_json:
-        sessions = [views.entry_json(e) for e in entries]
-        streak = log.streak(entries)
-        _print_json({"sessions": sessions, "streak_days": streak, "see_a_professional": advice})
-    else:
-        click.echo(views.progress_page(entries, log.streak(entries)))
-        if advice:
-            click.echo("\n" + SEE_PROFESSIONAL)
-    if plot is not None:
-        charts.plot_pain(entries, plot)
-        if not as_json:
-            click.echo(f"wrote {plot}")
-
-
-@cli.command("recommend")
-@click.option("--json", "as_json", is_flag=True, help="Print the chosen exercise ids as JSON.")
-def recommend_command(as_json: bool) -> None:
-    """Rank the exercises by how they made you feel and save the best as playlist `my-plan`."""
-    ranked = recommend.rank(record.logged())
-    chosen = recommend.keep(ranked)
-    path = recommend.save_plan(chosen)
-    if as_json:
-        _print_json({"playlist": recommend.MY_PLAN, "exercises": chosen})
-        return
-    click.echo(views.recommend_table(ranked, chosen))
-    click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
-
-
 @cli.command("choose")
 @answer_options
 @session_options
@@ -489,6 +338,10 @@ def choose_command(
 
     given = choosing.Given(mri, back_movements, leg_raise)
     choosing.choose(env, play_it, export_it, given)
+
+
+for command in (config_group, log_group, progress, recommend_command):
+    cli.add_command(command)
 
 
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec
@@ -15,6 +16,7 @@ import click
 
 from voice_coach.audio.export import SPLIT_FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
+from voice_coach.environment import Environment
 from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
 from voice_coach.options import SessionOptions
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
@@ -229,3 +231,11 @@ play_options = _stacked(
         ),
     ]
 )
+
+
+pass_env = click.make_pass_decorator(Environment, ensure=True)
+"""Hands a command the Environment from the click context (tests put their own there)."""
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -1,0 +1,162 @@
+"""The commands about the person rather than a session: settings (`config`), the session log
+(`log`), `progress` and `recommend`. Registered on the main group by cli.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from voice_coach import views
+from voice_coach.cli_options import content_option, pass_env, print_json, rating_options
+from voice_coach.content.loader import resolve_target
+from voice_coach.environment import Environment
+from voice_coach.journal import charts, log, recommend, record, settings
+from voice_coach.plan import SEE_PROFESSIONAL
+from voice_coach.session import library_from
+
+
+@click.group("config")
+def config_group() -> None:
+    """Your settings, stored once (command-line options still win)."""
+
+
+@config_group.command("list")
+def config_list() -> None:
+    """Every setting: its value, and whether it is yours or the default."""
+    click.echo(views.settings_table(settings.load_raw()))
+    click.echo(f"\nfile: {settings.config_path()}")
+
+
+@config_group.command("get")
+@click.argument("key")
+def config_get(key: str) -> None:
+    """Print one setting."""
+    value = settings.value_of(key)
+    click.echo("" if value is None else str(value))
+
+
+@config_group.command("set")
+@click.argument("key")
+@click.argument("value")
+def config_set(key: str, value: str) -> None:
+    """Store a setting, e.g. `config set side left`."""
+    click.echo(f"{key} = {settings.store(key, value)}")
+
+
+@config_group.command("unset")
+@click.argument("key")
+def config_unset(key: str) -> None:
+    """Forget a setting (its default applies again)."""
+    settings.forget(key)
+    click.echo(f"{key} is back to its default")
+
+
+@click.group("log")
+def log_group() -> None:
+    """The session log: add a session done away from the computer, list, correct or remove."""
+
+
+@log_group.command("add")
+@click.argument("target", nargs=-1, required=True)
+@click.option("--date", "day", help="The day of the session, YYYY-MM-DD [default: today].")
+@rating_options
+@content_option
+def log_add(
+    target: tuple[str, ...],
+    day: str | None,
+    pain_before: str | None,
+    pain_after: str | None,
+    effects: tuple[str, ...],
+    content_dirs: tuple[Path, ...],
+) -> None:
+    """Log a session done with the exported audio (all of TARGET counts as done)."""
+    ids, playlist = resolve_target(library_from(content_dirs), target)
+    name = playlist.id if playlist else " ".join(ids)
+    entry = record.manual_entry(ids, name, day, pain_before, pain_after, effects)
+    log.add(entry)
+    click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
+
+
+@log_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help='Print {"sessions": [...]} as JSON.')
+def log_list(as_json: bool) -> None:
+    """Every logged session with its id (for `log edit` and `log rm`)."""
+    entries = record.logged()
+    if as_json:
+        print_json({"sessions": [views.entry_json(e) for e in entries]})
+    else:
+        click.echo(views.log_table(entries))
+
+
+@log_group.command("rm")
+@click.argument("ident", metavar="ID", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@pass_env
+def log_rm(env: Environment, ident: int, yes: bool) -> None:
+    """Remove one logged session (asks first unless --yes)."""
+    entry = record.find(ident)
+    what = f"session {ident} ({entry.day.isoformat()}, {entry.target})"
+    if not yes:
+        if not env.can_ask:
+            raise click.UsageError(f"to remove {what} without a terminal, add --yes")
+        if not env.prompter.confirm(f"Remove {what} from your log?", False):
+            click.echo("kept")
+            return
+    log.remove(ident)
+    click.echo(f"removed {what}")
+
+
+@log_group.command("edit")
+@click.argument("ident", metavar="ID", type=int)
+@click.option("--date", "day", help="The day of the session, YYYY-MM-DD.")
+@rating_options
+def log_edit(
+    ident: int,
+    day: str | None,
+    pain_before: str | None,
+    pain_after: str | None,
+    effects: tuple[str, ...],
+) -> None:
+    """Correct one logged session: its date, pain or how an exercise felt."""
+    entry = record.edit(ident, day, pain_before, pain_after, effects)
+    click.echo(views.log_table([entry]))
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help='Print {"sessions": [...]} as JSON.')
+@click.option(
+    "--plot",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the pain trend into this PNG file.",
+)
+def progress(as_json: bool, plot: Path | None) -> None:
+    """Your sessions, the pain trend and your streak; and when to see a professional."""
+    entries = record.logged()
+    advice = log.time_to_see_a_professional(entries)
+    if as_json:
+        sessions = [views.entry_json(e) for e in entries]
+        streak = log.streak(entries)
+        print_json({"sessions": sessions, "streak_days": streak, "see_a_professional": advice})
+    else:
+        click.echo(views.progress_page(entries, log.streak(entries)))
+        if advice:
+            click.echo("\n" + SEE_PROFESSIONAL)
+    if plot is not None:
+        charts.plot_pain(entries, plot)
+        if not as_json:
+            click.echo(f"wrote {plot}")
+
+
+@click.command("recommend")
+@click.option("--json", "as_json", is_flag=True, help="Print the chosen exercise ids as JSON.")
+def recommend_command(as_json: bool) -> None:
+    """Rank the exercises by how they made you feel and save the best as playlist `my-plan`."""
+    ranked = recommend.rank(record.logged())
+    chosen = recommend.keep(ranked)
+    path = recommend.save_plan(chosen)
+    if as_json:
+        print_json({"playlist": recommend.MY_PLAN, "exercises": chosen})
+        return
+    click.echo(views.recommend_table(ranked, chosen))
+    click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
