@@ -137,3 +137,9 @@ def test_a_rendered_file_is_kept_checked_and_rendered_again_when_broken(
     assert store.file(made, "mp3").read_bytes() == whole
     assert sum("rendering" in n for n in notes) == 2
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name, path.name + ".sha256"]
+
+
+def test_an_unknown_target_is_one_line_before_any_address(run_cli: Callable[..., Result]) -> None:
+    done = run_cli("share", "disc-bulge", "no-such-thing", "--host", "127.0.0.1", "--port", "9")
+    assert done.code == 1 and "Sharing" not in done.out
+    assert "unknown playlist or exercise 'no-such-thing'" in done.err

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.coach import prepared_with_note, ready
+from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, describe
 from voice_coach.files import write_text
@@ -158,12 +159,24 @@ class ShareRequest:
 def share(
     target: Sequence[str], options: SessionOptions, request: ShareRequest, env: Environment
 ) -> None:
-    """Plan each routine (synthesising what the voice cache lacks), then serve them until
-    Ctrl-C; the MP3s are rendered in the background meanwhile, the M4Bs when first asked."""
+    """Print the address, plan each routine (synthesising what the voice cache lacks), then
+    serve them until Ctrl-C; the MP3s are rendered in the background meanwhile, the M4Bs when
+    first asked."""
     library = library_from(options.content_dirs)
     targets = list(target) or list(library.playlists)
+    for one in targets:
+        resolve_target(library, [one])  # an unknown id is said before anything else
     chosen = address(request.host, request.port, request.keep_address, env.note)
     server = open_server(chosen, lambda name: None, env.note)  # a taken port is said at once
+    with contextlib.suppress(OSError):  # a read-only home: the address is just not kept
+        remember(chosen)
+    count = f"{len(targets)} routine{'s' if len(targets) != 1 else ''}"
+    # The address first: the phone can scan it while the routines are prepared (its request
+    # waits in the queue until they are).
+    env.echo(f"Sharing {count} at {chosen.url} (scan the code with your phone; Ctrl-C stops)")
+    env.echo(qr_code(chosen.url))
+    if chosen.host.startswith("127."):
+        env.note("voice-coach: note: only this computer can reach that address; give --host")
     try:
         routines = []
         for one in targets:
@@ -175,13 +188,6 @@ def share(
     programme = library.programme
     store = Store(shared_folder(), env.note)
     server.table = table(routines, store, chosen.url, programme.title, programme.disclaimer)
-    with contextlib.suppress(OSError):  # a read-only home: the address is just not kept
-        remember(chosen)
-    count = f"{len(routines)} routine{'s' if len(routines) != 1 else ''}"
-    env.echo(f"Sharing {count} at {chosen.url} (scan the code with your phone; Ctrl-C stops)")
-    env.echo(qr_code(chosen.url))
-    if chosen.host.startswith("127."):
-        env.note("voice-coach: note: only this computer can reach that address; give --host")
     threading.Thread(target=_render_all, args=(store, routines, env), daemon=True).start()
     try:
         server.serve_forever(poll_interval=0.2)
