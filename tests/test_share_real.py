@@ -3,6 +3,7 @@ feedparser, the files decoded, the page opened in Debian's Chromium at a phone's
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -20,6 +21,7 @@ from typing import Any
 import feedparser
 import pytest
 from conftest import chapters_match, decoded, probed
+from PIL import Image
 
 from voice_coach.content.loader import load_library
 from voice_coach.spoken import fill_sides
@@ -102,6 +104,11 @@ def test_the_feed_lists_each_routine_with_its_audio_length_and_chapters(shared: 
     assert not feed.bozo, feed.bozo_exception
     assert feed.version == "rss20" and len(feed.entries) == 2
     assert "not medical advice" in feed.feed.description
+    cover = feed.feed.image.href
+    status, headers, picture = shared.get(cover[len(shared.url) :])
+    assert (status, headers["Content-Type"]) == (200, "image/jpeg")
+    with Image.open(io.BytesIO(picture)) as image:  # what Apple's apps ask of podcast artwork
+        assert image.size == (1400, 1400) and image.mode == "RGB"
     items = ET.fromstring(body).findall("channel/item")
     for entry, item, target in zip(feed.entries, items, TARGETS, strict=True):
         plan = shared.plans[target]

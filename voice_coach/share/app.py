@@ -28,6 +28,7 @@ from voice_coach.files import write_text
 from voice_coach.journal.home import home
 from voice_coach.options import SessionOptions
 from voice_coach.session import library_from
+from voice_coach.share.cover import cover_jpeg
 from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html
 from voice_coach.share.routines import FORMATS, Routine, Store, routine_of, shared_folder
@@ -108,6 +109,7 @@ def table(
         "": Resource(
             "text/html; charset=utf-8", body=lambda: page_html(routines, base, title, disclaimer)
         ),
+        "cover.jpg": Resource("image/jpeg", body=functools.partial(cover_jpeg, title)),
         "feed.xml": Resource(
             "application/rss+xml; charset=utf-8",
             body=lambda: feed_xml(

@@ -94,6 +94,12 @@ def feed_xml(
   <description>{escape(disclaimer)}</description>
   <language>en</language>
   <itunes:author>voice-coach</itunes:author>
+  <itunes:image href={quoteattr(base + "cover.jpg")}/>
+  <image>
+   <url>{escape(base)}cover.jpg</url>
+   <title>{escape(title)} (voice-coach)</title>
+   <link>{escape(base)}</link>
+  </image>
   <itunes:explicit>false</itunes:explicit>
   <itunes:category text="Health &amp; Fitness"/>
   <itunes:block>yes</itunes:block>

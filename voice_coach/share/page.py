@@ -47,6 +47,8 @@ def page_html(routines: Sequence[Routine], base: str, title: str, disclaimer: st
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)}: voice-coach</title>
+<link rel="icon" type="image/jpeg" href="{escape(base)}cover.jpg">
+<link rel="apple-touch-icon" href="{escape(base)}cover.jpg">
 <link rel="alternate" type="application/rss+xml" title="{escape(title)}"
  href="{escape(base)}feed.xml">
 <style>
