@@ -26,8 +26,11 @@ THREAD_NAME = "voice-coach-planner"
 def leave(code: int) -> NoReturn:
     """End the process, without waiting for a cue still being synthesised when a session ended
     before its planning did: the speech runtime aborts the process when it is torn down in the
-    middle of a cue, and that cue is not needed (its cache entry is never half-written)."""
-    if any(t.name == THREAD_NAME and t.is_alive() for t in threading.enumerate()):
+    middle of a cue, and that cue is not needed (its cache entry is never half-written).
+    After Ctrl-C (130) too: tearing down the voice model can take a second on a busy machine,
+    and a person who pressed it wants the prompt back at once (every file is already whole)."""
+    planning = any(t.name == THREAD_NAME and t.is_alive() for t in threading.enumerate())
+    if planning or code == 130:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
