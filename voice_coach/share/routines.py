@@ -110,6 +110,10 @@ class Store:
         self.folder = folder
         self.note = note
         self.lock = threading.Lock()
+        self.checked: dict[Path, tuple[int, int]] = {}
+        """Files whose checksum matched, with the size and time they had then: a phone seeking
+        asks for the same file many times, and hashing 10 MB each time is wasted while it is
+        unchanged."""
 
     def path(self, routine: Routine, fmt: str) -> Path:
         return self.folder / f"{routine.id}-{routine.key}.{fmt}"
@@ -117,15 +121,23 @@ class Store:
     def ready(self, routine: Routine, fmt: str) -> Path | None:
         """The file, if it was rendered whole before."""
         path = self.path(routine, fmt)
-        sums = path.with_name(path.name + ".sha256")
         try:
-            expected = sums.read_text(encoding="utf-8").strip()
+            stat = path.stat()
+            if self.checked.get(path) == (stat.st_size, stat.st_mtime_ns):
+                return path
+            expected = path.with_name(path.name + ".sha256").read_text(encoding="utf-8").strip()
         except (FileNotFoundError, UnicodeDecodeError):
             return None
-        return path if path.is_file() and _digest(path) == expected else None
+        if _digest(path) != expected:
+            return None
+        self.checked[path] = (stat.st_size, stat.st_mtime_ns)
+        return path
 
     def file(self, routine: Routine, fmt: str) -> Path:
         """The file, rendered now if it is not there yet (or is not whole)."""
+        found = self.ready(routine, fmt)  # without the lock: a ready file never waits for a render
+        if found is not None:
+            return found
         with self.lock:
             found = self.ready(routine, fmt)
             if found is not None:
