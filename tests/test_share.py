@@ -15,6 +15,7 @@ import pytest
 from conftest import FakeWorld, Result, decoded
 
 from voice_coach.audio.export import Tags
+from voice_coach.journal import settings
 from voice_coach.options import SessionOptions
 from voice_coach.session import prepare
 from voice_coach.share import app
@@ -143,3 +144,14 @@ def test_an_unknown_target_is_one_line_before_any_address(run_cli: Callable[...,
     done = run_cli("share", "disc-bulge", "no-such-thing", "--host", "127.0.0.1", "--port", "9")
     assert done.code == 1 and "Sharing" not in done.out
     assert "unknown playlist or exercise 'no-such-thing'" in done.err
+
+
+def test_a_broken_settings_file_is_one_line_before_any_address(
+    run_cli: Callable[..., Result],
+) -> None:
+    path = settings.config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("side: [oops\n")
+    done = run_cli("share", "pelvic-tilts", "--host", "127.0.0.1", "--port", "9")
+    assert done.code == 1 and "Sharing" not in done.out
+    assert len(done.err.strip().splitlines()) == 1 and str(path) in done.err

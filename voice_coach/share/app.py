@@ -25,6 +25,7 @@ from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, describe
 from voice_coach.files import write_text
+from voice_coach.journal import settings
 from voice_coach.journal.home import home
 from voice_coach.options import SessionOptions
 from voice_coach.session import library_from
@@ -168,6 +169,7 @@ def share(
     targets = list(target) or list(library.playlists)
     for one in targets:
         resolve_target(library, [one])  # an unknown id is said before anything else
+    settings.preferences()  # and so is a broken settings file
     chosen = address(request.host, request.port, request.keep_address, env.note)
     server = open_server(chosen, lambda name: None, env.note)  # a taken port is said at once
     with contextlib.suppress(OSError):  # a read-only home: the address is just not kept
