@@ -7,6 +7,9 @@ irritated sciatic nerve, though it can also hurt with lower back problems or pir
 syndrome). It gives no test for piriformis syndrome, so no answer here suggests it. Where the
 answers do not point to one cause, the post's own advice applies: see a professional to find the
 cause, and meanwhile try the exercises of every group (the not-sure playlist).
+
+"Unsure" is never read as "no": one test points to one cause only when the other test was
+done and clearly did not bring the symptoms on.
 """
 
 from __future__ import annotations
@@ -56,6 +59,21 @@ def suggest(answers: Answers) -> Suggestion:
     negative_mri = answers.mri == "none"
     back = answers.back_movements == "yes"
     nerve = answers.leg_raise == "yes"
+    unsure = [
+        what
+        for what, answer in (
+            ("whether lower-back movements bring on your leg symptoms", answers.back_movements),
+            ("the straight-leg raise", answers.leg_raise),
+        )
+        if answer == "unsure"
+    ]
+    if (back or nerve) and unsure:
+        return Suggestion(
+            NOT_SURE,
+            f"one test brought on your symptoms, but you are unsure about {unsure[0]}, and "
+            "either could be the cause, so the answers do not point to one cause; "
+            + ONE_CAUSE_UNCLEAR,
+        )
     if back and negative_mri:
         return Suggestion(
             NOT_SURE,
@@ -87,9 +105,9 @@ def suggest(answers: Answers) -> Suggestion:
 
 CHECK = "straight-leg-raise-check"
 """The guided straight-leg raise test, played like a session when the person asks for it."""
-INTRO = (
-    "A few questions from the programme's own tests, to suggest a playlist. This is not a "
-    "diagnosis.\n"
+INTRO = "A few questions from the programme's own tests, to suggest a playlist.\n"
+NOT_A_DIAGNOSIS = (
+    "This is not a diagnosis: only a healthcare professional can tell the cause of your sciatica."
 )
 MRI_QUESTION = (
     "Has an MRI scan of your lower back shown a disc bulge, narrowing (foraminal stenosis), "
@@ -100,8 +118,10 @@ CHECK_QUESTION = (
     "Would you like me to guide you and a helper through the straight-leg raise test now?"
 )
 LEG_RAISE_QUESTION = (
-    "Straight-leg raise test with a helper (see `voice-coach guide know-the-cause`): did it "
-    "bring on your symptoms, more with the ankle pulled back, than the other side?"
+    "Straight-leg raise test with a helper (see `voice-coach guide know-the-cause`): did raising "
+    "your straight leg bring on the symptoms down the back of your leg, and did they increase "
+    "when the helper bent your foot back at the ankle (toes towards your head), more than on "
+    "your other leg?"
 )
 Action = Callable[[str], None]
 """Starts something for a playlist or exercise id (play it, or export it)."""
@@ -182,6 +202,7 @@ def choose(
     answers = ask(env, given, play)
     suggestion = suggest(answers)
     env.echo(f"\nSuggested playlist: {suggestion.playlist} ({suggestion.why}).")
+    env.echo(NOT_A_DIAGNOSIS)
     action = "q"
     if env.can_ask:
         action = env.prompter.choice(

@@ -132,7 +132,7 @@ def plan(env: Environment, target: tuple[str, ...], as_json: bool, options: Sess
         speech = {"engine": engine.name, "voice": engine.voice, "rate": engine.rate or None}
         print_json(timeline_dict(session.timeline) | {"speech": speech})
     else:
-        click.echo(views.plan_page(session.timeline, session.playlist))
+        click.echo(views.plan_page(session.timeline, session.playlist, session.library))
 
 
 def _play_or_stop(

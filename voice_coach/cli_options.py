@@ -196,7 +196,9 @@ answer_options = _stacked(
         click.option(
             "--leg-raise",
             type=click.Choice(YES_NO),
-            help="Whether the straight-leg raise test brought on your symptoms.",
+            help="Whether the straight-leg raise test (a helper raises your straight leg, then "
+            "bends your foot back at the ankle, toes towards your head) brought on your leg "
+            "symptoms and increased them, more than on your other leg.",
         ),
         click.option(
             "-o",

@@ -87,6 +87,11 @@ def play(
     disclaimer = prepared.library.programme.disclaimer
     if first_time:
         env.echo(f"Disclaimer: {disclaimer}\n")
+    plan_settings = prepared.settings
+    for line in views.log_notices(
+        plan_settings.left_out, plan_settings.pain_rising, prepared.library
+    ):
+        env.echo(line)
     listening = listening_for(request, env)
     timeline, outcome = play_session(
         prepared, output, live_screen=env.stdout_isatty, listening=listening

@@ -123,7 +123,7 @@ class Dosage:
         if self.reps is None:
             return f"hold for {_duration_words(self.hold_s or 0)}"
         unit = (self.rep_label or "repetition").lower()
-        text = f"{self.reps} {unit}s"
+        text = f"{self.reps} {unit}{'s' if self.reps.high != 1 else ''}"
         if self.hold_s is not None:
             text += f", each held for {_duration_words(self.hold_s)}"
         return text
@@ -161,6 +161,9 @@ class Exercise:
     notes: tuple[str, ...] = ()
     kind: ExerciseKind = "exercise"
     """"exercise", or "check" for a guided test (the straight-leg raise) that is no exercise."""
+    brief: tuple[str, ...] = ()
+    """What the short coach says instead of the setup and steps once the exercise is familiar:
+    the same starting position, sides and qualifiers in fewer words. None: always in full."""
     span: Span | None = field(default=None, compare=False)
 
 
@@ -196,6 +199,12 @@ class Programme:
     safety: tuple[str, ...]
     session_intro: tuple[str, ...]
     session_outro: tuple[str, ...]
+    short_disclaimer: str = ""
+    """Said in the intro when the session does not open with the full disclaimer."""
+    warning_signs: str = ""
+    """Urgent warning signs, said in "Before you start" with the full disclaimer."""
+    aggravating: str = ""
+    """The activities that aggravate the leg, named once in every session."""
 
 
 @dataclass(frozen=True)
@@ -233,10 +242,16 @@ class Settings:
     see_professional: bool = False
     """The log shows two weeks without improvement: the intro says to see a professional."""
     familiar: frozenset[str] = frozenset()
-    """Exercises done often enough (from the log) that a one-line reminder replaces the setup
-    and steps; the cautions and the dosage are always said."""
+    """Exercises done often enough (from the log) that their brief replaces the setup and
+    steps; the cautions and the dosage are always said."""
     full: bool = False
     """Say every setup and step even for familiar exercises (`--full`)."""
+    left_out: tuple[str, ...] = ()
+    """Exercises left out of this session because the log shows they made the leg worse last
+    time; the intro says which, and why."""
+    pain_rising: bool = False
+    """The log shows the leg pain rising session after session: the intro says to see a
+    professional now."""
 
 
 @dataclass(frozen=True)
@@ -277,6 +292,9 @@ class Timeline:
     sample_rate: int
     events: tuple[Event, ...]
     chapters: tuple[Chapter, ...]
+    left_out: tuple[str, ...] = ()
+    """Exercises of the target that this session leaves out (see Settings.left_out)."""
+    pain_rising: bool = False
     _starts: list[int] = field(init=False, repr=False, compare=False)
     _chapter_starts: list[int] = field(init=False, repr=False, compare=False)
     _hold_ends: list[int] = field(init=False, repr=False, compare=False)

@@ -31,7 +31,8 @@ class SessionOptions:
     rate: int | None = None
     difficulty: Difficulty | None = None
     full: bool = False
-    """Every setup and step, even for exercises done often (repeat sessions are shorter)."""
+    """Every setup and step, even for exercises done often (repeat sessions are shorter), and
+    every exercise, even one that made the leg worse last time."""
 
 
 def merged(options: SessionOptions, stored: Preferences) -> Preferences:
@@ -45,4 +46,5 @@ def merged(options: SessionOptions, stored: Preferences) -> Preferences:
         rest=stored.rest,
         lead_in=stored.lead_in,
         short_repeats=stored.short_repeats,
+        leave_out_worse=stored.leave_out_worse,
     )

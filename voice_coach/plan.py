@@ -59,6 +59,13 @@ SEE_PROFESSIONAL = (
     "Your log shows two weeks without improvement in your leg pain. "
     "It is time to see a healthcare professional."
 )
+PAIN_RISING = (
+    "Your log shows the pain in your leg rising over your last three sessions.",
+    "The programme advises seeing a professional as soon as you notice symptoms, so please see "
+    "a healthcare professional now, rather than after two weeks.",
+    "Today, go gently, and stop any exercise that makes your leg worse.",
+)
+FAMILIAR = "You know this one."
 
 
 class _Builder:
@@ -162,6 +169,8 @@ def build_timeline(
         b.say(f"{PREFACE_TITLE}.", "announce")
         b.silence("gap", b.pacing.sentence_gap)
         b.sentences([library.programme.disclaimer], "caution")
+        if library.programme.warning_signs:
+            b.sentences([library.programme.warning_signs], "caution")
         b.silence("gap", b.pacing.section_gap - b.pacing.sentence_gap)
         preface = (Chapter(None, PREFACE_TITLE, 0, b.cursor),)
     if exercises:
@@ -185,7 +194,14 @@ def build_timeline(
     target = (playlist.id,) if playlist else tuple(exercise_ids)
     if sink is not None and b.events:
         sink.event(b.events[-1])
-    return Timeline(target, sample_rate, tuple(b.events), chapters)
+    return Timeline(
+        target,
+        sample_rate,
+        tuple(b.events),
+        chapters,
+        left_out=settings.left_out,
+        pain_rising=settings.pain_rising,
+    )
 
 
 def _intro(
@@ -199,9 +215,17 @@ def _intro(
     b.sentences(programme.session_intro, "intro")
     if playlist:
         b.sentences(playlist.intro, "intro")
-    if settings.see_professional:
+    if settings.pain_rising:
+        b.sentences(PAIN_RISING, "caution")
+    elif settings.see_professional:
         b.sentences([SEE_PROFESSIONAL], "caution")
+    if programme.short_disclaimer and not settings.disclaimer:
+        b.sentences([programme.short_disclaimer], "caution")  # else just said in full
     b.sentences(programme.safety, "caution")
+    if programme.aggravating:
+        b.sentences([programme.aggravating], "caution")
+    if settings.left_out:
+        b.sentences([left_out_sentence(library, settings.left_out)], "caution")
     equipment = list(dict.fromkeys(item for e in exercises for item in e.equipment))
     if equipment:
         b.sentences([f"For this session you will need {spoken.join_names(equipment)}."], "intro")
@@ -211,6 +235,15 @@ def _intro(
     if settings.side and any(e.sides in ("painful", "each") for e in exercises):
         b.sentences([f"I will work with your {settings.side} side as the painful side."], "intro")
     b.silence("gap", b.pacing.section_gap)
+
+
+def left_out_sentence(library: Library, left_out: Sequence[str]) -> str:
+    """Why exercises of the playlist are missing today, in the coach's words."""
+    names = [f"the {library.exercises[i].name.lower()}" for i in left_out]
+    them = "them" if len(names) > 1 else "it"
+    return (
+        f"Last time, {spoken.join_names(names)} made your leg worse, so we leave {them} out today."
+    )
 
 
 def _outro(b: _Builder, library: Library, playlist: Playlist | None) -> None:
@@ -262,8 +295,8 @@ def _exercise(b: _Builder, exercise: Exercise, index: int, total: int, settings:
         title = f"{numbering}: {exercise.name}"
     b.say(f"{title}.", "announce")
     b.silence("gap", b.pacing.sentence_gap)
-    if exercise.id in settings.familiar and not settings.full:
-        b.sentences([reminder(exercise)], "instruction")
+    if exercise.brief and exercise.id in settings.familiar and not settings.full:
+        b.sentences([fill(t) for t in short_form(exercise)], "instruction")
     else:
         b.sentences([fill(t) for t in exercise.setup], "instruction")
         b.sentences([fill(t) for t in exercise.steps], "instruction")
@@ -290,9 +323,10 @@ EASIER_REPS = 0.75
 EASIER_HOLD = 2 / 3
 
 
-def reminder(exercise: Exercise) -> str:
-    """The one line that replaces setup and steps once an exercise is familiar."""
-    return f"You know this one. Start {exercise.position}."
+def short_form(exercise: Exercise) -> list[str]:
+    """What replaces the setup and steps once an exercise is familiar: its brief, which keeps
+    the starting position, the sides and every qualifier (gentle, straight, relaxed ...)."""
+    return [FAMILIAR, *exercise.brief]
 
 
 def _reps(exercise: Exercise, settings: Settings) -> int:
@@ -303,6 +337,8 @@ def _reps(exercise: Exercise, settings: Settings) -> int:
         count = settings.reps
     elif settings.difficulty == "harder":
         count = reps.high
+    elif settings.difficulty == "easier" and reps.is_range:
+        count = reps.low  # a range's bottom is as easy as the programme goes
     elif settings.difficulty == "easier":
         count = max(1, round(reps.low * EASIER_REPS))
     else:
@@ -373,6 +409,10 @@ def _dosage_sentences(
                 amount += f", instead of {usual}"
             if changed_hold:
                 held += f", instead of {spoken.seconds_phrase(dosage.hold_s or 0)}"
+            if settings.reps is not None and count != settings.reps:
+                # --reps 3 on an alternating exercise: say why it became two
+                sentences.append(f"You asked for {words(settings.reps)}.")
+                why = "To keep both sides even"
             sentences.append(f"{why or 'To keep both sides even'}: {amount}{held}.")
     else:
         seconds = _hold(exercise, settings)
@@ -446,7 +486,8 @@ def _rep_set(b: _Builder, exercise: Exercise, settings: Settings, side: Side | N
         b.say(cue, "rep")
         b.silence_until("movement", rep_start + count_slot)
         if dosage.hold_s is not None:
-            _hold_span(b, _hold(exercise, settings), [])
+            # No spoken countdown: its "Three. Two. One." would run into the counts of the reps.
+            _hold_span(b, _hold(exercise, settings), [], countdown=False)
             b.say("Relax.", "hold-end")
         for (text, _), slot in zip(phases, phase_slots, strict=True):
             phase_start = b.cursor
@@ -463,8 +504,11 @@ def _fits_in_hold(b: _Builder, seconds: int, during: list[str]) -> bool:
     return needed <= b.samples(seconds - b.pacing.countdown_from - 1)
 
 
-def _hold_span(b: _Builder, seconds: int, during: list[str]) -> None:
-    """Tone, exactly `seconds` of hold with the time left spoken inside it, tone."""
+def _hold_span(b: _Builder, seconds: int, during: list[str], *, countdown: bool = True) -> None:
+    """Tone, exactly `seconds` of hold with the time left spoken inside it, tone.
+
+    `countdown` off: the hold is marked by its tones alone, for a hold inside a set of counted
+    reps, where spoken numbers would be taken for the reps' counts."""
     b.tone("hold-start")
     start = b.cursor
     end = start + b.samples(seconds)
@@ -474,10 +518,10 @@ def _hold_span(b: _Builder, seconds: int, during: list[str]) -> None:
         marks.append((position, text, "caution"))
         position += b.cue_length(text) + b.samples(b.pacing.sentence_gap)
     announce = {30, 10} | ({20} if seconds <= 40 else set())
-    for left in range(seconds - 5, 9, -1):
+    for left in range(seconds - 5, 9, -1) if countdown else ():
         if left % 60 == 0 or left in announce:
             marks.append((end - b.samples(left), spoken.time_left(left), "countdown"))
-    if seconds > b.pacing.countdown_from + 1:
+    if countdown and seconds > b.pacing.countdown_from + 1:
         for left in range(b.pacing.countdown_from, 0, -1):
             word = spoken.capital(spoken.number_words(left)) + "."
             marks.append((end - b.samples(left), word, "countdown"))
@@ -534,4 +578,6 @@ def timeline_dict(timeline: Timeline) -> dict[str, Any]:
             for c in timeline.chapters
         ],
         "events": events,
+        "left_out": list(timeline.left_out),
+        "pain_rising": timeline.pain_rising,
     }

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.content.loader import load_library, resolve_target
+from voice_coach.errors import UserError
 from voice_coach.journal import log, record, settings
 from voice_coach.journal.home import user_content
 from voice_coach.model import CueLength, Library, Playlist, Settings, Timeline
@@ -105,13 +106,25 @@ def prepare(
 ) -> Prepared:
     """Content, target, merged settings and the cue source, ready to plan.
 
-    `for_file`: an export, heard later and maybe often, so it always begins with the
-    disclaimer and never carries today's advice from the log.
+    `for_file`: an export, heard later and maybe often, on days the log knows nothing about:
+    it always begins with the disclaimer, carries the full coach and every exercise, and
+    nothing from the log.
     """
     library = library_from(options.content_dirs)
     ids, playlist = resolve_target(library, target)
     chosen = merged(options, settings.preferences())
-    history = record.history()
+    history = [] if for_file else record.history()
+    left_out: tuple[str, ...] = ()
+    if chosen.leave_out_worse and not options.full:
+        worse = set(log.made_worse(history))
+        left_out = tuple(i for i in ids if i in worse)
+        ids = [i for i in ids if i not in left_out]
+        if not ids:
+            raise UserError(
+                "every exercise asked for made your leg worse last time, so none is left to play",
+                where=" ".join(target),
+                hint="choose other exercises, or add --full to play them anyway",
+            )
     speech = select_engine(
         chosen.engine,
         chosen.voice,
@@ -127,9 +140,11 @@ def prepare(
         lead_in_s=chosen.lead_in,
         disclaimer=disclaimer or for_file,
         difficulty=chosen.difficulty,
-        see_professional=not for_file and log.time_to_see_a_professional(history),
+        see_professional=log.time_to_see_a_professional(history),
         familiar=log.familiar(history) if chosen.short_repeats else frozenset(),
         full=options.full,
+        left_out=left_out,
+        pain_rising=log.pain_rising(history),
     )
     cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))

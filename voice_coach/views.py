@@ -217,12 +217,29 @@ def guide_page(topics: Sequence[GuideTopic], disclaimer: str) -> str:
     return "\n\n\n".join(blocks)
 
 
-def plan_page(timeline: Timeline, playlist: Playlist | None) -> str:
+def log_notices(left_out: Sequence[str], pain_rising: bool, library: Library) -> list[str]:
+    """What the log changed in this session, for the terminal (the coach says it too)."""
+    lines = []
+    if pain_rising:
+        lines.append(
+            "Your leg pain has risen over your last three sessions: see a healthcare "
+            "professional now, rather than after two weeks."
+        )
+    for exercise in left_out:
+        lines.append(
+            f"Left out today: {library.exercises[exercise].name}, which made your leg worse "
+            "last time (--full plays it)."
+        )
+    return lines
+
+
+def plan_page(timeline: Timeline, playlist: Playlist | None, library: Library) -> str:
     rate = timeline.sample_rate
     title = playlist.title if playlist else ", ".join(timeline.target)
     lines = [
         f"{title}: {clock(timeline.length, rate).strip()} in all, "
         f"{len(timeline.events)} events at {rate} Hz",
+        *log_notices(timeline.left_out, timeline.pain_rising, library),
         "",
         table(
             ["START", "END", "EXERCISE"],

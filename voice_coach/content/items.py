@@ -51,6 +51,7 @@ EXERCISE_KEYS = (
     "position",
     "setup",
     "steps",
+    "brief",
     "dosage",
     "sides",
     "equipment",
@@ -62,7 +63,16 @@ EXERCISE_KEYS = (
 DOSAGE_KEYS = ("reps", "hold", "duration", "tempo", "phases", "rep_label")
 PLAYLIST_KEYS = ("id", "title", "for", "exercises", "intro", "outro", "rest")
 GUIDE_KEYS = ("id", "title", "source", "text")
-PROGRAMME_KEYS = ("title", "disclaimer", "safety", "intro", "outro")
+PROGRAMME_KEYS = (
+    "title",
+    "disclaimer",
+    "short_disclaimer",
+    "warning_signs",
+    "aggravating",
+    "safety",
+    "intro",
+    "outro",
+)
 PRONUNCIATION_KEYS = ("written", "say", "why")
 
 
@@ -97,6 +107,7 @@ def read_exercise(item: YMap) -> Exercise:
         position=text_of(item, "position", what),
         setup=texts_of(item, "setup", what, required=True),
         steps=texts_of(item, "steps", what, required=True),
+        brief=texts_of(item, "brief", what),
         dosage=_dosage(map_of(item, "dosage"), what),
         sides=sides,
         equipment=texts_of(item, "equipment", what),
@@ -114,6 +125,7 @@ def _check_placeholders(item: YMap, exercise: Exercise) -> None:
     """Side words are filled in when planning; a typo there would be read aloud, so stop it here."""
     texts: list[tuple[str, str]] = [("setup", t) for t in exercise.setup]
     texts += [("steps", t) for t in exercise.steps]
+    texts += [("brief", t) for t in exercise.brief]
     texts += [("cautions", c.text) for c in exercise.cautions]
     texts += [("dosage", p.say) for p in exercise.dosage.phases]
     for key, text in texts:
@@ -311,6 +323,9 @@ def read_programme(item: YMap) -> Programme:
     return Programme(
         title=text_of(item, "title", what),
         disclaimer=text_of(item, "disclaimer", what),
+        short_disclaimer=text_of(item, "short_disclaimer", what, required=False),
+        warning_signs=text_of(item, "warning_signs", what, required=False),
+        aggravating=text_of(item, "aggravating", what, required=False),
         safety=texts_of(item, "safety", what, required=True),
         session_intro=texts_of(item, "intro", what),
         session_outro=texts_of(item, "outro", what),

@@ -7,6 +7,7 @@ exactly as it was. The schema carries a version (PRAGMA user_version) for future
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -270,8 +271,36 @@ def effects_by_exercise(entries: Sequence[Entry]) -> dict[str, list[str]]:
     return found
 
 
+def made_worse(entries: Sequence[Entry]) -> list[str]:
+    """The exercises whose latest rating says they made the leg worse.
+
+    The programme: stretching can make sciatica worse, and then "your condition may not be
+    ready for it yet". Such an exercise stays left out until the person plays it on purpose
+    (`--full`) and rates it again.
+    """
+    latest: dict[str, str] = {}
+    for entry in entries:  # oldest first, so a later rating wins
+        latest.update(entry.effects)
+    return [exercise for exercise, effect in latest.items() if effect == "worse"]
+
+
+RISING_OVER = 3
+"""Sessions in a row whose pain rises before the intro says to see a professional now."""
+
+
+def pain_rising(entries: Sequence[Entry]) -> bool:
+    """The leg pain rising session after session: over the last RISING_OVER sessions that
+    recorded it, the pain before each session, or the pain after each, went up every time."""
+    for column in ("pain_before", "pain_after"):
+        values = [v for v in (getattr(e, column) for e in entries) if v is not None]
+        last = values[-RISING_OVER:]
+        if len(last) == RISING_OVER and all(a < b for a, b in itertools.pairwise(last)):
+            return True
+    return False
+
+
 FAMILIAR_AFTER = 3
-"""Sessions in which an exercise was done before its setup and steps shrink to a reminder."""
+"""Sessions in which an exercise was done before its setup and steps shrink to its brief."""
 
 
 def familiar(entries: Sequence[Entry]) -> frozenset[str]:

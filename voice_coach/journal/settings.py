@@ -34,7 +34,10 @@ class Preferences:
     rest: int = 15
     lead_in: int = 3
     short_repeats: bool = True
-    """Exercises done often get a one-line reminder instead of the whole setup and steps."""
+    """Exercises done often get a shorter form of their setup and steps."""
+    leave_out_worse: bool = True
+    """An exercise whose latest rating is "worse" is left out of the next session, and the
+    intro says so."""
     listen: bool = False
     """`play` listens for spoken commands (as `--listen`)."""
     listen_wake_word: str = "coach"
@@ -127,7 +130,13 @@ KEYS = {
         Key("rest", "seconds of rest between exercises (0-120)", _whole_number(0, 120)),
         Key(
             "short_repeats",
-            "on: exercises you have done often get a one-line reminder instead of every step",
+            "on: exercises you have done often get a shorter form of their setup and steps",
+            _on_off,
+        ),
+        Key(
+            "leave_out_worse",
+            "on: an exercise that made your leg worse last time is left out, and the coach "
+            "says so (off: every exercise is played)",
             _on_off,
         ),
         Key("listen", 'on: `play` listens for spoken commands ("coach, pause")', _on_off),
