@@ -106,7 +106,14 @@ def test_floss_is_thirty_reps_with_both_positions_called(plan_of: PlanFn) -> Non
     timeline = plan_of("sciatic-nerve-floss")
     assert len(events(timeline, "rep")) == 30
     phases = [e.text for e in events(timeline, "phase")]
-    assert phases == ["Up, and point your foot.", "Down a little, foot back."] * 30
+    assert (
+        phases
+        == [
+            "Helper, lift the leg. You, point your foot.",
+            "Helper, lower it a little. You, toes towards your head.",
+        ]
+        * 30
+    )
     assert len(beats(events(timeline, "rep"))) == 1
 
 

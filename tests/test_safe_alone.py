@@ -18,7 +18,7 @@ import pytest
 from conftest import RATE, PlanFn, Result
 
 from voice_coach.model import DIFFICULTIES, Exercise, Library, Timeline
-from voice_coach.plan import FAMILIAR, PAIN_RISING
+from voice_coach.plan import FAMILIAR, PAIN_RISING, PAIN_RISING_OUTRO
 
 Run = Callable[..., Result]
 SIDES = ("left", "right")
@@ -78,8 +78,39 @@ def test_the_leg_raise_names_the_foot_movement_for_the_helper(plan_of: PlanFn) -
     assert "bend the foot back at the ankle, toes towards the head of the person lying down" in (
         words
     )
-    assert "bends the foot back at the ankle, so that the toes move towards your head" in words
+    assert "the toes move towards the head of the person lying down" in words
     assert "compare with the other side" in words
+    # the helper cannot feel the symptoms: the person lying down says when, and the other side,
+    # where they may never come, has its own limit
+    assert "Say now, out loud, as soon as you feel your symptoms" in words
+    assert "Stop at the word now, or when the leg will not go higher comfortably." in words
+    # switching sides moves the helper's hands too
+    assert "Now your right side. Helper, move to the right leg, with one hand under the heel" in (
+        words
+    )
+    assert "One check." not in words and "notice which exercises" not in words.lower()
+    assert "It is not a diagnosis." in words and "two weeks" not in words
+
+
+def test_in_the_floss_each_cue_says_who_moves(plan_of: PlanFn) -> None:
+    timeline = plan_of("sciatic-nerve-floss", side="left")
+    phases = {e.text for e in timeline.events if e.role == "phase"}
+    assert phases == {
+        "Helper, lift the leg. You, point your foot.",
+        "Helper, lower it a little. You, toes towards your head.",
+    }
+    words = " ".join(spoken(timeline))
+    assert "tell your helper to lower your leg" in words  # the helper holds the leg
+
+
+def test_back_is_always_said_with_its_direction(library: Library) -> None:
+    """Lying down, "bring your foot back" can be read as pressing the heel down: every foot or
+    ankle moved back says where the toes go."""
+    for exercise in library.exercises.values():
+        for text in every_text(exercise):
+            for sentence in sentences(text):
+                if re.search(r"(?:foot|ankle).*back(?:wards)?", sentence):
+                    assert re.search(r"toes (?:move )?towards|toes to", sentence), sentence
 
 
 def test_the_guide_and_choose_say_the_same_movement(run_cli: Run) -> None:
@@ -283,8 +314,11 @@ def test_a_rising_pain_trend_is_said_at_the_start(
     words = said(data)
     assert data["pain_rising"] is rising
     assert (PAIN_RISING[0] in words) is rising
+    assert (PAIN_RISING_OUTRO in words) is rising
+    assert (not any("after two weeks of these exercises" in t for t in words)) is rising
     if rising:
         assert words.index(PAIN_RISING[1]) < words.index("Pelvic Tilts.")
+        assert any("groin or buttocks" in t for t in words)  # the urgent signs again
         assert "see a healthcare professional now" in PAIN_RISING[1]
         page = run_cli("plan", "pelvic-tilts").out
         assert "Your leg pain has risen over your last three sessions" in page
@@ -407,8 +441,12 @@ def test_small_wording_fixes(plan_of: PlanFn, run_cli: Run) -> None:
     assert "Grab your right knee, and pull it towards your chest." in words(
         "supine-piriformis-stretch"
     )
+    assert "keeping your lower ribs down" in words("core-exercise")  # every breath in
+    assert "And relax. Breathe normally." in words("core-exercise")
+    easier = words("lumbar-roll", difficulty="easier")
+    assert "An easier set: fourteen repetitions, seven to each side, instead of twenty." in easier
     evened = words("lumbar-roll", reps=3)
-    assert "You asked for three. To keep both sides even: two repetitions, instead of twenty." in (
+    assert "You asked for three. To keep both sides even: two repetitions, one to each side, " in (
         evened
     )
     shown = run_cli("show", "straight-leg-raise-check").out

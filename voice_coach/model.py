@@ -164,6 +164,8 @@ class Exercise:
     brief: tuple[str, ...] = ()
     """What the short coach says instead of the setup and steps once the exercise is familiar:
     the same starting position, sides and qualifiers in fewer words. None: always in full."""
+    switch: tuple[str, ...] = ()
+    """Said after "Switch sides" for an exercise done on each side (the helper moving over)."""
     span: Span | None = field(default=None, compare=False)
 
 
@@ -205,6 +207,8 @@ class Programme:
     """Urgent warning signs, said in "Before you start" with the full disclaimer."""
     aggravating: str = ""
     """The activities that aggravate the leg, named once in every session."""
+    seek_help: str = ""
+    """The programme's two-week rule, said last in every session."""
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,12 @@ PAIN_RISING = (
     "Your log shows the pain in your leg rising over your last three sessions.",
     "The programme advises seeing a professional as soon as you notice symptoms, so please see "
     "a healthcare professional now, rather than after two weeks.",
-    "Today, go gently, and stop any exercise that makes your leg worse.",
+    "Today, go gently.",
+)
+PAIN_RISING_OUTRO = "As I said at the start, please see a healthcare professional now."
+CHECK_OUTRO = (
+    "That is the end of the check.",
+    "It is not a diagnosis. If you are not sure what it showed, ask a healthcare professional.",
 )
 FAMILIAR = "You know this one."
 
@@ -147,7 +152,8 @@ def outline(
     """The chapters a session will have, known before a word is synthesised: a session can
     number its exercises and skip ahead while it is still being planned."""
     preface: tuple[ChapterTitle, ...] = ((None, PREFACE_TITLE),) if settings.disclaimer else ()
-    return preface + tuple((i, library.exercises[i].name) for i in exercise_ids)
+    kept = [i for i in exercise_ids if i not in settings.left_out]
+    return preface + tuple((i, library.exercises[i].name) for i in kept)
 
 
 def build_timeline(
@@ -162,7 +168,7 @@ def build_timeline(
 ) -> Timeline:
     """The whole session: intro, every exercise with rests between, outro; chapters per exercise."""
     b = _Builder(sample_rate, cue_length, pacing, sink)
-    exercises = [library.exercises[i] for i in exercise_ids]
+    exercises = [library.exercises[i] for i in exercise_ids if i not in settings.left_out]
     preface: tuple[Chapter, ...] = ()
     if settings.disclaimer:
         b.chapter(0)
@@ -185,7 +191,7 @@ def build_timeline(
         if index + 1 < len(exercises):
             _rest(b, exercises[index + 1], rest_s)
     b.exercise = None
-    _outro(b, library, playlist)
+    _outro(b, library, playlist, exercises, settings)
     ends = [*starts[1:], b.cursor]
     chapters = preface + tuple(
         Chapter(e.id, e.name, start, end)
@@ -217,6 +223,8 @@ def _intro(
         b.sentences(playlist.intro, "intro")
     if settings.pain_rising:
         b.sentences(PAIN_RISING, "caution")
+        if programme.warning_signs and not settings.disclaimer:
+            b.sentences([programme.warning_signs], "caution")
     elif settings.see_professional:
         b.sentences([SEE_PROFESSIONAL], "caution")
     if programme.short_disclaimer and not settings.disclaimer:
@@ -246,9 +254,24 @@ def left_out_sentence(library: Library, left_out: Sequence[str]) -> str:
     )
 
 
-def _outro(b: _Builder, library: Library, playlist: Playlist | None) -> None:
+def _outro(
+    b: _Builder,
+    library: Library,
+    playlist: Playlist | None,
+    exercises: Sequence[Exercise],
+    settings: Settings,
+) -> None:
     b.silence("gap", b.pacing.section_gap)
-    texts = [*(playlist.outro if playlist else ()), *library.programme.session_outro]
+    programme = library.programme
+    texts: list[str]
+    if exercises and all(e.kind == "check" for e in exercises):
+        texts = list(CHECK_OUTRO)  # no exercises to notice, and no two weeks of them
+    else:
+        texts = [*(playlist.outro if playlist else ()), *programme.session_outro]
+        if settings.pain_rising:
+            texts.append(PAIN_RISING_OUTRO)  # not "after two weeks": the intro said "now"
+        elif programme.seek_help:
+            texts.append(programme.seek_help)
     for index, text in enumerate(texts):
         b.say(text, "outro")
         if index + 1 < len(texts):
@@ -308,6 +331,7 @@ def _exercise(b: _Builder, exercise: Exercise, index: int, total: int, settings:
         if number:
             b.say(f"Switch sides. Now your {side} side.", "switch-side")
             b.silence("gap", b.pacing.sentence_gap)
+            b.sentences([spoken.fill_sides(t, side) for t in exercise.switch], "switch-side")
         during_here = [b.caution(c, side) for c in during]
         _body(b, exercise, settings, side, during_here)
     end = [b.caution(c, passes[0]) for c in exercise.cautions if c.when == "end"]
@@ -396,7 +420,9 @@ def _dosage_sentences(
         changed_reps = count != dosage.reps.low
         changed_hold = hold is not None and hold != dosage.hold_s
         if not changed_reps and not changed_hold:
-            if dosage.reps.is_range:
+            if count == 1:
+                pass  # "One check.": once is said by what follows
+            elif dosage.reps.is_range:
                 sentences.append(
                     f"{spoken.capital(usual)} {unit}s{held}. We will do {words(count)}."
                 )
@@ -406,6 +432,8 @@ def _dosage_sentences(
             if why == "A harder set" and dosage.reps.is_range and count == dosage.reps.high:
                 amount += f", the top of the programme's {usual}"
             elif changed_reps:
+                if exercise.sides == "alternate":
+                    amount += f", {words(count // 2)} to each side"
                 amount += f", instead of {usual}"
             if changed_hold:
                 held += f", instead of {spoken.seconds_phrase(dosage.hold_s or 0)}"

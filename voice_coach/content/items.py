@@ -52,6 +52,7 @@ EXERCISE_KEYS = (
     "setup",
     "steps",
     "brief",
+    "switch",
     "dosage",
     "sides",
     "equipment",
@@ -69,6 +70,7 @@ PROGRAMME_KEYS = (
     "short_disclaimer",
     "warning_signs",
     "aggravating",
+    "seek_help",
     "safety",
     "intro",
     "outro",
@@ -108,6 +110,7 @@ def read_exercise(item: YMap) -> Exercise:
         setup=texts_of(item, "setup", what, required=True),
         steps=texts_of(item, "steps", what, required=True),
         brief=texts_of(item, "brief", what),
+        switch=texts_of(item, "switch", what),
         dosage=_dosage(map_of(item, "dosage"), what),
         sides=sides,
         equipment=texts_of(item, "equipment", what),
@@ -126,6 +129,7 @@ def _check_placeholders(item: YMap, exercise: Exercise) -> None:
     texts: list[tuple[str, str]] = [("setup", t) for t in exercise.setup]
     texts += [("steps", t) for t in exercise.steps]
     texts += [("brief", t) for t in exercise.brief]
+    texts += [("switch", t) for t in exercise.switch]
     texts += [("cautions", c.text) for c in exercise.cautions]
     texts += [("dosage", p.say) for p in exercise.dosage.phases]
     for key, text in texts:
@@ -326,6 +330,7 @@ def read_programme(item: YMap) -> Programme:
         short_disclaimer=text_of(item, "short_disclaimer", what, required=False),
         warning_signs=text_of(item, "warning_signs", what, required=False),
         aggravating=text_of(item, "aggravating", what, required=False),
+        seek_help=text_of(item, "seek_help", what, required=False),
         safety=texts_of(item, "safety", what, required=True),
         session_intro=texts_of(item, "intro", what),
         session_outro=texts_of(item, "outro", what),
