@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 
 from voice_coach.content.fields import check_keys, map_of
@@ -28,7 +29,15 @@ from voice_coach.names import did_you_mean, lookup
 
 __all__ = ["did_you_mean", "load_library", "lookup", "resolve_target"]
 
-BUILTIN_CONTENT = Path(__file__).resolve().parents[2] / "content"
+
+def _builtin() -> Path:
+    """The programme shipped with the package: `content/` of a checkout, installed as the
+    package `voice_coach.programme` (pyproject.toml maps one onto the other), so a wheel works
+    from any folder. Installs unpack to the file system, so the resource is a real folder."""
+    return Path(str(resources.files("voice_coach.programme")))
+
+
+BUILTIN_CONTENT = _builtin()
 
 SECTIONS = ("programme", "exercises", "playlists", "guide", "pronunciations")
 

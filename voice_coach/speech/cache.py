@@ -32,7 +32,13 @@ SUFFIX = ".cue"
 _HEADER = struct.Struct("<5sBII16s")  # magic, version, sample rate, samples, blake2b-128 of pcm
 
 
-CHECKOUT_CACHE = Path(__file__).resolve().parents[2] / "audio_cache"
+_CHECKOUT = Path(__file__).resolve().parents[2]
+CHECKOUT_CACHE = _CHECKOUT / "audio_cache"
+"""The cue cache of a checkout (the project's layout); an installed package has none."""
+
+
+def _in_a_checkout() -> bool:
+    return (_CHECKOUT / "pyproject.toml").is_file() and CHECKOUT_CACHE.is_dir()
 
 
 def default_cache_dir() -> Path:
@@ -41,7 +47,7 @@ def default_cache_dir() -> Path:
     chosen = os.environ.get("VOICE_COACH_CACHE")
     if chosen:
         return Path(chosen)
-    if CHECKOUT_CACHE.is_dir() and os.access(CHECKOUT_CACHE, os.W_OK):
+    if _in_a_checkout() and os.access(CHECKOUT_CACHE, os.W_OK):
         return CHECKOUT_CACHE
     home = os.environ.get("VOICE_COACH_HOME")
     if home:
