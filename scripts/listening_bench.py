@@ -37,9 +37,9 @@ from spoken_commands import (
 
 from voice_coach.listening.commands import PHRASES
 from voice_coach.listening.recogniser import Recogniser
-from voice_coach.options import SessionOptions
 from voice_coach.playback.ownvoice import OwnVoice
-from voice_coach.session import prepare
+from voice_coach.session.options import SessionOptions
+from voice_coach.session.prepare import prepare
 
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
 LOUD = 300

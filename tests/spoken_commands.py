@@ -155,8 +155,8 @@ def utterances(
 def session_audio(target: str = "not-sure") -> bytes:
     """The whole session as the coach speaks it (its cues in their real order and pauses)."""
     from voice_coach.audio.render import render
-    from voice_coach.options import SessionOptions
-    from voice_coach.session import prepare
+    from voice_coach.session.options import SessionOptions
+    from voice_coach.session.prepare import prepare
 
     session = prepare([target], SessionOptions(), disclaimer=True).session()
     pcm = b"".join(render(session.timeline, session.cues.pcm))

@@ -17,7 +17,7 @@ from voice_coach import coach
 from voice_coach.environment import Environment
 from voice_coach.journal import home, log
 from voice_coach.model import Timeline
-from voice_coach.options import SessionOptions
+from voice_coach.session.options import SessionOptions
 
 Run = Callable[..., Result]
 SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_4cfb4f54f1ae9a45.txt"

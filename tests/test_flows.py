@@ -13,7 +13,7 @@ from conftest import FakeWorld, Result
 
 from voice_coach import choose, coach
 from voice_coach.journal import home, record
-from voice_coach.options import SessionOptions
+from voice_coach.session.options import SessionOptions
 
 World = Callable[..., FakeWorld]
 Run = Callable[..., Result]

@@ -12,7 +12,7 @@ from conftest import FakeWorld
 
 from voice_coach import coach
 from voice_coach.environment import Environment
-from voice_coach.options import SessionOptions
+from voice_coach.session.options import SessionOptions
 
 
 class Bars:

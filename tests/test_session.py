@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 
 from conftest import RATE, PlanFn
 
-from voice_coach import spoken
 from voice_coach.model import Library, Timeline
+from voice_coach.plan import spoken
 from voice_coach.playback.controller import Moment, SessionController
 from voice_coach.playback.screen import PlainScreen, count_at
 

@@ -16,8 +16,8 @@ from conftest import FakeWorld, Result, decoded
 
 from voice_coach.audio.export import Tags
 from voice_coach.journal import settings
-from voice_coach.options import SessionOptions
-from voice_coach.session import prepare
+from voice_coach.session.options import SessionOptions
+from voice_coach.session.prepare import prepare
 from voice_coach.share import app
 from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html

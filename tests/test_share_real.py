@@ -24,7 +24,7 @@ from conftest import chapters_match, decoded, probed
 from PIL import Image
 
 from voice_coach.content.loader import load_library
-from voice_coach.spoken import fill_sides
+from voice_coach.plan.spoken import fill_sides
 
 pytestmark = pytest.mark.engine
 

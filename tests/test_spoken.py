@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice_coach import spoken
+from voice_coach.plan import spoken
 
 
 @pytest.mark.parametrize(

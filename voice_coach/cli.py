@@ -34,11 +34,11 @@ from voice_coach.environment import Environment
 from voice_coach.errors import UserError, funnel
 from voice_coach.journal import settings
 from voice_coach.listening import echo
-from voice_coach.options import SessionOptions
 from voice_coach.plan import timeline_dict
 from voice_coach.playback import DEFAULT_PLAYER
 from voice_coach.playback.growing import leave
-from voice_coach.session import ESTIMATE_RATE, estimated_lengths, library_from
+from voice_coach.session.options import SessionOptions
+from voice_coach.session.prepare import ESTIMATE_RATE, estimated_lengths, library_from
 from voice_coach.speech.cache import CueCache, default_cache_dir
 from voice_coach.speech.selection import ENGINES, PROGRAMME_LANGUAGE, list_voices, select_engine
 

@@ -13,7 +13,7 @@ from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
 from voice_coach.journal import charts, log, recommend, record, settings
 from voice_coach.plan import SEE_PROFESSIONAL
-from voice_coach.session import library_from
+from voice_coach.session.prepare import library_from
 
 
 @click.group("config")

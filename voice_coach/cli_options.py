@@ -18,8 +18,8 @@ from voice_coach.audio.export import SPLIT_FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
 from voice_coach.environment import Environment
 from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
-from voice_coach.options import SessionOptions
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
+from voice_coach.session.options import SessionOptions
 from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
 from voice_coach.speech.selection import DEFAULT_ENGINE, ENGINE_NAMES
 

@@ -18,11 +18,11 @@ from voice_coach.environment import Environment
 from voice_coach.errors import UserError
 from voice_coach.journal import home, log, record, settings
 from voice_coach.listening.echo import echo_cancelled
-from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL
 from voice_coach.playback.controller import Listening, Outcome
 from voice_coach.playback.run import play_session
-from voice_coach.session import Prepared, Session, prepare
+from voice_coach.session.options import SessionOptions
+from voice_coach.session.prepare import Prepared, Session, prepare
 
 EFFECT_LETTERS = {"b": "better", "s": "same", "w": "worse"}
 

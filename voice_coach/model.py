@@ -7,6 +7,7 @@ exact integers where timing matters: a duration in the timeline is a sample coun
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -60,6 +61,11 @@ EXERCISE_KINDS: tuple[ExerciseKind, ...] = ("exercise", "check")
 
 CueLength = Callable[[str], int]
 """Length in samples of a spoken cue, as the renderer will play it."""
+
+
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+"""`{side}` and `{other}` in content text, filled with the real side when it is spoken."""
+SIDE_PLACEHOLDERS = frozenset({"side", "other"})
 
 
 def other_side(side: Side) -> Side:

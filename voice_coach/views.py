@@ -10,12 +10,12 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from voice_coach import spoken
 from voice_coach.doctor import Check
 from voice_coach.errors import UserError
 from voice_coach.journal import log, settings
 from voice_coach.journal.recommend import Ranked
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
+from voice_coach.plan import spoken
 from voice_coach.speech.selection import Engine, VoiceRow
 
 SIDES_WORDS = {

@@ -21,6 +21,8 @@ from voice_coach.errors import ContentError
 from voice_coach.model import (
     CAUTION_WHENS,
     EXERCISE_KINDS,
+    PLACEHOLDER,
+    SIDE_PLACEHOLDERS,
     SIDES_MODES,
     Caution,
     CautionWhen,
@@ -35,7 +37,6 @@ from voice_coach.model import (
     Span,
 )
 from voice_coach.names import did_you_mean
-from voice_coach.spoken import PLACEHOLDER, SIDE_PLACEHOLDERS
 
 MAX_NAME = 60
 """Names become chapter titles, track file names and screen headings: they stay short."""

@@ -13,7 +13,7 @@ from voice_coach.playback.controller import Listening, Outcome, SessionControlle
 from voice_coach.playback.growing import GrowingPlan
 from voice_coach.playback.keys import keys
 from voice_coach.playback.screen import LiveScreen, PlainScreen
-from voice_coach.session import Prepared
+from voice_coach.session.prepare import Prepared
 
 
 def play_session(

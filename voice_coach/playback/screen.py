@@ -19,8 +19,8 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from voice_coach import spoken
 from voice_coach.model import Event, Library, Timeline
+from voice_coach.plan import spoken
 from voice_coach.playback.bigdigits import ROWS, big, width_of
 from voice_coach.playback.controller import Moment
 from voice_coach.views import clock

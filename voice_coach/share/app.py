@@ -27,8 +27,8 @@ from voice_coach.errors import UserError, describe
 from voice_coach.files import write_text
 from voice_coach.journal import settings
 from voice_coach.journal.home import home
-from voice_coach.options import SessionOptions
-from voice_coach.session import library_from
+from voice_coach.session.options import SessionOptions
+from voice_coach.session.prepare import library_from
 from voice_coach.share.cover import cover_jpeg
 from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html

@@ -20,8 +20,8 @@ from pathlib import Path
 from voice_coach.audio.export import Tags, export_file
 from voice_coach.files import write_text
 from voice_coach.journal.home import home
-from voice_coach.session import Prepared, Session
-from voice_coach.spoken import fill_sides
+from voice_coach.plan.spoken import fill_sides
+from voice_coach.session.prepare import Prepared, Session
 
 FORMATS = {"mp3": "audio/mpeg", "m4b": "audio/mp4"}
 

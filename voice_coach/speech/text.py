@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from voice_coach.spoken import number_words
+from voice_coach.plan.spoken import number_words
 
 Rewrite = Callable[[re.Match[str]], str]
 

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from voice_coach import spoken
 from voice_coach.model import (
     Caution,
     Chapter,
@@ -28,6 +27,7 @@ from voice_coach.model import (
     Tone,
     other_side,
 )
+from voice_coach.plan import spoken
 
 
 class PlanSink(Protocol):

@@ -5,13 +5,7 @@ Speech engines read "20" and "20-30" unevenly, so everything the plan speaks is 
 
 from __future__ import annotations
 
-import re
-
-from voice_coach.model import Side, other_side
-
-PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-"""`{side}` and `{other}` in content text, filled with the real side when it is spoken."""
-SIDE_PLACEHOLDERS = frozenset({"side", "other"})
+from voice_coach.model import PLACEHOLDER, Side, other_side
 
 _ONES = [
     "zero",

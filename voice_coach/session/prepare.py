@@ -15,8 +15,8 @@ from voice_coach.errors import UserError
 from voice_coach.journal import log, record, settings
 from voice_coach.journal.home import user_content
 from voice_coach.model import CueLength, Library, Playlist, Settings, Timeline
-from voice_coach.options import SessionOptions, merged
 from voice_coach.plan import ChapterTitle, PlanSink, build_timeline, outline
+from voice_coach.session.options import SessionOptions, merged
 from voice_coach.speech.cache import CueCache, default_cache_dir
 from voice_coach.speech.cues import CueSource, estimated_length
 from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
