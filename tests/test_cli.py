@@ -195,7 +195,7 @@ def test_a_missing_speech_engine_is_one_line_naming_what_to_install(
 def test_a_bug_is_an_internal_error_with_status_70(
     run_cli: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from voice_coach import views
+    from voice_coach.cli import views
 
     def broken(*args: object) -> str:
         raise RuntimeError("a bug")
@@ -232,7 +232,7 @@ def test_every_command_has_help_in_the_users_words(run_cli: Run) -> None:
 
 
 def test_what_users_read_never_names_our_internal_documents(library: Library) -> None:
-    from voice_coach import views
+    from voice_coach.cli import views
 
     shown = [views.exercise_page(library, e) for e in library.exercises.values()]
     shown.append(views.guide_page(list(library.guide.values()), library.programme.disclaimer))

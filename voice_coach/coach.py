@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach import views
 from voice_coach.audio.export import SPLIT_FORMATS, Tags, export_file, export_split, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
 from voice_coach.journal import home, log, record, settings
 from voice_coach.listening.echo import echo_cancelled
-from voice_coach.plan import SEE_PROFESSIONAL
+from voice_coach.plan import SEE_PROFESSIONAL, notices, spoken
 from voice_coach.playback.controller import Listening, Outcome
 from voice_coach.playback.run import play_session
 from voice_coach.session.options import SessionOptions
@@ -88,9 +87,7 @@ def play(
     if first_time:
         env.echo(f"Disclaimer: {disclaimer}\n")
     plan_settings = prepared.settings
-    for line in views.log_notices(
-        plan_settings.left_out, plan_settings.pain_rising, prepared.library
-    ):
+    for line in notices(plan_settings.left_out, plan_settings.pain_rising, prepared.library):
         env.echo(line)
     listening = listening_for(request, env)
     timeline, outcome = play_session(
@@ -144,7 +141,7 @@ def listening_for(request: PlayRequest, env: Environment) -> Listening | None:
 
 def summary(outcome: Outcome, exercises: int, rate: int) -> str:
     done = len(outcome.completed)
-    heard = views.clock(outcome.heard_samples, rate).strip()
+    heard = spoken.clock(outcome.heard_samples, rate).strip()
     return (
         f"{'Stopped' if outcome.quit else 'Finished'}: {done} of {exercises} "
         f"exercises done in {heard}."
@@ -202,7 +199,7 @@ def export(
         if output is not None:
             export_file(timeline, session.cues.pcm, output, tags, step)
             size = output.stat().st_size / 1_000_000
-            length = views.clock(timeline.length, timeline.sample_rate).strip()
+            length = spoken.clock(timeline.length, timeline.sample_rate).strip()
             chapters = len(timeline.chapters)
             said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
         if split is not None:

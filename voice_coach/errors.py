@@ -1,14 +1,11 @@
-"""One error type for every problem a user can fix, and the one funnel that prints it."""
+"""One error type for every problem a user can fix, the exit statuses, and the one-line form of a
+fault. The command line's funnel (voice_coach.cli.funnel) prints them; nothing here knows click."""
 
 from __future__ import annotations
 
 import errno
 import re
-import sys
-from collections.abc import Callable
 from enum import IntEnum
-
-import click
 
 
 class ExitStatus(IntEnum):
@@ -16,6 +13,9 @@ class ExitStatus(IntEnum):
     ERROR = 1
     USAGE = 2
     INTERNAL = 70
+    """Our bug: anything that is not the user's to fix (sysexits' EX_SOFTWARE)."""
+    INTERRUPTED = 130
+    """Ctrl-C (or a polite kill): 128 + SIGINT, as shells report it."""
 
 
 class UserError(Exception):
@@ -51,7 +51,7 @@ class EngineError(UserError):
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def _one_line(message: str) -> str:
+def one_line(message: str) -> str:
     """One line, and inert: a control character (an escape sequence from a file or an
     argument) is shown as its code, never sent to the terminal."""
     flat = " ".join(message.split())
@@ -86,61 +86,8 @@ def os_fault(exc: OSError) -> str | None:
 def describe(exc: Exception) -> str:
     """One inert line for a fault met while serving (the server goes on, so nothing exits)."""
     if isinstance(exc, UserError):
-        return _one_line(str(exc))
+        return one_line(str(exc))
     fault = os_fault(exc) if isinstance(exc, OSError) else None
     if fault is not None:
-        return _one_line(fault)
+        return one_line(fault)
     return f"internal error: {type(exc).__name__} (please report it)"
-
-
-def _say(text: str) -> None:
-    click.echo(f"voice-coach: {text}", err=True)
-
-
-def funnel(run: Callable[[], object], *, debug: bool) -> int:
-    """Run the command; turn whatever it raises into one line on stderr and an exit status.
-
-    A user's mistake is exit 1 (2 for a usage mistake), Ctrl-C is 130, and anything else is our
-    bug: exit 70 with a line asking for a report. `debug` re-raises instead, for the traceback.
-    """
-    try:
-        result = run()
-        return result if isinstance(result, int) else ExitStatus.OK
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        _say("stopped")
-        return 130
-    except click.ClickException as exc:
-        if debug:
-            raise
-        ctx = getattr(exc, "ctx", None)
-        command = ctx.command_path if isinstance(ctx, click.Context) else "voice-coach"
-        _say(f"error: {_one_line(exc.format_message())} (see '{command} --help')")
-        return ExitStatus.USAGE
-    except UserError as exc:
-        if debug:
-            raise
-        _say(f"error: {_one_line(str(exc))}")
-        return exc.status
-    except BrokenPipeError:
-        sys.stderr.close()  # the reader (e.g. `head`) left; nothing more to say
-        return ExitStatus.OK
-    except OSError as exc:
-        fault = os_fault(exc)
-        if debug or fault is None:
-            if debug:
-                raise
-            return _internal(exc)
-        _say(f"error: {_one_line(fault)}")
-        return ExitStatus.ERROR
-    except Exception as exc:
-        if debug:
-            raise
-        return _internal(exc)
-
-
-def _internal(exc: BaseException) -> int:
-    _say(
-        f"error: internal error: {type(exc).__name__}: {_one_line(str(exc))} "
-        "(run again with --debug for the traceback, and please report it)"
-    )
-    return ExitStatus.INTERNAL

@@ -11,6 +11,7 @@ from voice_coach.plan.timeline import (
     Pacing,
     PlanSink,
     build_timeline,
+    notices,
     outline,
     timeline_dict,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "Pacing",
     "PlanSink",
     "build_timeline",
+    "notices",
     "outline",
     "timeline_dict",
 ]

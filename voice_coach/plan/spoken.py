@@ -116,3 +116,12 @@ def join_names(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def clock(samples: int, rate: int, *, precise: bool = True) -> str:
+    """m:ss.ss (right-aligned) for plans and summaries; m:ss for the live screen."""
+    if not precise:
+        minutes, seconds = divmod(samples // rate, 60)
+        return f"{minutes}:{seconds:02d}"
+    minutes_, rest = divmod(samples / rate, 60)
+    return f"{int(minutes_):2d}:{rest:05.2f}"

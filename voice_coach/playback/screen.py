@@ -23,7 +23,6 @@ from voice_coach.model import Event, Library, Timeline
 from voice_coach.plan import spoken
 from voice_coach.playback.bigdigits import ROWS, big, width_of
 from voice_coach.playback.controller import Moment
-from voice_coach.views import clock
 
 KEYS_HELP = (
     "space pause/resume",
@@ -128,8 +127,8 @@ def keys_line(width: int) -> Text:
 def progress_line(moment: Moment, width: int) -> RenderableType:
     timeline = moment.timeline
     rate = timeline.sample_rate
-    here = clock(moment.position, rate, precise=False)
-    total = clock(timeline.length, rate, precise=False) if moment.complete else "..."
+    here = spoken.clock(moment.position, rate, precise=False)
+    total = spoken.clock(timeline.length, rate, precise=False) if moment.complete else "..."
     bar = ProgressBar(total=max(1, timeline.length), completed=moment.position, width=width)
     row = Table.grid(padding=(0, 2))
     row.add_row(bar, Text(f"{here} / {total}"))
@@ -297,7 +296,9 @@ class PlainScreen:
                 self.chapter = index
                 self.stream.write(f"== {chapter.title}\n")
             if event.kind == "speech":
-                self.stream.write(f"[{clock(event.start, rate, precise=False)}] {event.text}\n")
+                self.stream.write(
+                    f"[{spoken.clock(event.start, rate, precise=False)}] {event.text}\n"
+                )
         self.stream.flush()
 
     def close(self) -> None:

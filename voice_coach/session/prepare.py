@@ -149,16 +149,3 @@ def prepare(
     cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))
     return Prepared(library, ids, playlist, plan_settings, cues, speech)
-
-
-ESTIMATE_RATE = 22050
-
-
-def estimated_lengths(library: Library) -> dict[str, int]:
-    """Each playlist's length in samples at ESTIMATE_RATE, guessed from its word count (a
-    listing must not wait for speech to be synthesised)."""
-    guess = estimated_length(ESTIMATE_RATE, DEFAULT_RATE)
-    return {
-        p.id: build_timeline(library, p.exercises, p, Settings(), guess, ESTIMATE_RATE).length
-        for p in library.playlists.values()
-    }

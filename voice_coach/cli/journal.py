@@ -1,5 +1,5 @@
 """The commands about the person rather than a session: settings (`config`), the session log
-(`log`), `progress` and `recommend`. Registered on the main group by cli.py."""
+(`log`), `progress` and `recommend`. Registered on the main group."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from voice_coach import views
-from voice_coach.cli_options import content_option, pass_env, print_json, rating_options
+from voice_coach.cli import views
+from voice_coach.cli.options import content_option, pass_env, print_json, rating_options
 from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
 from voice_coach.journal import charts, log, recommend, record, settings
@@ -160,3 +160,6 @@ def recommend_command(as_json: bool) -> None:
         return
     click.echo(views.recommend_table(ranked, chosen))
     click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
+
+
+COMMANDS = (config_group, log_group, progress, recommend_command)

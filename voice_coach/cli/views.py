@@ -15,7 +15,7 @@ from voice_coach.errors import UserError
 from voice_coach.journal import log, settings
 from voice_coach.journal.recommend import Ranked
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
-from voice_coach.plan import spoken
+from voice_coach.plan import notices, spoken
 from voice_coach.speech.selection import Engine, VoiceRow
 
 SIDES_WORDS = {
@@ -95,15 +95,6 @@ def _records(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int) 
             lines.append(f"  {header.ljust(label)}{pieces[0]}".rstrip())
             lines += [" " * (label + 2) + piece for piece in pieces[1:]]
     return "\n".join(lines)
-
-
-def clock(samples: int, rate: int, *, precise: bool = True) -> str:
-    """m:ss.ss (right-aligned) for plans and summaries; m:ss for the live screen."""
-    if not precise:
-        minutes, seconds = divmod(samples // rate, 60)
-        return f"{minutes}:{seconds:02d}"
-    minutes_, rest = divmod(samples / rate, 60)
-    return f"{int(minutes_):2d}:{rest:05.2f}"
 
 
 def minutes(samples: int, rate: int) -> str:
@@ -217,34 +208,22 @@ def guide_page(topics: Sequence[GuideTopic], disclaimer: str) -> str:
     return "\n\n\n".join(blocks)
 
 
-def log_notices(left_out: Sequence[str], pain_rising: bool, library: Library) -> list[str]:
-    """What the log changed in this session, for the terminal (the coach says it too)."""
-    lines = []
-    if pain_rising:
-        lines.append(
-            "Your leg pain has risen over your last three sessions: see a healthcare "
-            "professional now, rather than after two weeks."
-        )
-    for exercise in left_out:
-        lines.append(
-            f"Left out today: {library.exercises[exercise].name}, which made your leg worse "
-            "last time (--full plays it)."
-        )
-    return lines
-
-
 def plan_page(timeline: Timeline, playlist: Playlist | None, library: Library) -> str:
     rate = timeline.sample_rate
     title = playlist.title if playlist else ", ".join(timeline.target)
     lines = [
-        f"{title}: {clock(timeline.length, rate).strip()} in all, "
+        f"{title}: {spoken.clock(timeline.length, rate).strip()} in all, "
         f"{len(timeline.events)} events at {rate} Hz",
-        *log_notices(timeline.left_out, timeline.pain_rising, library),
+        *notices(timeline.left_out, timeline.pain_rising, library),
         "",
         table(
             ["START", "END", "EXERCISE"],
             [
-                [clock(c.start, rate), clock(c.end, rate), f"{c.title} ({c.exercise})"]
+                [
+                    spoken.clock(c.start, rate),
+                    spoken.clock(c.end, rate),
+                    f"{c.title} ({c.exercise})",
+                ]
                 for c in timeline.chapters
             ],
         ),
@@ -257,7 +236,7 @@ def plan_page(timeline: Timeline, playlist: Playlist | None, library: Library) -
         what = event.text or (f"[{event.tone} tone]" if event.tone else "")
         if event.kind == "silence":
             what = f"[{event.length / rate:.2f} s {event.role}]"
-        rows.append([clock(event.start, rate), event.role, what])
+        rows.append([spoken.clock(event.start, rate), event.role, what])
     lines.append(table(["TIME", "ROLE", "WHAT"], rows))
     return "\n".join(lines)
 
