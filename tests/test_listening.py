@@ -10,11 +10,11 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import RATE, PlanFn
+from conftest import RATE, PlanFn, Result
 from test_session import Clock, FakePlayer, NullScreen
 
 from voice_coach.errors import UserError
@@ -288,20 +288,27 @@ def test_a_listener_that_stopped_is_one_line_and_the_keys_still_work(plan_of: Pl
     ]
 
 
-def test_the_listen_settings_are_checked() -> None:
+def test_the_listen_settings_are_checked(run_cli: Callable[..., Result]) -> None:
+    from voice_coach.listening.recogniser import checked_wake_word
+
     assert settings.parse_value("listen", "on") is True
     assert settings.parse_value("listen_sensitivity", "0.7") == 0.7
     assert settings.parse_value("listen_wake_word", " Coach ") == "coach"
     assert settings.parse_value("listen_device", "plughw:1,0") == "plughw:1,0"
     for name, bad, why in (
         ("listen_sensitivity", "2", "a number from 0 to 1"),
-        ("listen_wake_word", "xqzzyv", "common English words"),
         ("listen_device", "a b", "ALSA capture device"),
         ("listen_device", "\x1b[31m", "ALSA capture device"),
     ):
         with pytest.raises(UserError) as caught:
             settings.parse_value(name, bad)
         assert why in caught.value.message
+    # the store types the wake word; the listening stage knows which words it can hear
+    with pytest.raises(UserError) as caught:
+        checked_wake_word("xqzzyv")
+    assert "common English words" in caught.value.message
+    refused = run_cli("config", "set", "listen_wake_word", "xqzzyv")
+    assert refused.code == 1 and "common English words" in refused.err
 
 
 def test_every_phrase_has_an_action_and_an_acknowledgement() -> None:

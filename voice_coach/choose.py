@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.audio.export import format_of
+from voice_coach.audio.formats import format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import ExitStatus, UserError
 

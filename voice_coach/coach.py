@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.audio.export import SPLIT_FORMATS, Tags, export_file, export_split, format_of
+from voice_coach.audio.export import Tags, export_file, export_split
+from voice_coach.audio.formats import SPLIT_FORMATS, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
 from voice_coach.journal import home, log, record, settings
@@ -21,7 +22,8 @@ from voice_coach.plan import SEE_PROFESSIONAL, notices, spoken
 from voice_coach.playback.controller import Listening, Outcome
 from voice_coach.playback.run import play_session
 from voice_coach.session.options import SessionOptions
-from voice_coach.session.prepare import Prepared, Session, prepare
+from voice_coach.session.prepare import Session
+from voice_coach.session.ready import prepared_with_note, ready
 
 EFFECT_LETTERS = {"b": "better", "s": "same", "w": "worse"}
 
@@ -35,42 +37,12 @@ class PlayRequest:
     """None: as the listen setting says."""
 
 
-def prepared_with_note(
-    target: Sequence[str],
-    options: SessionOptions,
-    env: Environment,
-    *,
-    disclaimer: bool = False,
-    for_file: bool = False,
-) -> Prepared:
-    """`prepare`, plus the one-line note when the engine is a fallback the user may not want."""
-    prepared = prepare(target, options, env.select_engine, disclaimer=disclaimer, for_file=for_file)
-    if prepared.speech.note:
-        env.note(f"voice-coach: note: {prepared.speech.note}")
-    return prepared
-
-
 def planned(target: Sequence[str], options: SessionOptions, env: Environment) -> Session:
     """The session as `play` would speak it now: with "Before you start" until the disclaimer
     has been heard once (so, like an export, on a first run)."""
     first_time = home.first_use_of(home.DISCLAIMER_MARK)
     prepared = prepared_with_note(target, options, env, disclaimer=first_time)
     return ready(prepared, env)
-
-
-def ready(prepared: Prepared, env: Environment) -> Session:
-    """The session planned, with a progress bar (and the time left) while the cues it lacks are
-    synthesised: on a cold cache that is most of the wait."""
-    missing = prepared.to_synthesise()
-    if not missing:
-        return prepared.session()
-    with env.progress(sum(map(len, missing)), "Preparing the voice") as step:
-        if step is not None:
-            prepared.cues.listener = lambda text: step(len(text))
-        try:
-            return prepared.session()
-        finally:
-            prepared.cues.listener = None
 
 
 def play(
@@ -131,10 +103,13 @@ def listening_for(request: PlayRequest, env: Environment) -> Listening | None:
     preferences = settings.preferences()
     if not (preferences.listen if request.listen is None else request.listen):
         return None
+    from voice_coach.listening.recogniser import checked_wake_word
+
     device = preferences.listen_device
+    wake_word = checked_wake_word(preferences.listen_wake_word)
     return Listening(
-        env.make_listener(device, preferences.listen_wake_word, preferences.listen_sensitivity),
-        preferences.listen_wake_word,
+        env.make_listener(device, wake_word, preferences.listen_sensitivity),
+        wake_word,
         over_speech=echo_cancelled(device),
     )
 

@@ -56,6 +56,14 @@ TONES: tuple[Tone, ...] = ("get-ready", "hold-start", "hold-end")
 Difficulty = Literal["easier", "normal", "harder"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("easier", "normal", "harder")
 
+AUTO = "auto"
+ENGINE_NAMES: tuple[str, ...] = (AUTO, "piper", "pyttsx3")
+"""The speech engines a person can choose (auto: Piper's natural voice when installed, else
+espeak-ng through pyttsx3); the speech stage builds them, the settings store checks the name."""
+
+DEFAULT_WAKE_WORD = "coach"
+"""The word that starts a spoken command ("coach, pause")."""
+
 ExerciseKind = Literal["exercise", "check"]
 EXERCISE_KINDS: tuple[ExerciseKind, ...] = ("exercise", "check")
 

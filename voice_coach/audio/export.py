@@ -31,14 +31,13 @@ from mutagen.id3 import (
     ID3NoHeaderError,
 )
 
+from voice_coach.audio.formats import ExportError, format_of
 from voice_coach.audio.lametag import fix_end_padding
 from voice_coach.audio.render import render
-from voice_coach.errors import FAULT_HINTS, UserError
+from voice_coach.errors import FAULT_HINTS
 from voice_coach.files import replacing, write_text
 from voice_coach.model import Timeline
 
-FORMATS = ("mp3", "m4b", "wav")
-SPLIT_FORMATS = ("mp3", "wav")
 MP3_BITRATE = "64k"
 """Mono speech at 22 kHz: 64 kbit/s is clear and keeps an hour under 30 MB."""
 AAC_BITRATE = "64k"
@@ -54,21 +53,6 @@ class Tags:
     album: str
     comment: str
     track: str | None = None
-
-
-class ExportError(UserError):
-    pass
-
-
-def format_of(path: Path) -> str:
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise ExportError(
-            f"cannot tell the format of '{path.name}'",
-            where="-o",
-            hint="end the file name with .mp3, .m4b or .wav",
-        )
-    return suffix
 
 
 def ffmpeg_path() -> str:

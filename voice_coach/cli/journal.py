@@ -41,7 +41,21 @@ def config_get(key: str) -> None:
 @click.argument("value")
 def config_set(key: str, value: str) -> None:
     """Store a setting, e.g. `config set side left`."""
-    click.echo(f"{key} = {settings.store(key, value)}")
+    click.echo(f"{key} = {settings.store(key, value, _owner_check)}")
+
+
+def _owner_check(name: str, value: object) -> object:
+    """The stage that owns a setting checks it: a voice the engines have, a word the recogniser
+    knows. The settings store only types it."""
+    if name == "voice" and isinstance(value, str):
+        from voice_coach.speech.selection import checked_voice
+
+        return checked_voice(value)
+    if name == "listen_wake_word" and isinstance(value, str):
+        from voice_coach.listening.recogniser import checked_wake_word
+
+        return checked_wake_word(value)
+    return value
 
 
 @config_group.command("unset")

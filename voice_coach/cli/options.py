@@ -10,18 +10,17 @@ import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec
+from typing import Any, ParamSpec
 
 import click
 
-from voice_coach.audio.export import SPLIT_FORMATS
+from voice_coach.audio.formats import SPLIT_FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
 from voice_coach.environment import Environment
-from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
+from voice_coach.journal.settings import KEYS
+from voice_coach.model import Difficulty, Side
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
 from voice_coach.session.options import SessionOptions
-from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
-from voice_coach.speech.selection import DEFAULT_ENGINE, ENGINE_NAMES
 
 P = ParamSpec("P")
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
@@ -45,11 +44,23 @@ json_option: Decorator = click.option(
     "--json", "as_json", is_flag=True, help="Print JSON instead of a table."
 )
 
+
+def _setting_option(name: str, **extra: Any) -> Decorator:
+    """`--NAME` for a setting, its type and help read from the settings table (one source of
+    truth for `config` and the command line); it wins over the stored setting."""
+    key = KEYS[name]
+    kind: click.Choice[str] | click.IntRange | None = None
+    if key.choices:
+        kind = click.Choice(key.choices)
+    elif key.low is not None and key.high is not None:
+        kind = click.IntRange(int(key.low), int(key.high))
+    help = key.help[0].upper() + key.help[1:] + " [default: the `config` setting]."
+    return click.option(f"--{name.replace('_', '-')}", type=kind, help=help, **extra)
+
+
 _SESSION_OPTIONS: list[Decorator] = [
     cache_dir_option,
-    click.option(
-        "--side", type=click.Choice(SIDES), help="Your painful side; cues then name the real side."
-    ),
+    _setting_option("side"),
     click.option(
         "--reps",
         type=click.IntRange(1, 200),
@@ -62,29 +73,17 @@ _SESSION_OPTIONS: list[Decorator] = [
         metavar="SECONDS",
         help="Override every hold and timed part, in seconds (for a quick try).",
     ),
-    click.option(
-        "--engine",
-        help=f"Speech engine: {', '.join(ENGINE_NAMES)} [default: {DEFAULT_ENGINE}: the "
-        "natural Piper voice if installed, else espeak-ng].",
-    ),
-    click.option(
-        "--difficulty",
-        type=click.Choice(DIFFICULTIES),
-        help="easier (fewer reps, shorter holds), normal, harder (top of the programme's ranges).",
-    ),
-    click.option("--voice", help="Voice id (see `voice-coach voices`)."),
+    # --engine is checked by the speech stage, which suggests the nearest name on a typo
+    click.option("--engine", help=f"{KEYS['engine'].help}: {', '.join(KEYS['engine'].choices)}."),
+    _setting_option("difficulty"),
+    _setting_option("voice"),
     click.option(
         "--voice-model",
         type=click.Path(dir_okay=False),
         metavar="FILE.onnx",
         help="A Piper voice model file, with its FILE.onnx.json beside it (implies Piper).",
     ),
-    click.option(
-        "--rate",
-        type=click.IntRange(80, 400),
-        help=f"Speaking rate in words per minute [default: the voice's own; espeak-ng "
-        f"{DEFAULT_RATE}].",
-    ),
+    _setting_option("rate"),
     content_option,
     click.option(
         "--full",

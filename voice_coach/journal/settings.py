@@ -6,7 +6,7 @@ with one line and everything else can trust what it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -17,9 +17,16 @@ from voice_coach.content.source import load_file
 from voice_coach.errors import UserError
 from voice_coach.files import write_text
 from voice_coach.journal import home as userstate
-from voice_coach.model import DIFFICULTIES, SIDES, Difficulty, Side
+from voice_coach.model import (
+    AUTO,
+    DEFAULT_WAKE_WORD,
+    DIFFICULTIES,
+    ENGINE_NAMES,
+    SIDES,
+    Difficulty,
+    Side,
+)
 from voice_coach.names import did_you_mean
-from voice_coach.speech.selection import AUTO, ENGINE_NAMES, known_voice
 
 
 @dataclass(frozen=True)
@@ -40,32 +47,39 @@ class Preferences:
     intro says so."""
     listen: bool = False
     """`play` listens for spoken commands (as `--listen`)."""
-    listen_wake_word: str = "coach"
+    listen_wake_word: str = DEFAULT_WAKE_WORD
     listen_sensitivity: float = 0.5
     listen_device: str = "default"
 
 
 @dataclass(frozen=True)
 class Key:
+    """One setting: its name, what it means, how text becomes its typed value, and its range
+    or choices. The one source of truth: `config`, the command line's options (their types and
+    help) and the README's list of settings all read this table; the default is Preferences'."""
+
     name: str
     help: str
     parse: Callable[[str], Any]
+    choices: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
 
     @property
     def default(self) -> object:
         return getattr(Preferences(), self.name)
 
 
-def _one_of(*choices: str) -> Callable[[str], str]:
+def _choice(name: str, help: str, choices: Sequence[str]) -> Key:
     def parse(text: str) -> str:
         if text not in choices:
             raise ValueError("one of " + ", ".join(choices))
         return text
 
-    return parse
+    return Key(name, help, parse, choices=tuple(choices))
 
 
-def _whole_number(low: int, high: int) -> Callable[[str], int]:
+def _whole_number(name: str, help: str, low: int, high: int) -> Key:
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -75,7 +89,7 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
             raise ValueError(f"a whole number from {low} to {high}")
         return value
 
-    return parse
+    return Key(name, help, parse, low=low, high=high)
 
 
 def _on_off(text: str) -> bool:
@@ -95,10 +109,18 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _wake_word(text: str) -> str:
-    from voice_coach.listening.recogniser import check_wake_word  # loads the dictionary
-
-    return check_wake_word(text)
+def _words(text: str) -> str:
+    """One or two plain words: whether the recogniser knows them is the listening stage's
+    question (asked by `config set` and when listening starts), not the store's."""
+    words = " ".join(text.lower().split())
+    if (
+        not words
+        or len(words) > 40
+        or len(words.split()) > 2
+        or not words.replace(" ", "").isalpha()
+    ):
+        raise ValueError("one or two common English words, e.g. coach")
+    return words
 
 
 def _device(text: str) -> str:
@@ -118,16 +140,21 @@ def _some_text(text: str) -> str:
 KEYS = {
     key.name: key
     for key in (
-        Key("side", "your painful side: left or right", _one_of(*SIDES)),
-        Key("engine", "speech engine: " + ", ".join(ENGINE_NAMES), _one_of(*ENGINE_NAMES)),
-        Key("voice", "voice id of the engine (see `voice-coach voices`)", _some_text),
-        Key("rate", "speaking rate, words per minute (80-400)", _whole_number(80, 400)),
-        Key(
-            "difficulty",
-            "easier (fewer reps, shorter holds), normal (the programme's dosage), harder",
-            _one_of(*DIFFICULTIES),
+        _choice("side", "your painful side; cues then name the real side", SIDES),
+        _choice(
+            "engine",
+            f"speech engine ({AUTO}: the natural Piper voice if installed, else espeak-ng)",
+            ENGINE_NAMES,
         ),
-        Key("rest", "seconds of rest between exercises (0-120)", _whole_number(0, 120)),
+        Key("voice", "voice id of the engine (see `voice-coach voices`)", _some_text),
+        _whole_number("rate", "speaking rate, words per minute", 80, 400),
+        _choice(
+            "difficulty",
+            "easier (fewer reps, shorter holds), normal (the programme's dosage), harder (the "
+            "top of the programme's ranges)",
+            DIFFICULTIES,
+        ),
+        _whole_number("rest", "seconds of rest between exercises", 0, 120),
         Key(
             "short_repeats",
             "on: exercises you have done often get a shorter form of their setup and steps",
@@ -140,26 +167,20 @@ KEYS = {
             _on_off,
         ),
         Key("listen", 'on: `play` listens for spoken commands ("coach, pause")', _on_off),
-        Key(
-            "listen_wake_word",
-            "the word that starts a spoken command (default coach)",
-            _wake_word,
-        ),
+        Key("listen_wake_word", "the word that starts a spoken command", _words),
         Key(
             "listen_sensitivity",
-            "0 to 1: higher catches more commands and risks more false ones (default 0.5)",
+            "0 to 1: higher catches more commands and risks more false ones",
             _fraction,
+            low=0,
+            high=1,
         ),
         Key(
             "listen_device",
             "the microphone: an ALSA capture device (default, or e.g. plughw:1,0)",
             _device,
         ),
-        Key(
-            "lead_in",
-            "seconds to get into position before each set (1-10)",
-            _whole_number(1, 10),
-        ),
+        _whole_number("lead_in", "seconds to get into position before each set", 1, 10),
     )
 }
 
@@ -249,16 +270,14 @@ def value_of(name: str) -> object:
     return getattr(preferences(), key_named(name).name)
 
 
-def store(name: str, text: str) -> object:
-    """Check and store one setting; the value as stored. Other entries are kept as written,
-    so a bad one elsewhere never blocks the repair of this one."""
+def store(name: str, text: str, check: Callable[[str, Any], Any] | None = None) -> object:
+    """Type-check and store one setting; the value as stored. `check` is the owning stage's own
+    test of the value (a voice the engines have, a word the recogniser knows), which may also
+    normalise it. Other entries are kept as written, so a bad one elsewhere never blocks the
+    repair of this one."""
     parsed = parse_value(name, text)
-    if name == "voice" and isinstance(parsed, str) and not known_voice(parsed):
-        raise UserError(
-            f"no speech engine here has a voice '{parsed}'",
-            where="voice",
-            hint="see `voice-coach voices` for the ids",
-        )
+    if check is not None:
+        parsed = check(name, parsed)
     stored = load_raw()
     stored[name] = parsed
     save(stored)

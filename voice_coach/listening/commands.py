@@ -23,7 +23,6 @@ PHRASES: dict[str, Action] = {
     "stop": "stop",
     "how long": "time",
 }
-DEFAULT_WAKE_WORD = "coach"
 
 KEY_OF: dict[Action, str] = {
     "pause": " ",

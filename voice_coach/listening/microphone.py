@@ -10,8 +10,8 @@ import math
 import time
 from array import array
 
+from voice_coach.audio.native import quiet_stderr
 from voice_coach.errors import UserError
-from voice_coach.playback.alsa_player import quiet_stderr
 
 RATE = 16000
 PERIOD = 320

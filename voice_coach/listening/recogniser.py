@@ -29,6 +29,7 @@ from voice_coach.errors import UserError
 from voice_coach.listening.commands import Action, phrases
 from voice_coach.listening.microphone import RATE
 from voice_coach.listening.utterances import FRAME, LEAD_FRAMES, Segmenter, Utterance
+from voice_coach.model import DEFAULT_WAKE_WORD
 
 INSTALL_HINT = "install it with: .venv/bin/pip install pocketsphinx (or run scripts/setup.sh)"
 DEFAULT_SENSITIVITY = 0.5
@@ -106,6 +107,19 @@ def check_wake_word(wake_word: str) -> str:
     return wake
 
 
+def checked_wake_word(wake_word: str) -> str:
+    """The `listen_wake_word` setting, checked by the stage that knows the words: one line
+    naming the setting and the fix when the recogniser cannot listen for it."""
+    try:
+        return check_wake_word(wake_word)
+    except ValueError as exc:
+        raise UserError(
+            f"'{wake_word}' cannot be the wake word: it must be {exc}",
+            where="listen_wake_word",
+            hint="voice-coach config set listen_wake_word coach",
+        ) from None
+
+
 def threshold(sensitivity: float) -> float:
     return THRESHOLD - (sensitivity - DEFAULT_SENSITIVITY) * SENSITIVITY_SPAN
 
@@ -117,7 +131,9 @@ def most_phones(sensitivity: float) -> int:
 class Recogniser:
     """Feed it 16 kHz mono s16le audio in any pieces; it yields each utterance it judged."""
 
-    def __init__(self, wake_word: str = "coach", sensitivity: float = DEFAULT_SENSITIVITY) -> None:
+    def __init__(
+        self, wake_word: str = DEFAULT_WAKE_WORD, sensitivity: float = DEFAULT_SENSITIVITY
+    ) -> None:
         ps = _pocketsphinx()
         self.wake = check_wake_word(wake_word)
         self.phrases = phrases(self.wake)

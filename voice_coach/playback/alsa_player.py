@@ -8,34 +8,17 @@ a period (23 ms) and resumes from exactly the sample that was heard last.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import threading
 import time
 from collections.abc import Iterator
 
+from voice_coach.audio.native import quiet_stderr
 from voice_coach.playback.base import NoDeviceError
 
 PERIOD = 512
 PERIODS = 32
 END_PADDING_S = 0.3
 """Silence after the last sample: some ALSA-to-server bridges cut the final period on close."""
-
-
-@contextlib.contextmanager
-def quiet_stderr() -> Iterator[None]:
-    """Silence file descriptor 2 (C libraries write there directly) for the block."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 class AlsaPlayer:

