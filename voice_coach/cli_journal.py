@@ -11,7 +11,7 @@ from voice_coach import views
 from voice_coach.cli_options import content_option, pass_env, print_json, rating_options
 from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
-from voice_coach.journal import charts, log, recommend, record, settings
+from voice_coach.journal import charts, log, recommend, record, settings, stats
 from voice_coach.plan import SEE_PROFESSIONAL
 from voice_coach.session import library_from
 
@@ -133,13 +133,13 @@ def log_edit(
 def progress(as_json: bool, plot: Path | None) -> None:
     """Your sessions, the pain trend and your streak; and when to see a professional."""
     entries = record.logged()
-    advice = log.time_to_see_a_professional(entries)
+    advice = stats.time_to_see_a_professional(entries)
     if as_json:
         sessions = [views.entry_json(e) for e in entries]
-        streak = log.streak(entries)
+        streak = stats.streak(entries)
         print_json({"sessions": sessions, "streak_days": streak, "see_a_professional": advice})
     else:
-        click.echo(views.progress_page(entries, log.streak(entries)))
+        click.echo(views.progress_page(entries, stats.streak(entries)))
         if advice:
             click.echo("\n" + SEE_PROFESSIONAL)
     if plot is not None:

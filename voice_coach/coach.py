@@ -16,7 +16,7 @@ from voice_coach import views
 from voice_coach.audio.export import SPLIT_FORMATS, Tags, export_file, export_split, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
-from voice_coach.journal import home, log, record, settings
+from voice_coach.journal import home, log, record, settings, stats
 from voice_coach.listening.echo import echo_cancelled
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL
@@ -124,7 +124,7 @@ def play(
     except log.BrokenLog as exc:  # moved aside (or busy): say so, and try once with a new log
         env.note(f"voice-coach: note: {exc}")
         record.record(timeline, played)
-    if log.time_to_see_a_professional(record.logged()):
+    if stats.time_to_see_a_professional(record.logged()):
         env.echo(SEE_PROFESSIONAL)
     return outcome
 
