@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from voice_coach import views
+from voice_coach import cli_log_entry, views
 from voice_coach.cli_options import content_option, pass_env, print_json, rating_options
 from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
@@ -73,8 +73,9 @@ def log_add(
     """Log a session done with the exported audio (all of TARGET counts as done)."""
     ids, playlist = resolve_target(library_from(content_dirs), target)
     name = playlist.id if playlist else " ".join(ids)
-    entry = record.manual_entry(ids, name, day, pain_before, pain_after, effects)
-    log.add(entry)
+    entry = cli_log_entry.manual_entry(ids, name, day, pain_before, pain_after, effects)
+    with cli_log_entry.as_typed():
+        log.add(entry)
     click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
 
 
@@ -95,7 +96,7 @@ def log_list(as_json: bool) -> None:
 @pass_env
 def log_rm(env: Environment, ident: int, yes: bool) -> None:
     """Remove one logged session (asks first unless --yes)."""
-    entry = record.find(ident)
+    entry = cli_log_entry.find(ident)
     what = f"session {ident} ({entry.day.isoformat()}, {entry.target})"
     if not yes:
         if not env.can_ask:
@@ -103,7 +104,8 @@ def log_rm(env: Environment, ident: int, yes: bool) -> None:
         if not env.prompter.confirm(f"Remove {what} from your log?", False):
             click.echo("kept")
             return
-    log.remove(ident)
+    with cli_log_entry.as_typed():
+        log.remove(ident)
     click.echo(f"removed {what}")
 
 
@@ -119,7 +121,7 @@ def log_edit(
     effects: tuple[str, ...],
 ) -> None:
     """Correct one logged session: its date, pain or how an exercise felt."""
-    entry = record.edit(ident, day, pain_before, pain_after, effects)
+    entry = cli_log_entry.edit(ident, day, pain_before, pain_after, effects)
     click.echo(views.log_table([entry]))
 
 

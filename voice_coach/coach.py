@@ -16,7 +16,7 @@ from voice_coach import views
 from voice_coach.audio.export import SPLIT_FORMATS, Tags, export_file, export_split, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
-from voice_coach.journal import home, log, record, settings, stats
+from voice_coach.journal import home, log, record, settings, stats, values
 from voice_coach.listening.echo import echo_cancelled
 from voice_coach.options import SessionOptions
 from voice_coach.plan import SEE_PROFESSIONAL
@@ -156,7 +156,7 @@ def ask_pain(env: Environment, question: str) -> int | None:
         if not text.strip():
             return None
         try:
-            return log.parse_pain(text.strip(), "pain")
+            return values.parse_pain(text.strip(), "pain")
         except UserError as exc:
             raise ValueError(exc.message) from None
 

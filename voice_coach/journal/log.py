@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice_coach.errors import UserError
 from voice_coach.journal import home as userstate
+from voice_coach.journal.values import EFFECTS, Refused, check_pain
 
 SCHEMA_VERSION = 1
-EFFECTS = ("better", "same", "worse")
 
 SCHEMA = """
 CREATE TABLE sessions (
@@ -115,57 +115,6 @@ def _opened(path: Path) -> Iterator[sqlite3.Connection]:
         yield db
 
 
-def check_pain(value: object, name: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise UserError(
-            f"pain must be a whole number from 0 (none) to 10 (worst), not {value!r}", where=name
-        )
-    return value
-
-
-def parse_pain(text: str, name: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise UserError(
-            f"pain must be a whole number from 0 (none) to 10 (worst), not '{text}'", where=name
-        ) from None
-    result = check_pain(value, name)
-    assert result is not None
-    return result
-
-
-def parse_day(text: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"'{text}' is not a date", where="--date", hint="use YYYY-MM-DD") from None
-    if day > dt.date.today():
-        raise UserError(f"{text} is in the future", where="--date")
-    return day
-
-
-def parse_effect(text: str, allowed: Sequence[str]) -> tuple[str, str]:
-    from voice_coach.names import did_you_mean
-
-    exercise, sep, effect = text.partition("=")
-    if not sep or effect not in EFFECTS:
-        raise UserError(
-            f"'{text}' is not EXERCISE=better|same|worse",
-            where="--effect",
-            hint="e.g. clam-shell=better",
-        )
-    if exercise not in allowed:
-        raise UserError(
-            f"'{exercise}' is not an exercise of this session",
-            where="--effect",
-            hint=did_you_mean(exercise, allowed) or "exercises: " + ", ".join(allowed),
-        )
-    return exercise, effect
-
-
 def add(entry: Entry, path: Path | None = None) -> int:
     check_pain(entry.pain_before, "pain before")
     check_pain(entry.pain_after, "pain after")
@@ -223,20 +172,16 @@ def sessions(path: Path | None = None, *, repair: bool = True) -> list[Entry]:
         return result
 
 
-def _session_row(db: sqlite3.Connection, ident: int, path: Path) -> None:
+def _session_row(db: sqlite3.Connection, ident: int) -> None:
     if db.execute("SELECT 1 FROM sessions WHERE id = ?", (ident,)).fetchone() is None:
-        raise UserError(
-            f"no logged session has id {ident}",
-            where="ID",
-            hint="see the ids with `voice-coach log list`",
-        )
+        raise Refused(f"no logged session has id {ident}", where="session id")
 
 
 def remove(ident: int, path: Path | None = None) -> None:
     """Delete one logged session (and its exercises), in one transaction."""
     path = path or log_path()
     with connect(path) as db, db:
-        _session_row(db, ident, path)
+        _session_row(db, ident)
         db.execute("DELETE FROM sessions WHERE id = ?", (ident,))
 
 
@@ -251,10 +196,10 @@ def correct(
 ) -> Entry:
     """Change what was given of one logged session; everything else stays as it was."""
     path = path or log_path()
-    check_pain(pain_before, "--pain-before")
-    check_pain(pain_after, "--pain-after")
+    check_pain(pain_before, "pain before")
+    check_pain(pain_after, "pain after")
     with connect(path) as db, db:
-        _session_row(db, ident, path)
+        _session_row(db, ident)
         done = {
             row[0]
             for row in db.execute(
@@ -264,9 +209,9 @@ def correct(
         }
         for exercise, effect in (effects or {}).items():
             if exercise not in done or effect not in EFFECTS:
-                raise UserError(
+                raise Refused(
                     f"'{exercise}' was not done in session {ident}",
-                    where="--effect",
+                    where="effect",
                     hint="done then: " + (", ".join(sorted(done)) or "nothing"),
                 )
             db.execute(
