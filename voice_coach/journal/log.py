@@ -1,7 +1,10 @@
 """The session log (SQLite): what was done, pain before and after, and how each exercise felt.
 
-Every write is one transaction, checked before it starts, so a refused entry leaves the log
-exactly as it was. The schema carries a version (PRAGMA user_version) for future migrations.
+Only storage lives here: opening the log (made and brought up to date by journal.migrations),
+adding, reading, correcting and removing sessions. Every write is one transaction, checked
+before it starts, so a refused entry leaves the log exactly as it was. What the entries mean is
+journal.stats; a refusal says what is wrong in the log's own words, and the command line names
+its option (cli_log_entry).
 """
 
 from __future__ import annotations
@@ -15,32 +18,14 @@ from pathlib import Path
 
 from voice_coach.errors import UserError
 from voice_coach.journal import home as userstate
+from voice_coach.journal import migrations
 from voice_coach.journal.values import EFFECTS, Refused, check_pain
-
-SCHEMA_VERSION = 1
-
-SCHEMA = """
-CREATE TABLE sessions (
-    id INTEGER PRIMARY KEY,
-    day TEXT NOT NULL,
-    target TEXT NOT NULL,
-    duration_s REAL NOT NULL DEFAULT 0,
-    pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
-    pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
-    source TEXT NOT NULL CHECK (source IN ('play', 'manual'))
-);
-CREATE TABLE exercises (
-    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    exercise TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('completed', 'skipped')),
-    effect TEXT CHECK (effect IN ('better', 'same', 'worse')),
-    PRIMARY KEY (session_id, exercise)
-);
-"""
 
 
 @dataclass(frozen=True)
 class Entry:
+    """One logged session, as the store reads and writes it."""
+
     day: dt.date
     target: str
     completed: tuple[str, ...]
@@ -101,17 +86,7 @@ def _unreadable(path: Path, exc: sqlite3.Error, repair: bool) -> BrokenLog:
 def _opened(path: Path) -> Iterator[sqlite3.Connection]:
     with closing(sqlite3.connect(path, timeout=2)) as db:
         db.execute("PRAGMA foreign_keys = ON")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            with db:
-                db.executescript(SCHEMA)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version > SCHEMA_VERSION:
-            raise UserError(
-                f"the session log was written by a newer voice-coach (schema {version})",
-                where=str(path),
-                hint="upgrade voice-coach",
-            )
+        migrations.migrate(db, where=str(path))
         yield db
 
 
