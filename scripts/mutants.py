@@ -54,7 +54,7 @@ MUTANTS = [
     ),
     (
         "the streak never counting past 1",
-        "voice_coach/journal/log.py",
+        "voice_coach/journal/stats.py",
         "        count += 1\n",
         "        count = 1\n",
         "tests/test_personal.py",

@@ -15,7 +15,7 @@ from conftest import RATE, FakeEngine, PlanFn, Result, fake_selector, texts
 
 from voice_coach import coach
 from voice_coach.environment import Environment
-from voice_coach.journal import home, log
+from voice_coach.journal import home, log, stats
 from voice_coach.model import Timeline
 from voice_coach.session.options import SessionOptions
 
@@ -247,4 +247,4 @@ def test_repeat_sessions_shorten_the_setup_but_keep_the_cautions(run_cli: Run) -
     assert said("--full") == full
     assert run_cli("config", "set", "short_repeats", "off").code == 0
     assert said() == full
-    assert len(log.familiar(log.sessions())) == 1
+    assert len(stats.familiar(log.sessions())) == 1

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import FakeWorld, Result
 
+from voice_coach.cli import log_entry as cli_log_entry
 from voice_coach.cli import main
+from voice_coach.errors import UserError
+from voice_coach.journal import log, values
 
 Run = Callable[..., Result]
 World = Callable[..., FakeWorld]
@@ -92,3 +98,62 @@ def test_rm_asks_first_and_removes_only_that_session(
     assert run_cli("log", "rm", str(first["id"]), "--yes").code == 0
     assert [s["id"] for s in listed(run_cli)] == [second["id"]]
     assert run_cli("log", "rm", str(first["id"]), "--yes").code == 1
+
+
+def test_the_store_refuses_in_its_own_words_and_the_command_line_names_the_option(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "log.sqlite3"
+    ident = log.add(log.Entry(dt.date(2026, 11, 20), "clam-shell", ("clam-shell",)), path)
+    for call, words, typed in (
+        (
+            lambda: log.correct(999, pain_after=2, path=path),
+            "session id: no logged session has id 999",
+            "ID: no logged session has id 999 (see the ids with `voice-coach log list`)",
+        ),
+        (
+            lambda: log.remove(999, path),
+            "session id: no logged session has id 999",
+            "ID: no logged session has id 999 (see the ids with `voice-coach log list`)",
+        ),
+        (
+            lambda: log.correct(ident, pain_after=11, path=path),
+            "pain after: pain must be a whole number from 0 (none) to 10 (worst), not 11",
+            "--pain-after: pain must be a whole number from 0 (none) to 10 (worst), not 11",
+        ),
+        (
+            lambda: log.correct(ident, effects={"pelvic-tilts": "better"}, path=path),
+            f"effect: 'pelvic-tilts' was not done in session {ident} (done then: clam-shell)",
+            f"--effect: 'pelvic-tilts' was not done in session {ident} (done then: clam-shell)",
+        ),
+    ):
+        with pytest.raises(values.Refused) as refused:
+            call()
+        assert str(refused.value) == words
+        with pytest.raises(UserError) as said, cli_log_entry.as_typed():
+            call()
+        assert str(said.value) == typed
+    (kept,) = log.sessions(path)
+    assert kept.pain_after is None and kept.effects == {}
+
+
+def test_a_session_removed_meanwhile_is_the_same_one_line(
+    run_cli: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_cli("log", "add", "clam-shell")
+    (session,) = listed(run_cli)
+    entry = cli_log_entry.find(int(str(session["id"])))
+    assert run_cli("log", "rm", str(session["id"]), "--yes").code == 0
+    monkeypatch.setattr(cli_log_entry, "find", lambda ident: entry)  # found just before
+    for args in (["rm", str(session["id"]), "--yes"], ["edit", str(session["id"])]):
+        result = run_cli("log", *args)
+        assert result.code == 1 and result.err == (
+            f"voice-coach: error: ID: no logged session has id {session['id']} "
+            "(see the ids with `voice-coach log list`)\n"
+        )
+
+
+def test_no_option_is_named_in_the_store_or_its_value_readers() -> None:
+    for module in (log, values):
+        source = inspect.getsource(module)
+        assert '"--' not in source and "voice-coach log" not in source, module.__name__

@@ -14,7 +14,7 @@ import pytest
 from conftest import Result
 from terminal import Terminal
 
-from voice_coach.journal import log, recommend
+from voice_coach.journal import log, recommend, stats
 
 Run = Callable[..., Result]
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
@@ -76,7 +76,7 @@ def test_improving_pain_or_a_short_log_gives_no_such_advice(run_cli: Run) -> Non
 def test_short_log_is_not_judged() -> None:
     today = dt.date.today()
     entries = [log.Entry(today - dt.timedelta(days=d), "x", (), pain_after=6) for d in (10, 0)]
-    assert not log.time_to_see_a_professional(entries)
+    assert not stats.time_to_see_a_professional(entries)
 
 
 def test_effects_drive_the_recommendation(run_cli: Run) -> None:
@@ -219,10 +219,10 @@ def test_the_streak_counts_consecutive_days_up_to_today_or_yesterday() -> None:
     def on(*ago: int) -> list[log.Entry]:
         return [log.Entry(today - dt.timedelta(days=d), "x", ()) for d in ago]
 
-    assert log.streak(on(0, 1, 2, 4), today) == 3
-    assert log.streak(on(1, 2, 3, 4, 5), today) == 5
-    assert log.streak(on(0, 0, 1), today) == 2
-    assert log.streak(on(2, 3), today) == 0
+    assert stats.streak(on(0, 1, 2, 4), today) == 3
+    assert stats.streak(on(1, 2, 3, 4, 5), today) == 5
+    assert stats.streak(on(0, 0, 1), today) == 2
+    assert stats.streak(on(2, 3), today) == 0
 
 
 def test_recommend_ranks_what_helped_first() -> None:

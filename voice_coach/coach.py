@@ -16,7 +16,7 @@ from voice_coach.audio.export import Tags, export_file, export_split
 from voice_coach.audio.formats import SPLIT_FORMATS, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
-from voice_coach.journal import home, log, record, settings
+from voice_coach.journal import home, log, record, settings, stats, values
 from voice_coach.listening.echo import echo_cancelled
 from voice_coach.plan import SEE_PROFESSIONAL, notices, spoken
 from voice_coach.playback.controller import Listening, Outcome
@@ -93,7 +93,7 @@ def play(
     except log.BrokenLog as exc:  # moved aside (or busy): say so, and try once with a new log
         env.note(f"voice-coach: note: {exc}")
         record.record(timeline, played)
-    if log.time_to_see_a_professional(record.logged()):
+    if stats.time_to_see_a_professional(record.logged()):
         env.echo(SEE_PROFESSIONAL)
     return outcome
 
@@ -128,7 +128,7 @@ def ask_pain(env: Environment, question: str) -> int | None:
         if not text.strip():
             return None
         try:
-            return log.parse_pain(text.strip(), "pain")
+            return values.parse_pain(text.strip(), "pain")
         except UserError as exc:
             raise ValueError(exc.message) from None
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from voice_coach.cli import views
+from voice_coach.cli import log_entry, views
 from voice_coach.cli.options import content_option, pass_env, print_json, rating_options
 from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
-from voice_coach.journal import charts, log, recommend, record, settings
+from voice_coach.journal import charts, log, recommend, record, settings, stats
 from voice_coach.plan import SEE_PROFESSIONAL
 from voice_coach.session.prepare import library_from
 
@@ -87,8 +87,9 @@ def log_add(
     """Log a session done with the exported audio (all of TARGET counts as done)."""
     ids, playlist = resolve_target(library_from(content_dirs), target)
     name = playlist.id if playlist else " ".join(ids)
-    entry = record.manual_entry(ids, name, day, pain_before, pain_after, effects)
-    log.add(entry)
+    entry = log_entry.manual_entry(ids, name, day, pain_before, pain_after, effects)
+    with log_entry.as_typed():
+        log.add(entry)
     click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
 
 
@@ -109,7 +110,7 @@ def log_list(as_json: bool) -> None:
 @pass_env
 def log_rm(env: Environment, ident: int, yes: bool) -> None:
     """Remove one logged session (asks first unless --yes)."""
-    entry = record.find(ident)
+    entry = log_entry.find(ident)
     what = f"session {ident} ({entry.day.isoformat()}, {entry.target})"
     if not yes:
         if not env.can_ask:
@@ -117,7 +118,8 @@ def log_rm(env: Environment, ident: int, yes: bool) -> None:
         if not env.prompter.confirm(f"Remove {what} from your log?", False):
             click.echo("kept")
             return
-    log.remove(ident)
+    with log_entry.as_typed():
+        log.remove(ident)
     click.echo(f"removed {what}")
 
 
@@ -133,7 +135,7 @@ def log_edit(
     effects: tuple[str, ...],
 ) -> None:
     """Correct one logged session: its date, pain or how an exercise felt."""
-    entry = record.edit(ident, day, pain_before, pain_after, effects)
+    entry = log_entry.edit(ident, day, pain_before, pain_after, effects)
     click.echo(views.log_table([entry]))
 
 
@@ -147,13 +149,13 @@ def log_edit(
 def progress(as_json: bool, plot: Path | None) -> None:
     """Your sessions, the pain trend and your streak; and when to see a professional."""
     entries = record.logged()
-    advice = log.time_to_see_a_professional(entries)
+    advice = stats.time_to_see_a_professional(entries)
     if as_json:
         sessions = [views.entry_json(e) for e in entries]
-        streak = log.streak(entries)
+        streak = stats.streak(entries)
         print_json({"sessions": sessions, "streak_days": streak, "see_a_professional": advice})
     else:
-        click.echo(views.progress_page(entries, log.streak(entries)))
+        click.echo(views.progress_page(entries, stats.streak(entries)))
         if advice:
             click.echo("\n" + SEE_PROFESSIONAL)
     if plot is not None:

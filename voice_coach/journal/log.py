@@ -1,48 +1,31 @@
 """The session log (SQLite): what was done, pain before and after, and how each exercise felt.
 
-Every write is one transaction, checked before it starts, so a refused entry leaves the log
-exactly as it was. The schema carries a version (PRAGMA user_version) for future migrations.
+Only storage lives here: opening the log (made and brought up to date by journal.migrations),
+adding, reading, correcting and removing sessions. Every write is one transaction, checked
+before it starts, so a refused entry leaves the log exactly as it was. What the entries mean is
+journal.stats; a refusal says what is wrong in the log's own words, and the command line names
+its option (cli.log_entry).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice_coach.errors import UserError
 from voice_coach.journal import home as userstate
-
-SCHEMA_VERSION = 1
-EFFECTS = ("better", "same", "worse")
-TWO_WEEKS = dt.timedelta(days=14)
-
-SCHEMA = """
-CREATE TABLE sessions (
-    id INTEGER PRIMARY KEY,
-    day TEXT NOT NULL,
-    target TEXT NOT NULL,
-    duration_s REAL NOT NULL DEFAULT 0,
-    pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
-    pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
-    source TEXT NOT NULL CHECK (source IN ('play', 'manual'))
-);
-CREATE TABLE exercises (
-    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-    exercise TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('completed', 'skipped')),
-    effect TEXT CHECK (effect IN ('better', 'same', 'worse')),
-    PRIMARY KEY (session_id, exercise)
-);
-"""
+from voice_coach.journal import migrations
+from voice_coach.journal.values import EFFECTS, Refused, check_pain
 
 
 @dataclass(frozen=True)
 class Entry:
+    """One logged session, as the store reads and writes it."""
+
     day: dt.date
     target: str
     completed: tuple[str, ...]
@@ -103,69 +86,8 @@ def _unreadable(path: Path, exc: sqlite3.Error, repair: bool) -> BrokenLog:
 def _opened(path: Path) -> Iterator[sqlite3.Connection]:
     with closing(sqlite3.connect(path, timeout=2)) as db:
         db.execute("PRAGMA foreign_keys = ON")
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            with db:
-                db.executescript(SCHEMA)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        elif version > SCHEMA_VERSION:
-            raise UserError(
-                f"the session log was written by a newer voice-coach (schema {version})",
-                where=str(path),
-                hint="upgrade voice-coach",
-            )
+        migrations.migrate(db, where=str(path))
         yield db
-
-
-def check_pain(value: object, name: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise UserError(
-            f"pain must be a whole number from 0 (none) to 10 (worst), not {value!r}", where=name
-        )
-    return value
-
-
-def parse_pain(text: str, name: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise UserError(
-            f"pain must be a whole number from 0 (none) to 10 (worst), not '{text}'", where=name
-        ) from None
-    result = check_pain(value, name)
-    assert result is not None
-    return result
-
-
-def parse_day(text: str) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"'{text}' is not a date", where="--date", hint="use YYYY-MM-DD") from None
-    if day > dt.date.today():
-        raise UserError(f"{text} is in the future", where="--date")
-    return day
-
-
-def parse_effect(text: str, allowed: Sequence[str]) -> tuple[str, str]:
-    from voice_coach.names import did_you_mean
-
-    exercise, sep, effect = text.partition("=")
-    if not sep or effect not in EFFECTS:
-        raise UserError(
-            f"'{text}' is not EXERCISE=better|same|worse",
-            where="--effect",
-            hint="e.g. clam-shell=better",
-        )
-    if exercise not in allowed:
-        raise UserError(
-            f"'{exercise}' is not an exercise of this session",
-            where="--effect",
-            hint=did_you_mean(exercise, allowed) or "exercises: " + ", ".join(allowed),
-        )
-    return exercise, effect
 
 
 def add(entry: Entry, path: Path | None = None) -> int:
@@ -225,107 +147,16 @@ def sessions(path: Path | None = None, *, repair: bool = True) -> list[Entry]:
         return result
 
 
-def pain_series(entries: Sequence[Entry]) -> list[tuple[dt.date, float]]:
-    """One pain value per session: after if known, else before."""
-    series = []
-    for entry in entries:
-        value = entry.pain_after if entry.pain_after is not None else entry.pain_before
-        if value is not None:
-            series.append((entry.day, float(value)))
-    return series
-
-
-def time_to_see_a_professional(entries: Sequence[Entry]) -> bool:
-    """The programme's step 8: two weeks or more of exercises without the leg pain improving.
-
-    Improving means the pain of the last week's sessions is lower, on average, than that of the
-    first week's; with no pain recorded there is nothing to judge.
-    """
-    series = pain_series(entries)
-    if len(series) < 2 or series[-1][0] - series[0][0] < TWO_WEEKS:
-        return False
-    first_day, last_day = series[0][0], series[-1][0]
-    start = [v for day, v in series if day - first_day < dt.timedelta(days=7)]
-    end = [v for day, v in series if last_day - day < dt.timedelta(days=7)]
-    return sum(end) / len(end) >= sum(start) / len(start)
-
-
-def streak(entries: Sequence[Entry], today: dt.date | None = None) -> int:
-    """Days in a row, ending today or yesterday, with at least one session."""
-    days = {e.day for e in entries}
-    day = today or dt.date.today()
-    if day not in days:
-        day -= dt.timedelta(days=1)
-    count = 0
-    while day in days:
-        count += 1
-        day -= dt.timedelta(days=1)
-    return count
-
-
-def effects_by_exercise(entries: Sequence[Entry]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for entry in entries:
-        for exercise, effect in entry.effects.items():
-            found.setdefault(exercise, []).append(effect)
-    return found
-
-
-def made_worse(entries: Sequence[Entry]) -> list[str]:
-    """The exercises whose latest rating says they made the leg worse.
-
-    The programme: stretching can make sciatica worse, and then "your condition may not be
-    ready for it yet". Such an exercise stays left out until the person plays it on purpose
-    (`--full`) and rates it again.
-    """
-    latest: dict[str, str] = {}
-    for entry in entries:  # oldest first, so a later rating wins
-        latest.update(entry.effects)
-    return [exercise for exercise, effect in latest.items() if effect == "worse"]
-
-
-RISING_OVER = 3
-"""Sessions in a row whose pain rises before the intro says to see a professional now."""
-
-
-def pain_rising(entries: Sequence[Entry]) -> bool:
-    """The leg pain rising session after session: over the last RISING_OVER sessions that
-    recorded it, the pain before each session, or the pain after each, went up every time."""
-    for column in ("pain_before", "pain_after"):
-        values = [v for v in (getattr(e, column) for e in entries) if v is not None]
-        last = values[-RISING_OVER:]
-        if len(last) == RISING_OVER and all(a < b for a, b in itertools.pairwise(last)):
-            return True
-    return False
-
-
-FAMILIAR_AFTER = 3
-"""Sessions in which an exercise was done before its setup and steps shrink to its brief."""
-
-
-def familiar(entries: Sequence[Entry]) -> frozenset[str]:
-    """The exercises done in at least FAMILIAR_AFTER logged sessions."""
-    counts: dict[str, int] = {}
-    for entry in entries:
-        for exercise in set(entry.completed):
-            counts[exercise] = counts.get(exercise, 0) + 1
-    return frozenset(e for e, n in counts.items() if n >= FAMILIAR_AFTER)
-
-
-def _session_row(db: sqlite3.Connection, ident: int, path: Path) -> None:
+def _session_row(db: sqlite3.Connection, ident: int) -> None:
     if db.execute("SELECT 1 FROM sessions WHERE id = ?", (ident,)).fetchone() is None:
-        raise UserError(
-            f"no logged session has id {ident}",
-            where="ID",
-            hint="see the ids with `voice-coach log list`",
-        )
+        raise Refused(f"no logged session has id {ident}", where="session id")
 
 
 def remove(ident: int, path: Path | None = None) -> None:
     """Delete one logged session (and its exercises), in one transaction."""
     path = path or log_path()
     with connect(path) as db, db:
-        _session_row(db, ident, path)
+        _session_row(db, ident)
         db.execute("DELETE FROM sessions WHERE id = ?", (ident,))
 
 
@@ -340,10 +171,10 @@ def correct(
 ) -> Entry:
     """Change what was given of one logged session; everything else stays as it was."""
     path = path or log_path()
-    check_pain(pain_before, "--pain-before")
-    check_pain(pain_after, "--pain-after")
+    check_pain(pain_before, "pain before")
+    check_pain(pain_after, "pain after")
     with connect(path) as db, db:
-        _session_row(db, ident, path)
+        _session_row(db, ident)
         done = {
             row[0]
             for row in db.execute(
@@ -353,9 +184,9 @@ def correct(
         }
         for exercise, effect in (effects or {}).items():
             if exercise not in done or effect not in EFFECTS:
-                raise UserError(
+                raise Refused(
                     f"'{exercise}' was not done in session {ident}",
-                    where="--effect",
+                    where="effect",
                     hint="done then: " + (", ".join(sorted(done)) or "nothing"),
                 )
             db.execute(

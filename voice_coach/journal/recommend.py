@@ -12,7 +12,8 @@ import yaml
 from voice_coach.errors import UserError
 from voice_coach.files import write_text
 from voice_coach.journal import home as userstate
-from voice_coach.journal.log import Entry, effects_by_exercise
+from voice_coach.journal.log import Entry
+from voice_coach.journal.stats import effects_by_exercise
 
 MY_PLAN = "my-plan"
 

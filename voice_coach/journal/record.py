@@ -7,7 +7,7 @@ next time), and a session stopped before anything was done is not worth a line i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from voice_coach.errors import UserError
@@ -79,70 +79,3 @@ def history() -> list[log.Entry]:
         return log.sessions(repair=False)
     except UserError:
         return []
-
-
-def manual_entry(
-    ids: Sequence[str],
-    target: str,
-    day: str | None,
-    pain_before: str | None,
-    pain_after: str | None,
-    effects: Sequence[str],
-) -> log.Entry:
-    """A session done away from the computer (with the exported audio), from `log add`'s
-    text: every exercise of it counts as done, and every value is checked first."""
-    return log.Entry(
-        day=log.parse_day(day) if day is not None else dt.date.today(),
-        target=target,
-        completed=tuple(ids),
-        pain_before=log.parse_pain(pain_before, "--pain-before")
-        if pain_before is not None
-        else None,
-        pain_after=log.parse_pain(pain_after, "--pain-after") if pain_after is not None else None,
-        effects=_effects(effects, ids),
-    )
-
-
-def _effects(given: Sequence[str], ids: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for text in given:
-        exercise, effect = log.parse_effect(text, ids)
-        if exercise in found:
-            raise UserError(
-                f"'{exercise}' is rated twice ({found[exercise]} and {effect})",
-                where="--effect",
-                hint="give one --effect per exercise",
-            )
-        found[exercise] = effect
-    return found
-
-
-def find(ident: int) -> log.Entry:
-    for entry in logged():
-        if entry.id == ident:
-            return entry
-    raise UserError(
-        f"no logged session has id {ident}",
-        where="ID",
-        hint="see the ids with `voice-coach log list`",
-    )
-
-
-def edit(
-    ident: int,
-    day: str | None,
-    pain_before: str | None,
-    pain_after: str | None,
-    effects: Sequence[str],
-) -> log.Entry:
-    """Correct one logged session from `log edit`'s text; every value is checked first."""
-    entry = find(ident)
-    return log.correct(
-        ident,
-        day=log.parse_day(day) if day is not None else None,
-        pain_before=log.parse_pain(pain_before, "--pain-before")
-        if pain_before is not None
-        else None,
-        pain_after=log.parse_pain(pain_after, "--pain-after") if pain_after is not None else None,
-        effects=_effects(effects, entry.completed),
-    )

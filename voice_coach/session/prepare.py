@@ -12,7 +12,7 @@ from pathlib import Path
 
 from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.errors import UserError
-from voice_coach.journal import log, record, settings
+from voice_coach.journal import record, settings, stats
 from voice_coach.journal.home import user_content
 from voice_coach.model import CueLength, Library, Playlist, Settings, Timeline
 from voice_coach.plan import ChapterTitle, PlanSink, build_timeline, outline
@@ -116,7 +116,7 @@ def prepare(
     history = [] if for_file else record.history()
     left_out: tuple[str, ...] = ()
     if chosen.leave_out_worse and not options.full:
-        worse = set(log.made_worse(history))
+        worse = set(stats.made_worse(history))
         left_out = tuple(i for i in ids if i in worse)
         ids = [i for i in ids if i not in left_out]
         if not ids:
@@ -140,11 +140,11 @@ def prepare(
         lead_in_s=chosen.lead_in,
         disclaimer=disclaimer or for_file,
         difficulty=chosen.difficulty,
-        see_professional=log.time_to_see_a_professional(history),
-        familiar=log.familiar(history) if chosen.short_repeats else frozenset(),
+        see_professional=stats.time_to_see_a_professional(history),
+        familiar=stats.familiar(history) if chosen.short_repeats else frozenset(),
         full=options.full,
         left_out=left_out,
-        pain_rising=log.pain_rising(history),
+        pain_rising=stats.pain_rising(history),
     )
     cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))

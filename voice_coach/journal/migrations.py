@@ -1,0 +1,97 @@
+"""The session log's schema as the numbered steps that built it, so that a log written by any
+older voice-coach is brought up to date, and none is ever rebuilt or emptied to get there.
+
+In the manner of Simon Willison's `llm` (llm/migrations.py): each step is a small function given
+the connection, registered with `@migration` and applied in order. The log's version, kept in
+`PRAGMA user_version`, is the number of steps it has had, so each step runs once. A new step is
+added at the end and a released step is never edited (tests/test_journal_migrations.py keeps
+every released version's schema to check this). The missing steps and the new version are one
+transaction, so a step that fails leaves the file as it was. A version higher than the steps
+known here was written by a newer voice-coach, and is refused rather than guessed at.
+
+A step runs inside that transaction: it uses `db.execute`, never `executescript` (which commits).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import textwrap
+from collections.abc import Callable
+
+from voice_coach.errors import UserError
+
+Step = Callable[[sqlite3.Connection], None]
+
+STEPS: list[Step] = []
+"""Every step, in order: a log at version N has had the first N."""
+
+
+def migration(step: Step) -> Step:
+    STEPS.append(step)
+    return step
+
+
+def migrate(db: sqlite3.Connection, where: str) -> None:
+    """Apply the steps the log has not had, in one transaction; refuse a newer log."""
+    if _version(db, where) == len(STEPS):
+        return  # the usual case, and no lock taken
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        found = _version(db, where)  # again under the lock: another voice-coach may have done it
+        for step in STEPS[found:]:
+            step(db)
+        db.execute(f"PRAGMA user_version = {len(STEPS)}")
+    except BaseException:
+        db.rollback()
+        raise
+    db.commit()
+
+
+def _version(db: sqlite3.Connection, where: str) -> int:
+    found: int = db.execute("PRAGMA user_version").fetchone()[0]
+    if found > len(STEPS):
+        raise UserError(
+            f"the session log was written by a newer voice-coach (schema {found})",
+            where=where,
+            hint="upgrade voice-coach",
+        )
+    return found
+
+
+def _execute(db: sqlite3.Connection, statement: str) -> None:
+    """A statement written indented here, run unindented: SQLite keeps a table's CREATE text,
+    and a new log's should read exactly as one made by an older voice-coach."""
+    db.execute(textwrap.dedent(statement).strip())
+
+
+@migration
+def m001_sessions_and_exercises(db: sqlite3.Connection) -> None:
+    """The log as first released (806e50d), unchanged since: one row per session, one per
+    exercise of it. A file at version 0 that already has these tables is not a log of ours:
+    the step fails, and the caller moves the file aside."""
+    _execute(
+        db,
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            target TEXT NOT NULL,
+            duration_s REAL NOT NULL DEFAULT 0,
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+            source TEXT NOT NULL CHECK (source IN ('play', 'manual'))
+        )
+        """,
+    )
+    _execute(
+        db,
+        """
+        CREATE TABLE exercises (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            exercise TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('completed', 'skipped')),
+            effect TEXT CHECK (effect IN ('better', 'same', 'worse')),
+            PRIMARY KEY (session_id, exercise)
+        )
+        """,
+    )
