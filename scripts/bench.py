@@ -13,6 +13,8 @@ PulseAudio null sink, recorded).
 Goals (issue 13): spoken commands caught, never set off by other sound, answered at once, cheap
 (scripts/listening_bench.py).
 Goals (issue 14): a second `share` serves at once (scripts/share_bench.py).
+Goals (issue 21): `--help`, `--version` and the listings start within twice a bare click program
+(scripts/startup_bench.py).
 
 Each export runs as its own `voice-coach` process, so its time includes start-up, and its peak
 memory (ru_maxrss) is its own. Run: .venv/bin/python scripts/bench.py [--no-wer] [--no-listen]
@@ -161,6 +163,10 @@ def main() -> None:
     print(f"| {'-' * width} | ---: | ---: | --- |")
     for what, secs, peak_mb, goal in rows:
         print(f"| {what.ljust(width)} | {secs} | {peak_mb} | {goal} |")
+    print()
+    import startup_bench
+
+    print(startup_bench.table())
     if "--no-share" not in sys.argv:
         print()
         import share_bench

@@ -40,8 +40,8 @@ def cue_texts() -> list[str]:
     """Every distinct sentence of the chosen exercises' plan, in order (counts left out)."""
     from voice_coach.content.loader import load_library
     from voice_coach.model import Settings
-    from voice_coach.plan import build_timeline
-    from voice_coach.speech.cues import estimated_length
+    from voice_coach.plan.timeline import build_timeline
+    from voice_coach.session.estimate import estimated_length
 
     library = load_library()
     timeline = build_timeline(

@@ -16,7 +16,7 @@ from voice_coach.cli import main
 from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.environment import Environment
 from voice_coach.model import Library, Settings, Timeline
-from voice_coach.plan import build_timeline
+from voice_coach.plan.timeline import build_timeline
 from voice_coach.speech.base import VoiceInfo
 from voice_coach.speech.cues import CueSource
 from voice_coach.speech.selection import Choice, EngineSelector, make_engine

@@ -209,7 +209,10 @@ def test_a_bug_is_an_internal_error_with_status_70(
 
 def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     paths = [prefix]
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):  # the main group finds its commands lazily
+        command = group.get_command(context, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             paths += command_paths(command, (*prefix, name))
         else:
@@ -238,3 +241,15 @@ def test_what_users_read_never_names_our_internal_documents(library: Library) ->
     shown.append(views.guide_page(list(library.guide.values()), library.programme.disclaimer))
     for text in shown:
         assert not re.search(r"\b(spec|seed)\b", text, re.IGNORECASE), text  # not "chia seeds"
+
+
+def test_each_command_lives_in_the_module_the_main_group_names() -> None:
+    """The main group imports a command's module only when it runs: the table it reads must
+    name every command of every module, and nothing else."""
+    import importlib
+
+    from voice_coach.cli import GROUPS
+
+    for group, names in GROUPS.items():
+        module = importlib.import_module(f"voice_coach.cli.{group}")
+        assert tuple(c.name for c in module.COMMANDS) == names, group

@@ -13,7 +13,7 @@ from test_session import Clock, FakePlayer, NullScreen, ScriptedKeys
 
 from voice_coach.content.loader import resolve_target
 from voice_coach.model import Event, Library, Settings, Timeline
-from voice_coach.plan import PlanSink, build_timeline, outline
+from voice_coach.plan.timeline import PlanSink, build_timeline, outline
 from voice_coach.playback.controller import SessionController
 from voice_coach.playback.growing import GrowingPlan
 

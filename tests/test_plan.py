@@ -11,7 +11,7 @@ from conftest import RATE, FakeLengths, PlanFn, texts, write
 
 from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.model import Event, Library, Settings, Timeline
-from voice_coach.plan import build_timeline, timeline_dict
+from voice_coach.plan.timeline import build_timeline, timeline_dict
 
 
 def events(timeline: Timeline, role: str, exercise: str | None = None) -> list[Event]:

@@ -18,7 +18,7 @@ import pytest
 from conftest import RATE, PlanFn, Result
 
 from voice_coach.model import DIFFICULTIES, Exercise, Library, Timeline
-from voice_coach.plan import FAMILIAR, PAIN_RISING, PAIN_RISING_OUTRO
+from voice_coach.plan.timeline import FAMILIAR, PAIN_RISING, PAIN_RISING_OUTRO
 
 Run = Callable[..., Result]
 SIDES = ("left", "right")

@@ -18,7 +18,8 @@ from voice_coach.environment import Environment
 from voice_coach.errors import UserError
 from voice_coach.journal import home, log, record, settings, stats, values
 from voice_coach.listening.echo import echo_cancelled
-from voice_coach.plan import SEE_PROFESSIONAL, notices, spoken
+from voice_coach.plan import spoken
+from voice_coach.plan.timeline import SEE_PROFESSIONAL
 from voice_coach.playback.controller import Listening, Outcome
 from voice_coach.playback.run import play_session
 from voice_coach.session.options import SessionOptions
@@ -59,7 +60,7 @@ def play(
     if first_time:
         env.echo(f"Disclaimer: {disclaimer}\n")
     plan_settings = prepared.settings
-    for line in notices(plan_settings.left_out, plan_settings.pain_rising, prepared.library):
+    for line in spoken.notices(plan_settings.left_out, plan_settings.pain_rising, prepared.library):
         env.echo(line)
     listening = listening_for(request, env)
     timeline, outcome = play_session(

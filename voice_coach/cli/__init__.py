@@ -9,6 +9,7 @@ comes from the Environment on the click context. A command imports its stage whe
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import sys
@@ -17,12 +18,38 @@ from collections.abc import Sequence
 import click
 
 from voice_coach import __version__
-from voice_coach.cli import journal, listening, session, setup, share
 from voice_coach.cli.funnel import funnel
 from voice_coach.environment import Environment
+from voice_coach.errors import ExitStatus
+
+GROUPS = {
+    "content": ("causes", "exercises", "show", "guide"),
+    "session": ("plan", "play", "export", "choose"),
+    "journal": ("config", "log", "progress", "recommend"),
+    "share": ("share",),
+    "listening": ("listen-test",),
+    "setup": ("voices", "cache", "doctor"),
+}
+"""Each command's module (voice_coach.cli.<group>): imported only when the command runs (or
+`--help` lists it), so a listing never loads the session's options or the journal."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are found in their modules on first use (click's own recipe)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for names in GROUPS.values() for name in names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        for group, names in GROUPS.items():
+            if cmd_name in names:
+                module = importlib.import_module(f"voice_coach.cli.{group}")
+                found: dict[str, click.Command] = {c.name or "": c for c in module.COMMANDS}
+                return found[cmd_name]
+        return None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="voice-coach")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 def cli(debug: bool) -> None:
@@ -30,11 +57,6 @@ def cli(debug: bool) -> None:
 
     Not medical advice: see `voice-coach guide` and a healthcare professional.
     """
-
-
-for group in (session, journal, share, listening, setup):
-    for command in group.COMMANDS:
-        cli.add_command(command)
 
 
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> None:
@@ -52,10 +74,16 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> N
         return cli.main(args=args, prog_name="voice-coach", standalone_mode=False, obj=obj)
 
     code = funnel(run, debug=debug)
-    if env is None:
-        from voice_coach.playback.growing import leave
+    if env is None and "voice_coach.playback.growing" in sys.modules:
+        from voice_coach.playback.growing import leave  # a session may still be planning
 
         leave(code)
+    if env is None and code == ExitStatus.INTERRUPTED:
+        # Ctrl-C wants the prompt back at once: tearing down a loaded voice model can take a
+        # second on a busy machine, and every file is already whole.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     sys.exit(code)
 
 

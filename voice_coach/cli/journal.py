@@ -7,13 +7,9 @@ from pathlib import Path
 
 import click
 
-from voice_coach.cli import log_entry, views
-from voice_coach.cli.options import content_option, pass_env, print_json, rating_options
-from voice_coach.content.loader import resolve_target
+from voice_coach.cli.common import content_option, print_json
+from voice_coach.cli.options import pass_env, rating_options
 from voice_coach.environment import Environment
-from voice_coach.journal import charts, log, recommend, record, settings, stats
-from voice_coach.plan import SEE_PROFESSIONAL
-from voice_coach.session.prepare import library_from
 
 
 @click.group("config")
@@ -24,6 +20,9 @@ def config_group() -> None:
 @config_group.command("list")
 def config_list() -> None:
     """Every setting: its value, and whether it is yours or the default."""
+    from voice_coach.cli import views
+    from voice_coach.journal import settings
+
     click.echo(views.settings_table(settings.load_raw()))
     click.echo(f"\nfile: {settings.config_path()}")
 
@@ -32,6 +31,8 @@ def config_list() -> None:
 @click.argument("key")
 def config_get(key: str) -> None:
     """Print one setting."""
+    from voice_coach.journal import settings
+
     value = settings.value_of(key)
     click.echo("" if value is None else str(value))
 
@@ -41,6 +42,8 @@ def config_get(key: str) -> None:
 @click.argument("value")
 def config_set(key: str, value: str) -> None:
     """Store a setting, e.g. `config set side left`."""
+    from voice_coach.journal import settings
+
     click.echo(f"{key} = {settings.store(key, value, _owner_check)}")
 
 
@@ -62,6 +65,8 @@ def _owner_check(name: str, value: object) -> object:
 @click.argument("key")
 def config_unset(key: str) -> None:
     """Forget a setting (its default applies again)."""
+    from voice_coach.journal import settings
+
     settings.forget(key)
     click.echo(f"{key} is back to its default")
 
@@ -85,6 +90,11 @@ def log_add(
     content_dirs: tuple[Path, ...],
 ) -> None:
     """Log a session done with the exported audio (all of TARGET counts as done)."""
+    from voice_coach.cli import log_entry
+    from voice_coach.content.loader import resolve_target
+    from voice_coach.journal import log
+    from voice_coach.session.prepare import library_from
+
     ids, playlist = resolve_target(library_from(content_dirs), target)
     name = playlist.id if playlist else " ".join(ids)
     entry = log_entry.manual_entry(ids, name, day, pain_before, pain_after, effects)
@@ -97,6 +107,9 @@ def log_add(
 @click.option("--json", "as_json", is_flag=True, help='Print {"sessions": [...]} as JSON.')
 def log_list(as_json: bool) -> None:
     """Every logged session with its id (for `log edit` and `log rm`)."""
+    from voice_coach.cli import views
+    from voice_coach.journal import record
+
     entries = record.logged()
     if as_json:
         print_json({"sessions": [views.entry_json(e) for e in entries]})
@@ -110,6 +123,9 @@ def log_list(as_json: bool) -> None:
 @pass_env
 def log_rm(env: Environment, ident: int, yes: bool) -> None:
     """Remove one logged session (asks first unless --yes)."""
+    from voice_coach.cli import log_entry
+    from voice_coach.journal import log
+
     entry = log_entry.find(ident)
     what = f"session {ident} ({entry.day.isoformat()}, {entry.target})"
     if not yes:
@@ -135,6 +151,8 @@ def log_edit(
     effects: tuple[str, ...],
 ) -> None:
     """Correct one logged session: its date, pain or how an exercise felt."""
+    from voice_coach.cli import log_entry, views
+
     entry = log_entry.edit(ident, day, pain_before, pain_after, effects)
     click.echo(views.log_table([entry]))
 
@@ -148,6 +166,10 @@ def log_edit(
 )
 def progress(as_json: bool, plot: Path | None) -> None:
     """Your sessions, the pain trend and your streak; and when to see a professional."""
+    from voice_coach.cli import views
+    from voice_coach.journal import charts, record, stats
+    from voice_coach.plan.timeline import SEE_PROFESSIONAL
+
     entries = record.logged()
     advice = stats.time_to_see_a_professional(entries)
     if as_json:
@@ -168,6 +190,9 @@ def progress(as_json: bool, plot: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the chosen exercise ids as JSON.")
 def recommend_command(as_json: bool) -> None:
     """Rank the exercises by how they made you feel and save the best as playlist `my-plan`."""
+    from voice_coach.cli import views
+    from voice_coach.journal import recommend, record
+
     ranked = recommend.rank(record.logged())
     chosen = recommend.keep(ranked)
     path = recommend.save_plan(chosen)

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec
@@ -16,6 +15,7 @@ import click
 
 from voice_coach.audio.formats import SPLIT_FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
+from voice_coach.cli.common import Decorator, cache_dir_option, content_option
 from voice_coach.environment import Environment
 from voice_coach.journal.settings import KEYS
 from voice_coach.model import Difficulty, Side
@@ -23,26 +23,6 @@ from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
 from voice_coach.session.options import SessionOptions
 
 P = ParamSpec("P")
-Decorator = Callable[[Callable[..., None]], Callable[..., None]]
-
-content_option: Decorator = click.option(
-    "--content-dir",
-    "content_dirs",
-    multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Extra folder of your own exercises and playlists (YAML), checked like the "
-    "built-in ones; may be given more than once.",
-)
-
-cache_dir_option: Decorator = click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Where speech cues are cached [default: audio_cache/ of the checkout].",
-)
-
-json_option: Decorator = click.option(
-    "--json", "as_json", is_flag=True, help="Print JSON instead of a table."
-)
 
 
 def _setting_option(name: str, **extra: Any) -> Decorator:
@@ -236,7 +216,3 @@ play_options = _stacked(
 
 pass_env = click.make_pass_decorator(Environment, ensure=True)
 """Hands a command the Environment from the click context (tests put their own there)."""
-
-
-def print_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from voice_coach.cli.options import cache_dir_option, json_option, print_json
+from voice_coach.cli.common import cache_dir_option, json_option, print_json
 from voice_coach.errors import UserError
 
 ENGINE_CHOICES = ("piper", "pyttsx3")

@@ -1,6 +1,6 @@
 """Text a person reads in the terminal: tables and pages built from the model, returned as strings.
 
-Kept apart from cli.py so the commands stay thin and the wording can be tested without a shell.
+Kept apart from the commands so they stay thin and the wording can be tested without a shell.
 """
 
 from __future__ import annotations
@@ -8,15 +8,17 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from voice_coach.doctor import Check
 from voice_coach.errors import UserError
-from voice_coach.journal import log, settings
-from voice_coach.journal.recommend import Ranked
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
-from voice_coach.plan import notices, spoken
-from voice_coach.speech.selection import Engine, VoiceRow
+from voice_coach.plan import spoken
+
+if TYPE_CHECKING:  # types only: a page imports no stage it does not show
+    from voice_coach.doctor import Check
+    from voice_coach.journal import log
+    from voice_coach.journal.recommend import Ranked
+    from voice_coach.speech.selection import Engine, VoiceRow
 
 SIDES_WORDS = {
     "none": "both sides together",
@@ -214,7 +216,7 @@ def plan_page(timeline: Timeline, playlist: Playlist | None, library: Library) -
     lines = [
         f"{title}: {spoken.clock(timeline.length, rate).strip()} in all, "
         f"{len(timeline.events)} events at {rate} Hz",
-        *notices(timeline.left_out, timeline.pain_rising, library),
+        *spoken.notices(timeline.left_out, timeline.pain_rising, library),
         "",
         table(
             ["START", "END", "EXERCISE"],
@@ -322,6 +324,8 @@ def recommend_table(ranked: Sequence[Ranked], chosen: Sequence[str]) -> str:
 def settings_table(stored: dict[str, object]) -> str:
     """Every setting as the file holds it; a bad or unknown entry is shown, marked, so that
     `config set` or `config unset` can repair it."""
+    from voice_coach.journal import settings
+
     rows = []
     for name, key in settings.KEYS.items():
         value = stored.get(name, key.default)

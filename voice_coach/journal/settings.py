@@ -11,12 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from voice_coach.content.source import load_file
 from voice_coach.errors import UserError
-from voice_coach.files import write_text
-from voice_coach.journal import home as userstate
 from voice_coach.model import (
     AUTO,
     DEFAULT_WAKE_WORD,
@@ -186,6 +181,8 @@ KEYS = {
 
 
 def config_path() -> Path:
+    from voice_coach.journal import home as userstate
+
     return userstate.home() / "config.yaml"
 
 
@@ -209,6 +206,8 @@ def parse_value(name: str, text: str) -> Any:
 
 def load_raw() -> dict[str, object]:
     """The settings file as written, unchecked: what `config set` and `unset` repair."""
+    from voice_coach.content.source import load_file
+
     path = config_path()
     if not path.exists():
         return {}
@@ -257,6 +256,10 @@ def load() -> dict[str, Any]:
 
 
 def save(settings: dict[str, object]) -> None:
+    import yaml
+
+    from voice_coach.files import write_text
+
     write_text(config_path(), yaml.safe_dump(settings, sort_keys=True), make_folder=True)
 
 

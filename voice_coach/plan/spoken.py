@@ -5,7 +5,9 @@ Speech engines read "20" and "20-30" unevenly, so everything the plan speaks is 
 
 from __future__ import annotations
 
-from voice_coach.model import PLACEHOLDER, Side, other_side
+from collections.abc import Sequence
+
+from voice_coach.model import PLACEHOLDER, Library, Side, other_side
 
 _ONES = [
     "zero",
@@ -125,3 +127,19 @@ def clock(samples: int, rate: int, *, precise: bool = True) -> str:
         return f"{minutes}:{seconds:02d}"
     minutes_, rest = divmod(samples / rate, 60)
     return f"{int(minutes_):2d}:{rest:05.2f}"
+
+
+def notices(left_out: Sequence[str], pain_rising: bool, library: Library) -> list[str]:
+    """What the log changed in this session, for the terminal (the coach says it too)."""
+    lines = []
+    if pain_rising:
+        lines.append(
+            "Your leg pain has risen over your last three sessions: see a healthcare "
+            "professional now, rather than after two weeks."
+        )
+    for exercise in left_out:
+        lines.append(
+            f"Left out today: {library.exercises[exercise].name}, which made your leg worse "
+            "last time (--full plays it)."
+        )
+    return lines

@@ -254,22 +254,6 @@ def left_out_sentence(library: Library, left_out: Sequence[str]) -> str:
     )
 
 
-def notices(left_out: Sequence[str], pain_rising: bool, library: Library) -> list[str]:
-    """What the log changed in this session, for the terminal (the coach says it too)."""
-    lines = []
-    if pain_rising:
-        lines.append(
-            "Your leg pain has risen over your last three sessions: see a healthcare "
-            "professional now, rather than after two weeks."
-        )
-    for exercise in left_out:
-        lines.append(
-            f"Left out today: {library.exercises[exercise].name}, which made your leg worse "
-            "last time (--full plays it)."
-        )
-    return lines
-
-
 def _outro(
     b: _Builder,
     library: Library,

@@ -19,7 +19,8 @@ from voice_coach.audio.render import render_events, tone
 from voice_coach.listening.commands import ACKNOWLEDGEMENT, KEY_OF
 from voice_coach.listening.listener import Command, Listens
 from voice_coach.model import Timeline
-from voice_coach.plan import ChapterTitle, spoken
+from voice_coach.plan import spoken
+from voice_coach.plan.timeline import ChapterTitle
 from voice_coach.playback.base import Player
 from voice_coach.playback.growing import EventStream, GrowingPlan
 from voice_coach.playback.ownvoice import OwnVoice

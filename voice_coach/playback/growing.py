@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn
 
 from voice_coach.model import Chapter, Event, Timeline
-from voice_coach.plan import ChapterTitle, PlanSink
+from voice_coach.plan.timeline import ChapterTitle, PlanSink
 
 THREAD_NAME = "voice-coach-planner"
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from voice_coach.model import CueLength, Library, Timeline
-from voice_coach.plan import ChapterTitle, PlanSink
+from voice_coach.plan.timeline import ChapterTitle, PlanSink
 from voice_coach.playback.base import Player
 from voice_coach.playback.controller import Listening, Outcome, SessionController
 from voice_coach.playback.growing import GrowingPlan

@@ -15,11 +15,11 @@ from voice_coach.errors import UserError
 from voice_coach.journal import record, settings, stats
 from voice_coach.journal.home import user_content
 from voice_coach.model import CueLength, Library, Playlist, Settings, Timeline
-from voice_coach.plan import ChapterTitle, PlanSink, build_timeline, outline
+from voice_coach.plan.timeline import ChapterTitle, PlanSink, build_timeline, outline
+from voice_coach.session.estimate import estimated_length
 from voice_coach.session.options import SessionOptions, merged
 from voice_coach.speech.cache import CueCache, default_cache_dir
-from voice_coach.speech.cues import CueSource, estimated_length
-from voice_coach.speech.pyttsx3_engine import DEFAULT_RATE
+from voice_coach.speech.cues import CueSource
 from voice_coach.speech.selection import Choice, EngineSelector, select_engine
 from voice_coach.speech.text import speech_text
 
@@ -89,7 +89,7 @@ class Prepared:
 
     def guessed(self) -> Timeline:
         """The plan on word-count guesses: the same words and chapters, planned at once."""
-        return self.plan(lengths=estimated_length(self.cues.sample_rate, DEFAULT_RATE))
+        return self.plan(lengths=estimated_length(self.cues.sample_rate))
 
     def to_synthesise(self) -> list[str]:
         """The cues planning would have to synthesise, found without synthesising any."""

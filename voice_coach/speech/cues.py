@@ -18,7 +18,6 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
     from pydub import AudioSegment
 
-from voice_coach.model import CueLength
 from voice_coach.speech.base import Engine
 from voice_coach.speech.cache import CueCache, cue_key
 from voice_coach.speech.text import speech_text
@@ -119,13 +118,3 @@ class CueSource:
     def length(self, text: str) -> int:
         """Samples in the cue: the plan's `cue_length` oracle."""
         return len(self.pcm(text)) // 2
-
-
-def estimated_length(sample_rate: int, words_per_minute: int) -> CueLength:
-    """A cue-length guess from the word count, for listings that must not wait for speech."""
-
-    def length(text: str) -> int:
-        words = max(1, len(text.split()))
-        return round(sample_rate * (0.15 + words * 60 / words_per_minute))
-
-    return length
