@@ -84,8 +84,8 @@ def log_group() -> None:
 def log_add(
     target: tuple[str, ...],
     day: str | None,
-    pain_before: str | None,
-    pain_after: str | None,
+    pain_before: int | None,
+    pain_after: int | None,
     effects: tuple[str, ...],
     content_dirs: tuple[Path, ...],
 ) -> None:
@@ -146,8 +146,8 @@ def log_rm(env: Environment, ident: int, yes: bool) -> None:
 def log_edit(
     ident: int,
     day: str | None,
-    pain_before: str | None,
-    pain_after: str | None,
+    pain_before: int | None,
+    pain_after: int | None,
     effects: tuple[str, ...],
 ) -> None:
     """Correct one logged session: its date, pain or how an exercise felt."""

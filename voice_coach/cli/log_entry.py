@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 from voice_coach.errors import UserError
 from voice_coach.journal import log, record
-from voice_coach.journal.values import Refused, parse_day, parse_effect, parse_pain
+from voice_coach.journal.values import Refused, parse_day, parse_effect
 
 OPTION_FOR = {
     "pain before": "--pain-before",
@@ -41,8 +41,8 @@ def manual_entry(
     ids: Sequence[str],
     target: str,
     day: str | None,
-    pain_before: str | None,
-    pain_after: str | None,
+    pain_before: int | None,
+    pain_after: int | None,
     effects: Sequence[str],
 ) -> log.Entry:
     """A session done away from the computer (with the exported audio), from `log add`'s
@@ -51,14 +51,10 @@ def manual_entry(
         day=parse_day(day, "--date") if day is not None else dt.date.today(),
         target=target,
         completed=tuple(ids),
-        pain_before=_pain(pain_before, "--pain-before"),
-        pain_after=_pain(pain_after, "--pain-after"),
+        pain_before=pain_before,
+        pain_after=pain_after,
         effects=_effects(effects, ids),
     )
-
-
-def _pain(text: str | None, option: str) -> int | None:
-    return parse_pain(text, option) if text is not None else None
 
 
 def _effects(given: Sequence[str], ids: Sequence[str]) -> dict[str, str]:
@@ -85,15 +81,15 @@ def find(ident: int) -> log.Entry:
 def edit(
     ident: int,
     day: str | None,
-    pain_before: str | None,
-    pain_after: str | None,
+    pain_before: int | None,
+    pain_after: int | None,
     effects: Sequence[str],
 ) -> log.Entry:
     """Correct one logged session from `log edit`'s text; every value is checked first."""
     entry = find(ident)
     new_day = parse_day(day, "--date") if day is not None else None
-    before = _pain(pain_before, "--pain-before")
-    after = _pain(pain_after, "--pain-after")
     rated = _effects(effects, entry.completed)
     with as_typed():
-        return log.correct(ident, day=new_day, pain_before=before, pain_after=after, effects=rated)
+        return log.correct(
+            ident, day=new_day, pain_before=pain_before, pain_after=pain_after, effects=rated
+        )

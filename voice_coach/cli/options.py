@@ -113,9 +113,31 @@ def session_options(command: Callable[..., None]) -> Callable[..., None]:
     return decorated
 
 
+class Pain(click.ParamType):  # type: ignore[type-arg]
+    """Leg pain as every command takes it (play, log add, log edit): a whole number from 0 to
+    10, refused in the log's own words as one line (exit 1), whichever command it was."""
+
+    name = "0-10"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        from voice_coach.journal.values import parse_pain
+
+        return parse_pain(str(value), _name(param))
+
+
+def _name(param: click.Parameter | None) -> str:
+    return param.opts[0] if param is not None and param.opts else "pain"
+
+
+def pain_option(name: str, what: str) -> Decorator:
+    return click.option(name, type=Pain(), help=f"{what}: 0 (none) to 10 (worst).")
+
+
 _RATING_OPTIONS: list[Decorator] = [
-    click.option("--pain-before", help="Leg pain before, 0 (none) to 10 (worst)."),
-    click.option("--pain-after", help="Leg pain after, 0 (none) to 10 (worst)."),
+    pain_option("--pain-before", "Leg pain before"),
+    pain_option("--pain-after", "Leg pain after"),
     click.option(
         "--effect",
         "effects",
@@ -198,12 +220,8 @@ play_options = _stacked(
             show_default=True,
             help="Sound output: " + ", ".join(sorted(PLAYERS)) + ".",
         ),
-        click.option(
-            "--pain-before", type=click.IntRange(0, 10), help="Leg pain now, 0-10 (logged)."
-        ),
-        click.option(
-            "--pain-after", type=click.IntRange(0, 10), help="Leg pain after, 0-10 (logged)."
-        ),
+        pain_option("--pain-before", "Leg pain now (logged)"),
+        pain_option("--pain-after", "Leg pain after (logged)"),
         click.option(
             "--listen/--no-listen",
             default=None,
