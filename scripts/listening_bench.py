@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from soundserver import MIC_RATE, RATE, Recorder, speak_into_microphone, start_server
-from spoken_commands import (
+from support.soundserver import MIC_RATE, RATE, Recorder, speak_into_microphone, start_server
+from support.spoken_commands import (
     SNR_DB,
     VOICES,
     other_speech,

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from soundserver import RATE, Recorder, start_server
-from terminal import Terminal
+from support.soundserver import RATE, Recorder, start_server
+from support.terminal import Terminal
 
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
 PRESSES_S = (2.0, 6.0, 10.0, 14.0, 18.0)

@@ -7,7 +7,8 @@ import re
 from collections.abc import Callable
 
 import pytest
-from conftest import FakeWorld, Result
+from support.fakes import FakeWorld
+from support.running import Result
 
 from voice_coach import choose
 from voice_coach.choose import MRI_ANSWERS, YES_NO, Answers, suggest

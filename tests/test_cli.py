@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 import pytest
-from conftest import Result, write
+from support.files import write
+from support.running import Result
 
 from voice_coach.cli import cli
 from voice_coach.model import Library

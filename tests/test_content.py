@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write
+from support.files import write
 
 from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.errors import ContentError

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Result
+from support.running import Result
 
 from voice_coach.errors import UserError
 from voice_coach.speech.selection import select_engine

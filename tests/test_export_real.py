@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import chapters_match, decoded, probed
 from mutagen.id3 import ID3
+from support.media import chapters_match, decoded, probed
 
 pytestmark = pytest.mark.engine
 

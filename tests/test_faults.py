@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Result, write
+from support.files import write
+from support.running import Result
 
 from voice_coach import files
 from voice_coach.journal import log

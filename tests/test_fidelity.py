@@ -11,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import RATE, FakeEngine, PlanFn, Result, fake_selector, texts
+from support.fakes import RATE, FakeEngine, PlanFn, fake_selector
+from support.running import Result
+from support.timeline import texts
 
 from voice_coach import coach
 from voice_coach.environment import Environment

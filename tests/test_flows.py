@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FakeWorld, Result
+from support.fakes import FakeWorld
+from support.running import Result
 
 from voice_coach import choose, coach
 from voice_coach.journal import home, record

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from conftest import RATE, FakeLengths
+from support.fakes import RATE, FakeLengths
 from test_session import Clock, FakePlayer, NullScreen, ScriptedKeys
 
 from voice_coach.content.loader import resolve_target
@@ -146,16 +146,26 @@ def test_a_waiting_reader_lets_go_the_moment_it_is_cancelled(library: Library) -
     timeline, sink, titles = planned(library, "pelvic-tilts", reps=2)
     plan = GrowingPlan(timeline.target, RATE, titles)
     feeder(plan, sink, timeline)(RATE)
+    waits: list[float | None] = []
+
+    class Recorded(threading.Condition):
+        def wait(self, timeout: float | None = None) -> bool:
+            waits.append(timeout)
+            return super().wait(timeout)
+
+    plan._changed = Recorded()  # type: ignore[attr-defined]
     stream = plan.stream(0)
     seen: list[Event] = []
     reader = threading.Thread(target=lambda: seen.extend(stream))
     reader.start()
-    time.sleep(0.2)
+    while not waits:  # until it waits for more
+        time.sleep(0.01)
     assert reader.is_alive() and seen  # it has what is planned and waits for more
-    cancelled = time.monotonic()
     stream.cancel()
-    reader.join(timeout=2)
-    assert not reader.is_alive() and time.monotonic() - cancelled < 0.1
+    reader.join(timeout=10)
+    # It waited without a timeout, so only the cancel's notify can have let it go: no polling,
+    # and no wall-clock bound needed to show it.
+    assert not reader.is_alive() and waits and all(w is None for w in waits)
 
 
 def test_planning_in_the_background_and_stopping_it_early(library: Library) -> None:

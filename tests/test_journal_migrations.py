@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Result
+from support.running import Result
 
 from voice_coach.journal import log, migrations
 

@@ -10,8 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import decoded
 from mutagen.id3 import ID3
+from support.media import decoded
 
 from voice_coach.audio import export, lametag
 

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import RATE, PlanFn, Result
+from support.fakes import RATE, PlanFn
+from support.running import Result
 from test_session import Clock, FakePlayer, NullScreen
 
 from voice_coach.errors import UserError

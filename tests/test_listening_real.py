@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from soundserver import (
+from support.soundserver import (
     MIC_RATE,
     MIC_SINK,
     RATE,
@@ -23,7 +23,7 @@ from soundserver import (
     speak_into_microphone,
     start_server,
 )
-from spoken_commands import (
+from support.spoken_commands import (
     SNR_DB,
     Utterance,
     other_speech,

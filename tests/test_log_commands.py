@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import FakeWorld, Result
+from support.fakes import FakeWorld
+from support.running import Result
 
 from voice_coach.cli import log_entry as cli_log_entry
 from voice_coach.cli import main

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Result
-from terminal import Terminal
+from support.running import Result
+from support.terminal import Terminal
 
 from voice_coach.journal import log, recommend, stats
 

@@ -7,7 +7,9 @@ import itertools
 from pathlib import Path
 
 import pytest
-from conftest import RATE, FakeLengths, PlanFn, texts, write
+from support.fakes import RATE, FakeLengths, PlanFn
+from support.files import write
+from support.timeline import texts
 
 from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.model import Event, Library, Settings, Timeline

@@ -13,8 +13,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from soundserver import MIC_RATE, RATE, Recorder, SoundServer, speak_into_microphone, start_server
-from terminal import Terminal
+from support.soundserver import (
+    MIC_RATE,
+    RATE,
+    Recorder,
+    SoundServer,
+    speak_into_microphone,
+    start_server,
+)
+from support.terminal import Terminal
 
 pytestmark = pytest.mark.sound
 

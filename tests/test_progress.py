@@ -8,7 +8,7 @@ import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from conftest import FakeWorld
+from support.fakes import FakeWorld
 
 from voice_coach import coach
 from voice_coach.environment import Environment

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import yaml
-from conftest import Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.running import Result
 
 Run = Callable[..., Result]
 CHECKS = settings(

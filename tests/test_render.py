@@ -7,7 +7,7 @@ import array
 from pathlib import Path
 
 import pytest
-from conftest import RATE, FakeLengths, PlanFn
+from support.fakes import RATE, FakeLengths, PlanFn
 
 from voice_coach.audio.render import BLOCK_SAMPLES, RenderError, render, tone
 from voice_coach.model import Timeline

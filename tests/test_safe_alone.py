@@ -15,7 +15,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import RATE, PlanFn, Result
+from support.fakes import RATE, PlanFn
+from support.running import Result
 
 from voice_coach.model import DIFFICULTIES, Exercise, Library, Timeline
 from voice_coach.plan.timeline import FAMILIAR, PAIN_RISING, PAIN_RISING_OUTRO

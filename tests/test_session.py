@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterator
 
-from conftest import RATE, PlanFn
+from support.fakes import RATE, PlanFn
 
 from voice_coach.model import Library, Timeline
 from voice_coach.plan import spoken

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import FakeWorld, Result, decoded
+from support.fakes import FakeWorld
+from support.media import decoded
+from support.running import Result
 
 from voice_coach.audio.export import Tags
 from voice_coach.journal import settings

@@ -20,8 +20,8 @@ from typing import Any
 
 import feedparser
 import pytest
-from conftest import chapters_match, decoded, probed
 from PIL import Image
+from support.media import chapters_match, decoded, probed
 
 from voice_coach.content.loader import load_library
 from voice_coach.plan.spoken import fill_sides

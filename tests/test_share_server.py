@@ -3,9 +3,11 @@ limits, range requests and what it logs. Fast: no speech, no rendering."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.client
 import os
+import select
 import socket
 import threading
 import time
@@ -195,13 +197,42 @@ def test_a_satisfiable_range_is_inside_the_file_and_starts_where_asked(
         assert got == (first, min(last, size - 1))
 
 
+def _closed_by_server(connections: list[socket.socket]) -> list[bool]:
+    """For each connection, whether the server has closed it (end of stream, readable at once)
+    or still holds it open (nothing to read)."""
+    readable, _, _ = select.select(connections, [], [], 0.5)
+    closed = []
+    for connection in connections:
+        if connection not in readable:
+            closed.append(False)
+            continue
+        try:
+            closed.append(connection.recv(1) == b"")
+        except ConnectionResetError:
+            closed.append(True)
+    return closed
+
+
 def test_a_flood_of_idle_connections_is_bounded_and_the_server_recovers(server: Running) -> None:
+    """What the server must do: hold at most MOST_CONNECTIONS connections (a thread each) and
+    close every one beyond them at once, without a word; answer again as soon as the flood
+    lets go; and log nothing of it."""
+    extra = 16
     idle = [
-        socket.create_connection(("127.0.0.1", server.port)) for _ in range(MOST_CONNECTIONS + 16)
+        socket.create_connection(("127.0.0.1", server.port))
+        for _ in range(MOST_CONNECTIONS + extra)
     ]
     try:
         time.sleep(0.5)  # all accepted by now
+        closed = _closed_by_server(idle)
+        assert sum(closed) == extra  # exactly those beyond the limit, at once
+        assert not any(closed[:MOST_CONNECTIONS])  # the first ones are held (until idle)
         assert threading.active_count() <= MOST_CONNECTIONS + 8  # not a thread per connection
+        status = None
+        # at its limit, the server closes a new connection too, and stays up
+        with contextlib.suppress(ConnectionResetError, http.client.RemoteDisconnected):
+            status = server.request("GET", f"/{TOKEN}/")[0]
+        assert status is None
     finally:
         for connection in idle:
             connection.close()
@@ -214,6 +245,7 @@ def test_a_flood_of_idle_connections_is_bounded_and_the_server_recovers(server: 
             time.sleep(0.1)
     else:
         pytest.fail("the server did not recover")
+    assert server.log == ["GET / 200"]  # the flood itself left no line on the terminal
 
 
 def test_a_file_that_cannot_be_made_is_a_500_and_one_line_and_serving_goes_on(

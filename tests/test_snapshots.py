@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import RATE, PlanFn, Result
 from rich.console import Console
+from support.fakes import RATE, PlanFn
+from support.running import Result
 
 from voice_coach.model import Library, Timeline
 from voice_coach.playback.controller import Moment

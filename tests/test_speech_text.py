@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import FakeEngine, PlanFn
+from support.fakes import FakeEngine, PlanFn
 
 from voice_coach.content.loader import load_library
 from voice_coach.errors import ContentError

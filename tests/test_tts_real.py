@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import PlanFn
+from support.fakes import PlanFn
 
 from voice_coach.errors import UserError
 from voice_coach.model import Library

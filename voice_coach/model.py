@@ -51,7 +51,6 @@ Role = Literal[
 """What an event is for; `plan --json` prints it, the screen and the controller read it."""
 
 Tone = Literal["get-ready", "hold-start", "hold-end"]
-TONES: tuple[Tone, ...] = ("get-ready", "hold-start", "hold-end")
 
 Difficulty = Literal["easier", "normal", "harder"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("easier", "normal", "harder")
@@ -377,11 +376,6 @@ class Timeline:
         """Where the hold around `position` ends (its closing tone), if one is ahead."""
         index = bisect.bisect_right(self._hold_ends, position)
         return self._hold_ends[index] if index < len(self._hold_ends) else None
-
-    @property
-    def exercise_chapters(self) -> tuple[Chapter, ...]:
-        """The chapters that are exercises (not "Before you start")."""
-        return tuple(c for c in self.chapters if c.exercise is not None)
 
     def events_of(self, role: Role, exercise: str | None = None) -> list[Event]:
         """Every event with this role, optionally only those of one exercise (precomputed)."""

@@ -41,7 +41,6 @@ from voice_coach.model import Timeline
 MP3_BITRATE = "64k"
 """Mono speech at 22 kHz: 64 kbit/s is clear and keeps an hour under 30 MB."""
 AAC_BITRATE = "64k"
-AAC_PRIMING = 1024
 """Samples of silence an AAC encoder puts before the audio (ffmpeg's: one frame)."""
 ARTIST = "voice-coach"
 FFMPEG_HINT = "install it with: sudo apt-get install ffmpeg; WAV export works without it"
@@ -95,7 +94,7 @@ def write_m4b(
 ) -> None:
     """AAC in MP4 with the tags and a chapter track, in one ffmpeg run.
 
-    AAC cannot start on the first sample: the encoder puts AAC_PRIMING samples of silence
+    AAC cannot start on the first sample: the encoder puts 1024 samples of silence
     first and pads the last frame to 1024. The file says so in its edit list (skip the priming,
     then play exactly the plan's samples); with the movie's timescale at the sample rate that
     list counts samples, not milliseconds, so a player that follows it (Apple's do) plays the

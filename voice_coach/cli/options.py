@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec
+from typing import Any
 
 import click
 
@@ -21,8 +21,6 @@ from voice_coach.journal.settings import KEYS
 from voice_coach.model import Difficulty, Side
 from voice_coach.playback import DEFAULT_PLAYER, PLAYERS
 from voice_coach.session.options import SessionOptions
-
-P = ParamSpec("P")
 
 
 def _setting_option(name: str, **extra: Any) -> Decorator:

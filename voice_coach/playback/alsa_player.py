@@ -53,7 +53,6 @@ class AlsaPlayer:
         self._stamp = time.monotonic()
         self._fed = False
         self._total = 0
-        self.underruns = 0
 
     def _snapshot(self) -> None:
         queued = max(0, min(self._written, self._buffer - int(self._pcm.avail())))
@@ -103,7 +102,6 @@ class AlsaPlayer:
         while not self._stopping.is_set():
             if self._pcm.write(chunk) > 0:
                 return
-            self.underruns += 1
 
     def position(self) -> int:
         with self._lock:
