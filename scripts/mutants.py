@@ -18,31 +18,31 @@ ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = [
     (
         "easier holds at 3/4 instead of 2/3",
-        "voice_coach/plan.py",
+        "voice_coach/plan/timeline.py",
         "EASIER_HOLD = 2 / 3",
         "EASIER_HOLD = 3 / 4",
-        "tests/test_plan.py",
+        "tests/plan/test_plan.py",
     ),
     (
         "the LAME tag's CRC written as 0",
         "voice_coach/audio/lametag.py",
         'stream.write(_crc16(bytes(tag.span(bytes(patched)))).to_bytes(2, "big"))',
         'stream.write((0).to_bytes(2, "big"))',
-        "tests/test_lametag.py",
+        "tests/audio/test_lametag.py",
     ),
     (
         "the CTOC child list reversed",
         "voice_coach/audio/export.py",
         "child_element_ids=ids,",
         "child_element_ids=ids[::-1],",
-        "tests/test_lametag.py",
+        "tests/audio/test_lametag.py",
     ),
     (
         "the internal-error exit 70 changed to 1",
         "voice_coach/errors.py",
         "INTERNAL = 70",
         "INTERNAL = 1",
-        "tests/test_cli.py",
+        "tests/cli/test_cli.py",
     ),
     (
         "`p` late in an exercise doing nothing",
@@ -50,21 +50,21 @@ MUTANTS = [
         "target = here if in_current > RESTART_WITHIN_S or here == 0 else here - 1",
         "target = here - 1\n            if in_current > RESTART_WITHIN_S or here == 0:\n"
         "                return True",
-        "tests/test_session.py",
+        "tests/playback/test_session.py",
     ),
     (
         "the streak never counting past 1",
         "voice_coach/journal/stats.py",
         "        count += 1\n",
         "        count = 1\n",
-        "tests/test_personal.py",
+        "tests/journal/test_personal.py",
     ),
     (
         "`recommend` sorted backwards",
         "voice_coach/journal/recommend.py",
         "key=lambda r: (-r.score, -r.better, r.exercise)",
         "key=lambda r: (r.score, r.better, r.exercise)",
-        "tests/test_personal.py",
+        "tests/journal/test_personal.py",
     ),
 ]
 

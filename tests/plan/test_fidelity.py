@@ -22,7 +22,7 @@ from voice_coach.model import Timeline
 from voice_coach.session.options import SessionOptions
 
 Run = Callable[..., Result]
-SOURCE = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_4cfb4f54f1ae9a45.txt"
+SOURCE = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_4cfb4f54f1ae9a45.txt"
 
 # Each exercise's heading in the source post, in the order the post gives them.
 HEADINGS = [

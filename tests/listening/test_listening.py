@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from support.fakes import RATE, PlanFn
+from support.playback import Clock, FakePlayer, NullScreen
 from support.running import Result
-from test_session import Clock, FakePlayer, NullScreen
 
 from voice_coach.errors import UserError
 from voice_coach.journal import settings

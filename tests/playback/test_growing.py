@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 from support.fakes import RATE, FakeLengths
-from test_session import Clock, FakePlayer, NullScreen, ScriptedKeys
+from support.playback import Clock, FakePlayer, NullScreen, ScriptedKeys
 
 from voice_coach.content.loader import resolve_target
 from voice_coach.model import Event, Library, Settings, Timeline

@@ -20,7 +20,7 @@ from voice_coach.errors import UserError
 from voice_coach.speech.selection import select_engine
 
 pytestmark = pytest.mark.engine
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 Run = Callable[..., Result]
 
 
