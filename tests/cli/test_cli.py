@@ -254,3 +254,11 @@ def test_each_command_lives_in_the_module_the_main_group_names() -> None:
     for group, names in GROUPS.items():
         module = importlib.import_module(f"voice_coach.cli.{group}")
         assert tuple(c.name for c in module.COMMANDS) == names, group
+
+
+def test_the_readme_shows_the_settings_table_itself() -> None:
+    """One source of truth: the README's settings are the settings table, word for word."""
+    from voice_coach.cli.views import settings_markdown
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert settings_markdown() in readme

@@ -335,10 +335,26 @@ def settings_table(stored: dict[str, object]) -> str:
                 settings.parse_value(name, str(value))
             except UserError as exc:
                 origin = f"INVALID ({exc.message}; run: config unset {name})"
-        rows.append([name, "-" if value is None else str(value), origin, key.help])
+        rows.append(
+            [name, "-" if value is None else str(value), origin, f"{key.help} ({key.values})"]
+        )
     for name in stored.keys() - settings.KEYS.keys():
         rows.append([name, str(stored[name]), f"UNKNOWN (run: config unset {name})", "-"])
     return table(["KEY", "VALUE", "FROM", "MEANING"], rows)
+
+
+def settings_markdown() -> str:
+    """The settings as the README shows them: read from the one table, so they cannot drift."""
+    from voice_coach.journal import settings
+
+    lines = ["| setting | default | values | what it does |", "| --- | --- | --- | --- |"]
+    for name, key in settings.KEYS.items():
+        default = key.default
+        shown = "on" if default is True else "off" if default is False else default
+        values = key.values.replace("|", ", ")  # a bar would end the Markdown cell
+        default_text = "-" if shown is None else str(shown)
+        lines.append(f"| `{name}` | {default_text} | {values} | {key.help} |")
+    return "\n".join(lines)
 
 
 def checks_lines(results: Sequence[Check]) -> list[str]:

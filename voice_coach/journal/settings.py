@@ -64,6 +64,17 @@ class Key:
     def default(self) -> object:
         return getattr(Preferences(), self.name)
 
+    @property
+    def values(self) -> str:
+        """What the setting takes, in a word or two: "left|right", "80-400", "on|off"."""
+        if self.choices:
+            return "|".join(self.choices)
+        if self.low is not None and self.high is not None:
+            return f"{self.low:g}-{self.high:g}"
+        if self.parse is _on_off:
+            return "on|off"
+        return "text"
+
 
 def _choice(name: str, help: str, choices: Sequence[str]) -> Key:
     def parse(text: str) -> str:
