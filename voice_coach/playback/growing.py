@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import NoReturn
 
+from voice_coach.errors import ExitStatus
 from voice_coach.model import Chapter, Event, Timeline
 from voice_coach.plan.timeline import ChapterTitle, PlanSink
 
@@ -30,7 +31,7 @@ def leave(code: int) -> NoReturn:
     After Ctrl-C (130) too: tearing down the voice model can take a second on a busy machine,
     and a person who pressed it wants the prompt back at once (every file is already whole)."""
     planning = any(t.name == THREAD_NAME and t.is_alive() for t in threading.enumerate())
-    if planning or code == 130:
+    if planning or code == ExitStatus.INTERRUPTED:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
