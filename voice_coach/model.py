@@ -24,8 +24,10 @@ painful: only the painful side, whose name the coach speaks when the user gave `
 """
 SIDES_MODES: tuple[SidesMode, ...] = ("none", "alternate", "each", "painful")
 
-CautionWhen = Literal["start", "during", "end"]
-CAUTION_WHENS: tuple[CautionWhen, ...] = ("start", "during", "end")
+CautionWhen = Literal["start", "during", "release", "end"]
+"""start: before the set; during: inside the hold (or before the reps); release: as a hold ends,
+before "And relax." (a helper letting go); end: after the set."""
+CAUTION_WHENS: tuple[CautionWhen, ...] = ("start", "during", "release", "end")
 
 EventKind = Literal["speech", "tone", "silence"]
 
@@ -155,6 +157,9 @@ class Caution:
     when: CautionWhen = "start"
     reminder: str | None = None
     """Said instead of `text` when the same caution was already said in full this session."""
+    unless_left_out: str | None = None
+    """An exercise this caution points to ("strengthening may help you more"): not said when
+    the log left that exercise out today because it made the leg worse."""
 
 
 @dataclass(frozen=True)

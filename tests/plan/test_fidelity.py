@@ -195,8 +195,9 @@ def _by_exercise(timeline: Timeline) -> dict[str, list[str]]:
 def test_the_lengthened_piriformis_caution_is_said_once_then_reminded(plan_of: PlanFn) -> None:
     said = texts(plan_of("piriformis-syndrome"))
     full = [t for t in said if "already lengthened" in t]
-    reminders = [t for t in said if t.startswith("As before, if stretching increases")]
+    reminders = [t for t in said if t.startswith("As before, stretching may increase")]
     assert len(full) == 1 and len(reminders) == 2
+    assert said.count("If so, strengthening may help you more.") == 3
 
 
 def test_exports_begin_with_the_full_disclaimer_and_carry_no_dated_advice(

@@ -111,8 +111,8 @@ def test_floss_is_thirty_reps_with_both_positions_called(plan_of: PlanFn) -> Non
     assert (
         phases
         == [
-            "Helper, lift the leg. You, point your foot.",
-            "Helper, lower it a little. You, toes towards your head.",
+            "Helper: up, gently. Lying down: point your foot.",
+            "Helper: down a little. Lying down: toes to your head.",
         ]
         * 30
     )
@@ -244,7 +244,7 @@ def test_rests_and_next_up_between_exercises(library: Library, plan_of: PlanFn) 
     assert "Next up: Pelvic Tilts, lying on your back." in nexts
     assert "You will need your helper." in nexts
     intro = " ".join(e.text or "" for e in events(timeline, "intro"))
-    assert "helper for Decompression" in intro
+    assert "helper for exercise three, Decompression" in intro
     assert plan_of("pelvic-tilts", rest_s=5).length == plan_of("pelvic-tilts").length
 
 

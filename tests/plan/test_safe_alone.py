@@ -83,12 +83,14 @@ def test_the_leg_raise_names_the_foot_movement_for_the_helper(plan_of: PlanFn) -
     assert "compare with the other side" in words
     # the helper cannot feel the symptoms: the person lying down says when, and the other side,
     # where they may never come, has its own limit
-    assert "Say now, out loud, as soon as you feel your symptoms" in words
-    assert "Stop at the word now, or when the leg will not go higher comfortably." in words
+    assert "Call out as soon as you feel your symptoms" in words
+    assert "stop as soon as the person lying down calls out, or when the leg will not go" in words
+    assert "Person lying down, say out loud whether the symptoms increase." in words
     # switching sides moves the helper's hands too
-    assert "Now your right side. Helper, move to the right leg, with one hand under the heel" in (
-        words
-    )
+    assert "Now your right side. Helper, move to the right leg of the person lying down" in words
+    check = plan_of("straight-leg-raise-check", side="left")
+    counts = [e.text for e in check.events if e.role == "rep"]
+    assert counts == ["Left side.", "Right side."]  # not "Check one." on both
     assert "One check." not in words and "notice which exercises" not in words.lower()
     assert "It is not a diagnosis." in words and "two weeks" not in words
 
@@ -97,8 +99,8 @@ def test_in_the_floss_each_cue_says_who_moves(plan_of: PlanFn) -> None:
     timeline = plan_of("sciatic-nerve-floss", side="left")
     phases = {e.text for e in timeline.events if e.role == "phase"}
     assert phases == {
-        "Helper, lift the leg. You, point your foot.",
-        "Helper, lower it a little. You, toes towards your head.",
+        "Helper: up, gently. Lying down: point your foot.",
+        "Helper: down a little. Lying down: toes to your head.",
     }
     words = " ".join(spoken(timeline))
     assert "tell your helper to lower your leg" in words  # the helper holds the leg
@@ -244,7 +246,10 @@ def test_exports_carry_the_full_coach_whatever_the_log_says(run_cli: Run, tmp_pa
 
 # --- 3. the log changes what is said ---------------------------------------------------------
 
-LEFT_OUT = "Last time, the sciatic nerve stretch made your leg worse, so we leave it out today."
+LEFT_OUT = (
+    "Last time, one exercise, the sciatic nerve stretch, made your leg worse, "
+    "so we leave that one out today."
+)
 
 
 def test_an_exercise_that_made_the_leg_worse_is_left_out_with_a_reason(run_cli: Run) -> None:
@@ -475,3 +480,26 @@ def test_nothing_is_said_twice_within_ten_seconds(
                 a.text,
                 b.text,
             )
+
+
+def test_advice_never_points_to_an_exercise_left_out(plan_of: PlanFn) -> None:
+    """The stretches' "strengthening may help you more" points to the clam shell: not said on a
+    day the log left the clam shell out because it made the leg worse."""
+    usual = spoken(plan_of("piriformis-syndrome", side="left"))
+    assert usual.count("If so, strengthening may help you more.") == 3
+    timeline = plan_of("piriformis-syndrome", side="left", left_out=("clam-shell",))
+    today = spoken(timeline)
+    in_exercises = [e.text or "" for e in timeline.events if e.exercise]
+    assert not any("strengthening" in t for t in in_exercises)
+    assert "Exercise four of four: Floor Piriformis Stretch." in today
+
+
+def test_a_helper_lets_go_before_the_person_relaxes(plan_of: PlanFn) -> None:
+    words = spoken(plan_of("decompression"))
+    assert words.index("Helper, slowly ease off the pull.") + 1 == words.index("And relax.")
+
+
+def test_the_piriformis_release_never_sits_with_the_legs_out(plan_of: PlanFn) -> None:
+    for familiar in (frozenset(), frozenset({"piriformis-release"})):
+        words = " ".join(spoken(plan_of("piriformis-release", side="left", familiar=familiar)))
+        assert "knees bent" in words

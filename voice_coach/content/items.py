@@ -256,11 +256,12 @@ def _cautions(item: YMap, what: str) -> tuple[Caution, ...]:
                 f"each caution of {what} must be text or a mapping with 'text' and 'when'",
                 where=value.where(index),
             )
-        check_keys(entry, ("text", "when", "reminder"), f"a caution of {what}")
+        check_keys(entry, ("text", "when", "reminder", "unless_left_out"), f"a caution of {what}")
         when: CautionWhen = choice_of(entry, "when", f"a caution of {what}", CAUTION_WHENS, "start")
         text = text_of(entry, "text", f"a caution of {what}")
         reminder = text_of(entry, "reminder", f"a caution of {what}", required=False) or None
-        cautions.append(Caution(text, when, reminder))
+        points_to = text_of(entry, "unless_left_out", f"a caution of {what}", required=False)
+        cautions.append(Caution(text, when, reminder, points_to or None))
     return tuple(cautions)
 
 

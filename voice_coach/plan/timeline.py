@@ -63,7 +63,6 @@ PAIN_RISING = (
     "Your log shows the pain in your leg rising over your last three sessions.",
     "The programme advises seeing a professional as soon as you notice symptoms, so please see "
     "a healthcare professional now, rather than after two weeks.",
-    "Today, go gently.",
 )
 PAIN_RISING_OUTRO = "As I said at the start, please see a healthcare professional now."
 CHECK_OUTRO = (
@@ -237,7 +236,11 @@ def _intro(
     equipment = list(dict.fromkeys(item for e in exercises for item in e.equipment))
     if equipment:
         b.sentences([f"For this session you will need {spoken.join_names(equipment)}."], "intro")
-    helped = [e.name for e in exercises if e.needs_helper]
+    helped = [  # numbered: two exercises may share a word ("Decompression")
+        f"exercise {spoken.number_words(i + 1)}, {e.name}" if len(exercises) > 1 else e.name
+        for i, e in enumerate(exercises)
+        if e.needs_helper
+    ]
     if helped:
         b.sentences([f"You will need a helper for {spoken.join_names(helped)}."], "intro")
     if settings.side and any(e.sides in ("painful", "each") for e in exercises):
@@ -248,9 +251,14 @@ def _intro(
 def left_out_sentence(library: Library, left_out: Sequence[str]) -> str:
     """Why exercises of the playlist are missing today, in the coach's words."""
     names = [f"the {library.exercises[i].name.lower()}" for i in left_out]
-    them = "them" if len(names) > 1 else "it"
+    if len(names) == 1:  # "one exercise": not the whole group its name shares words with
+        return (
+            f"Last time, one exercise, {names[0]}, made your leg worse, "
+            "so we leave that one out today."
+        )
     return (
-        f"Last time, {spoken.join_names(names)} made your leg worse, so we leave {them} out today."
+        f"Last time, {spoken.number_words(len(names))} exercises, {spoken.join_names(names)}, "
+        "made your leg worse, so we leave those out today."
     )
 
 
@@ -324,17 +332,20 @@ def _exercise(b: _Builder, exercise: Exercise, index: int, total: int, settings:
         b.sentences([fill(t) for t in exercise.setup], "instruction")
         b.sentences([fill(t) for t in exercise.steps], "instruction")
     b.sentences(_dosage_sentences(exercise, settings, passes), "instruction")
-    start = [b.caution(c, passes[0]) for c in exercise.cautions if c.when == "start"]
+    cautions = [c for c in exercise.cautions if c.unless_left_out not in settings.left_out]
+    start = [b.caution(c, passes[0]) for c in cautions if c.when == "start"]
     b.sentences(start, "caution")
-    during = [c for c in exercise.cautions if c.when == "during"]
+    during = [c for c in cautions if c.when == "during"]
+    release = [c for c in cautions if c.when == "release"]
     for number, side in enumerate(passes):
         if number:
             b.say(f"Switch sides. Now your {side} side.", "switch-side")
             b.silence("gap", b.pacing.sentence_gap)
             b.sentences([spoken.fill_sides(t, side) for t in exercise.switch], "switch-side")
         during_here = [b.caution(c, side) for c in during]
-        _body(b, exercise, settings, side, during_here)
-    end = [b.caution(c, passes[0]) for c in exercise.cautions if c.when == "end"]
+        release_here = [b.caution(c, side) for c in release]
+        _body(b, exercise, settings, side, during_here, release_here)
+    end = [b.caution(c, passes[0]) for c in cautions if c.when == "end"]
     if end:
         b.silence("gap", b.pacing.sentence_gap)
         for position, text in enumerate(end):
@@ -456,7 +467,12 @@ def _dosage_sentences(
 
 
 def _body(
-    b: _Builder, exercise: Exercise, settings: Settings, side: Side | None, during: list[str]
+    b: _Builder,
+    exercise: Exercise,
+    settings: Settings,
+    side: Side | None,
+    during: list[str],
+    release: Sequence[str] = (),
 ) -> None:
     dosage = exercise.dosage
     if dosage.reps is None:
@@ -468,6 +484,9 @@ def _body(
         b.say(f"Get into position, and {start_word} at the tone.", "get-ready")
         b.silence("get-ready", settings.lead_in_s)
         _hold_span(b, seconds, during)
+        for text in release:  # a helper lets go before the person relaxes
+            b.say(text, "hold-end")
+            b.silence("gap", b.pacing.sentence_gap)
         b.say("And relax.", "hold-end")
         return
     b.say("Get ready.", "get-ready")
@@ -490,6 +509,8 @@ def _rep_set(b: _Builder, exercise: Exercise, settings: Settings, side: Side | N
         return None
 
     cues = [spoken.rep_cue(n, dosage.rep_label, rep_side(n)) for n in range(1, count + 1)]
+    if count == 1 and side is not None and exercise.sides == "each":
+        cues = [spoken.capital(f"{side} side.")]  # not "Check one." on each side
     count_slot = max(b.cue_length(c) for c in cues) + b.samples(b.pacing.count_gap)
     phases = [(spoken.fill_sides(p.say, side), b.samples(p.seconds)) for p in dosage.phases]
     phase_slots = [
