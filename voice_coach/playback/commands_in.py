@@ -1,0 +1,85 @@
+"""Keys and spoken commands in, the same actions out.
+
+A key and its spoken command must do the same thing, so both are read into one `Action` (the
+table is `KEY_OF` in listening/commands.py, read both ways here) and only then acted on. The
+spoken one adds its acknowledgement words, and is ignored when the microphone may have heard the
+coach itself. `v` is not here: it switches the screen's view, which is the screen's own business.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from voice_coach.listening.commands import ACKNOWLEDGEMENT, KEY_OF, Action
+from voice_coach.listening.listener import Listens
+from voice_coach.model import DEFAULT_WAKE_WORD
+from voice_coach.playback.ownvoice import OwnVoice
+
+HEARD_SHOWN_S = 4.0
+
+ACTION_OF_KEY: dict[str, Action] = {key: a for a, key in KEY_OF.items() if key != KEY_OF["pause"]}
+"""Every key but the one for pause and resume, which is either, as the session is."""
+
+
+def action_of_key(key: str, paused: bool) -> Action | None:
+    """The action a key asks for (None: not a key of the session's)."""
+    key = key.lower()
+    if key == KEY_OF["pause"]:
+        return "resume" if paused else "pause"
+    return ACTION_OF_KEY.get(key)
+
+
+@dataclass(frozen=True)
+class Listening:
+    """Spoken commands: who listens, the wake word, and whether the microphone is trusted over
+    the coach's own voice (an echo-cancelled source) or ignored while it speaks (the default)."""
+
+    listener: Listens
+    wake_word: str = DEFAULT_WAKE_WORD
+    over_speech: bool = False
+
+
+class Voice:
+    """The spoken side: the commands heard, what the screen says of them, and when the coach's
+    own voice was sounding (so that the microphone hearing it is not obeyed)."""
+
+    def __init__(self, listening: Listening, clock: Callable[[], float]) -> None:
+        self.listening = listening
+        self.clock = clock
+        self.own_voice = OwnVoice(clock)
+        self.acted: tuple[str, float] | None = None
+        """The last spoken command obeyed (or ignored, and why), and when."""
+
+    def prepare(self, cue: Callable[[str], bytes]) -> None:
+        """Synthesise the acknowledgements now, in the background, so that the first command
+        is answered at once rather than after its words are made."""
+        words = [w.format(wake=self.listening.wake_word) for w in ACKNOWLEDGEMENT.values() if w]
+        threading.Thread(
+            target=lambda: [cue(w) for w in words], name="voice-coach-answers", daemon=True
+        ).start()
+
+    def note(self, sounding: bool) -> None:
+        self.own_voice.note(sounding)
+
+    def heard(self) -> Iterator[tuple[Action, str]]:
+        """Each command to obey, as it is taken (one that ends the session leaves the rest
+        unread): its action, and the words that show it was heard."""
+        for command in self.listening.listener.poll():
+            said = (command.said_from, command.said_to)
+            if not self.listening.over_speech and self.own_voice.during(*said):
+                self.acted = (f"{command.phrase} (ignored: the coach was speaking)", self.clock())
+                continue
+            self.acted = (command.phrase, self.clock())
+            words = ACKNOWLEDGEMENT[command.action].format(wake=self.listening.wake_word)
+            yield command.action, words
+
+    def line(self) -> str:
+        """What the microphone is doing, for the screen."""
+        listener = self.listening.listener
+        if listener.problem:
+            return f"Not listening: {listener.problem}. Use the keys."
+        if self.acted and self.clock() - self.acted[1] < HEARD_SHOWN_S:
+            return f"Heard: {self.acted[0]}"
+        return f"Listening: say '{self.listening.wake_word}, pause'"
