@@ -45,11 +45,10 @@ MUTANTS = [
         "tests/cli/test_cli.py",
     ),
     (
-        "`p` late in an exercise doing nothing",
-        "voice_coach/playback/controller.py",
-        "target = here if in_current > RESTART_WITHIN_S or here == 0 else here - 1",
-        "target = here - 1\n            if in_current > RESTART_WITHIN_S or here == 0:\n"
-        "                return True",
+        "`p` late in an exercise going back a whole exercise",
+        "voice_coach/playback/states.py",
+        "back = here if into > RESTART_WITHIN_S or here == 0 else here - 1",
+        "back = here if here == 0 else here - 1",
         "tests/playback/test_session.py",
     ),
     (
