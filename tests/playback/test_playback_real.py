@@ -44,34 +44,45 @@ def env(server: SoundServer, tmp_path: Path) -> dict[str, str]:
     return {**server.env, "VOICE_COACH_HOME": str(home)}
 
 
+RENDER_PLAN = """
+import json, sys
+from pathlib import Path
+from voice_coach.audio.export import Tags, export_file
+from voice_coach.cli.terminal import real_environment
+from voice_coach.coach import planned
+from voice_coach.plan.timeline import timeline_dict
+from voice_coach.session.options import SessionOptions
+
+target, cache, out = sys.argv[1:-2], Path(sys.argv[-2]), Path(sys.argv[-1])
+ids = [a for a in target if not a.startswith("--")][:2]
+options = SessionOptions(cache_dir=cache, reps=2, side="left")
+session = planned(ids, options, real_environment())
+export_file(session.timeline, session.cues.pcm, out, Tags("reference", "reference", ""))
+print(json.dumps(timeline_dict(session.timeline)))
+"""
+"""The session as `play` would say it now (the plan `plan` prints: with "Before you start" only
+on a first use, the log applied), rendered to a WAV by the export's own writer from the cues
+play cached. An export is not that: it always opens with the disclaimer chapter."""
+
+
 def reference(env: dict[str, str], tmp_path: Path) -> tuple[np.ndarray, dict[str, object]]:
     cache = str(tmp_path / "cache")
     out = tmp_path / "ref.wav"
-    subprocess.run(
-        [SCRIPT, "export", *TARGET, "--cache-dir", cache, "-o", str(out)],
+    assert TARGET[2:] == ["--reps", "2", "--side", "left"]  # as RENDER_PLAN plans it
+    done = subprocess.run(
+        [sys.executable, "-c", RENDER_PLAN, *TARGET[:2], cache, str(out)],
         env=env,
         check=True,
         capture_output=True,
+        text=True,
     )
-    plan = json.loads(
-        subprocess.run(
-            [SCRIPT, "plan", *TARGET, "--cache-dir", cache, "--json"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
+    plan = json.loads(done.stdout)
     import wave
 
     with wave.open(str(out)) as wav:
         audio = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float64)
-    # An export always begins with "Before you start"; a session after the first does not, so
-    # the reference is the export without that chapter, and the plan says which.
-    preface = len(audio) - plan["duration_samples"]
-    has_preface = plan["chapters"][0]["title"] == "Before you start"
-    assert preface == 0 if has_preface else preface > 5 * RATE
-    return audio[preface:], plan
+    assert len(audio) == plan["duration_samples"]
+    return audio, plan
 
 
 def envelope(audio: np.ndarray) -> np.ndarray:
