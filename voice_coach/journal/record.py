@@ -28,8 +28,14 @@ class Played:
 
 
 def disclaimer_heard(timeline: Timeline, disclaimer: str, heard_samples: int) -> bool:
-    """Whether the sound got past the end of the spoken disclaimer."""
-    ends = [e.end for e in timeline.events if e.text == disclaimer]
+    """Whether the sound got past the end of the spoken disclaimer (said sentence by sentence:
+    past the end of its last sentence)."""
+    last = disclaimer.split()[-1] if disclaimer.split() else ""
+    ends = [
+        e.end
+        for e in timeline.events
+        if e.text and e.kind == "speech" and e.text in disclaimer and e.text.endswith(last)
+    ]
     return bool(ends) and heard_samples >= ends[0]
 
 

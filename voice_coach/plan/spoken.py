@@ -5,6 +5,7 @@ Speech engines read "20" and "20-30" unevenly, so everything the plan speaks is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from voice_coach.model import PLACEHOLDER, Library, Side, other_side
@@ -143,3 +144,8 @@ def notices(left_out: Sequence[str], pain_rising: bool, library: Library) -> lis
             "last time (--full plays it)."
         )
     return lines
+
+
+def sentences(text: str) -> list[str]:
+    """A paragraph as its sentences (each then a cue of its own)."""
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]

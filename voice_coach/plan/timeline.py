@@ -173,9 +173,11 @@ def build_timeline(
         b.chapter(0)
         b.say(f"{PREFACE_TITLE}.", "announce")
         b.silence("gap", b.pacing.sentence_gap)
-        b.sentences([library.programme.disclaimer], "caution")
+        # Sentence by sentence: on a cold start each is synthesised while the one before plays,
+        # so the first chapter never waits for one long cue.
+        b.sentences(spoken.sentences(library.programme.disclaimer), "caution")
         if library.programme.warning_signs:
-            b.sentences([library.programme.warning_signs], "caution")
+            b.sentences(spoken.sentences(library.programme.warning_signs), "caution")
         b.silence("gap", b.pacing.section_gap - b.pacing.sentence_gap)
         preface = (Chapter(None, PREFACE_TITLE, 0, b.cursor),)
     if exercises:

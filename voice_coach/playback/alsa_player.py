@@ -4,10 +4,18 @@ One PCM stream stays open for the whole session and a writer thread keeps it fed
 time, so there are no gaps between cues. The session clock comes from the device: samples written
 minus samples still queued. Stopping drops the queue at once, so a pause is silent within about
 a period (23 ms) and resumes from exactly the sample that was heard last.
+
+The session's audio is rendered by a thread of its own into a short queue, and the writer never
+waits on it: on a cold start the next cue may still be being synthesised, and a device left to
+run dry would lose its place (a sound server re-buffers after an underrun, so what the device
+took is no longer what was heard). When nothing is ready and the device is nearly empty, the
+writer gives it a period of silence instead, and counts it as padding, never as session: the
+position stays the session sample being heard, through any wait.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +27,53 @@ PERIOD = 512
 PERIODS = 32
 END_PADDING_S = 0.3
 """Silence after the last sample: some ALSA-to-server bridges cut the final period on close."""
+LOW_WATER = 6 * PERIOD
+"""Frames still queued in the device below which the writer pads with silence rather than wait
+(about 140 ms at 22,050 Hz: far more than one period's write, far less than the buffer)."""
+WAIT_S = 0.01
+PREBUFFER_S = 3.0
+"""Audio ready before a start sounds (or all of it, if shorter). On a warm cache it is rendered
+in milliseconds; on a cold one the next cue is synthesised while this plays, so the start does
+not run dry a moment after it began."""
+AHEAD = 256
+"""Periods rendered ahead of the writer (about 6 s, more than the prebuffer)."""
+_END = b""
+
+
+class _Feed:
+    """One start's audio: rendered by its own thread into its own queue, so a render still busy
+    after a stop (a cue being synthesised) can never feed the next start."""
+
+    def __init__(self, blocks: Iterator[bytes], step: int) -> None:
+        self.chunks: queue.Queue[bytes] = queue.Queue(maxsize=AHEAD)
+        self.stopping = threading.Event()
+        self.error: BaseException | None = None
+        self.finished = threading.Event()
+        """Everything is rendered (or the render failed)."""
+        self._blocks = blocks
+        self._step = step
+        self.thread = threading.Thread(target=self._render, daemon=True, name="voice-coach-render")
+        self.thread.start()
+
+    def _render(self) -> None:
+        try:
+            for block in self._blocks:
+                for offset in range(0, len(block), self._step):
+                    if not self._put(block[offset : offset + self._step]):
+                        return
+        except BaseException as exc:  # handed to the writer, which stops the session with it
+            self.error = exc
+        self.finished.set()
+        self._put(_END)
+
+    def _put(self, chunk: bytes) -> bool:
+        while not self.stopping.is_set():
+            try:
+                self.chunks.put(chunk, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
 
 
 class AlsaPlayer:
@@ -46,16 +101,23 @@ class AlsaPlayer:
         self._buffer = int(self._pcm.info().get("buffer_size", PERIOD * PERIODS))
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._feed_now: _Feed | None = None
         self._stopping = threading.Event()
         self._start = 0
         self._written = 0
+        """Frames handed to the device: session, padding and the end's silence."""
         self._queued = 0
         self._stamp = time.monotonic()
         self._fed = False
         self._total = 0
+        """Session frames handed to the device."""
+        self._pads: list[tuple[int, int]] = []
+        """Silence given while the session's audio was not ready: (written before it, frames)."""
 
     def _snapshot(self) -> None:
-        queued = max(0, min(self._written, self._buffer - int(self._pcm.avail())))
+        avail = int(self._pcm.avail())
+        # A negative count is an error (an underrun): everything written has been played.
+        queued = 0 if avail < 0 else max(0, min(self._written, self._buffer - avail))
         with self._lock:
             self._queued = queued
             self._stamp = time.monotonic()
@@ -65,24 +127,41 @@ class AlsaPlayer:
         self._stopping.clear()
         with self._lock:
             self._start, self._written, self._queued = position, 0, 0
-            self._fed, self._total = False, 0
+            self._fed, self._total, self._pads = False, 0, []
             self._stamp = time.monotonic()
-        self._thread = threading.Thread(target=self._feed, args=(blocks,), daemon=True)
+        feed = _Feed(blocks, PERIOD * 2)
+        self._feed_now = feed
+        self._thread = threading.Thread(target=self._feed, args=(feed,), daemon=True)
         self._thread.start()
 
-    def _feed(self, blocks: Iterator[bytes]) -> None:
-        step = PERIOD * 2
-        for block in blocks:
-            for offset in range(0, len(block), step):
-                if self._stopping.is_set():
-                    return
-                chunk = block[offset : offset + step]
-                self._write(chunk)
-                with self._lock:
-                    self._written += len(chunk) // 2
-                    self._total = self._written
+    def _feed(self, feed: _Feed) -> None:
+        ready = round(PREBUFFER_S * self.sample_rate / PERIOD)
+        while not self._stopping.is_set() and not feed.finished.is_set():
+            if feed.chunks.qsize() >= ready:
+                break
+            time.sleep(WAIT_S)
+        while not self._stopping.is_set():
+            try:
+                chunk = feed.chunks.get(timeout=WAIT_S)
+            except queue.Empty:
                 self._snapshot()
-        padding = bytes(step)
+                if self._total and self._queued < LOW_WATER:
+                    self._pad()
+                continue
+            if chunk is _END or not chunk:
+                break
+            self._write(chunk)
+            with self._lock:
+                self._written += len(chunk) // 2
+                self._total += len(chunk) // 2
+            self._snapshot()
+        if self._stopping.is_set():
+            return
+        if feed.error is not None:  # the session ends here; stop() raises the error
+            with self._lock:
+                self._fed, self._total = True, 0
+            return
+        padding = bytes(PERIOD * 2)
         for _ in range(round(END_PADDING_S * self.sample_rate / PERIOD)):
             if self._stopping.is_set():
                 return
@@ -96,6 +175,14 @@ class AlsaPlayer:
             time.sleep(PERIOD / self.sample_rate)
             self._snapshot()
 
+    def _pad(self) -> None:
+        """A period of silence while the session's next audio is not ready yet."""
+        self._write(bytes(PERIOD * 2))
+        with self._lock:
+            self._pads.append((self._written, PERIOD))
+            self._written += PERIOD
+        self._snapshot()
+
     def _write(self, chunk: bytes) -> None:
         """Write one period, again after an underrun: pyalsaaudio reports it (a negative count)
         and drops the chunk, and a dropped chunk would be a gap and a wrong clock."""
@@ -103,28 +190,38 @@ class AlsaPlayer:
             if self._pcm.write(chunk) > 0:
                 return
 
+    def _heard(self) -> int:
+        """Session frames heard (the lock held): what the device played, less the padding."""
+        heard = self._written - self._queued
+        if self._thread is not None and self._thread.is_alive() and heard > 0:
+            heard += int((time.monotonic() - self._stamp) * self.sample_rate)
+        heard = min(heard, self._written)
+        padded = sum(min(frames, max(0, heard - at)) for at, frames in self._pads)
+        return max(0, min(heard - padded, self._total))
+
     def position(self) -> int:
         with self._lock:
-            heard = self._written - self._queued
-            if self._thread is not None and self._thread.is_alive() and heard > 0:
-                heard += int((time.monotonic() - self._stamp) * self.sample_rate)
-            return self._start + max(0, min(heard, self._total))
+            return self._start + self._heard()
 
     def stop(self) -> int:
-        thread = self._thread
+        thread, feed = self._thread, self._feed_now
         if thread is None:
             return self.position()
         self._stopping.set()
+        if feed is not None:
+            feed.stopping.set()  # its render ends by itself, into a queue no one reads
         thread.join()
         self._snapshot()
         reached = self.position()
         self._pcm.drop()
-        self._thread = None
+        self._thread = self._feed_now = None
+        if feed is not None and feed.error is not None:
+            raise feed.error
         return reached
 
     def done(self) -> bool:
         with self._lock:
-            return self._fed and self._written - self._queued >= self._total
+            return self._fed and self._heard() >= self._total
 
     def close(self) -> None:
         self.stop()
