@@ -224,7 +224,7 @@ def plan_page(timeline: Timeline, playlist: Playlist | None, library: Library) -
                 [
                     spoken.clock(c.start, rate),
                     spoken.clock(c.end, rate),
-                    f"{c.title} ({c.exercise})",
+                    c.title if c.exercise is None else f"{c.title} ({c.exercise})",
                 ]
                 for c in timeline.chapters
             ],
