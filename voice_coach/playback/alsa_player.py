@@ -179,7 +179,11 @@ class AlsaPlayer:
         """A period of silence while the session's next audio is not ready yet."""
         self._write(bytes(PERIOD * 2))
         with self._lock:
-            self._pads.append((self._written, PERIOD))
+            at, frames = self._pads[-1] if self._pads else (-1, 0)
+            if at + frames == self._written:  # one wait is one stretch of padding
+                self._pads[-1] = (at, frames + PERIOD)
+            else:
+                self._pads.append((self._written, PERIOD))
             self._written += PERIOD
         self._snapshot()
 
