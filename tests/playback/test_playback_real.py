@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import continuity
+from support.continuity import envelope, locate, sound_span
 from support.soundserver import (
     MIC_RATE,
     RATE,
@@ -27,7 +29,6 @@ pytestmark = pytest.mark.sound
 
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
 TARGET = ["pelvic-tilts", "clam-shell", "--reps", "2", "--side", "left"]
-WINDOW = RATE // 100  # 10 ms
 
 
 @pytest.fixture(scope="module")
@@ -44,68 +45,10 @@ def env(server: SoundServer, tmp_path: Path) -> dict[str, str]:
     return {**server.env, "VOICE_COACH_HOME": str(home)}
 
 
-RENDER_PLAN = """
-import json, sys
-from pathlib import Path
-from voice_coach.audio.export import Tags, export_file
-from voice_coach.cli.terminal import real_environment
-from voice_coach.coach import planned
-from voice_coach.plan.timeline import timeline_dict
-from voice_coach.session.options import SessionOptions
-
-target, cache, out = sys.argv[1:-2], Path(sys.argv[-2]), Path(sys.argv[-1])
-ids = [a for a in target if not a.startswith("--")][:2]
-options = SessionOptions(cache_dir=cache, reps=2, side="left")
-session = planned(ids, options, real_environment())
-export_file(session.timeline, session.cues.pcm, out, Tags("reference", "reference", ""))
-print(json.dumps(timeline_dict(session.timeline)))
-"""
-"""The session as `play` would say it now (the plan `plan` prints: with "Before you start" only
-on a first use, the log applied), rendered to a WAV by the export's own writer from the cues
-play cached. An export is not that: it always opens with the disclaimer chapter."""
-
-
 def reference(env: dict[str, str], tmp_path: Path) -> tuple[np.ndarray, dict[str, object]]:
-    cache = str(tmp_path / "cache")
-    out = tmp_path / "ref.wav"
-    assert TARGET[2:] == ["--reps", "2", "--side", "left"]  # as RENDER_PLAN plans it
-    done = subprocess.run(
-        [sys.executable, "-c", RENDER_PLAN, *TARGET[:2], cache, str(out)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    plan = json.loads(done.stdout)
-    import wave
-
-    with wave.open(str(out)) as wav:
-        audio = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(np.float64)
-    assert len(audio) == plan["duration_samples"]
-    return audio, plan
-
-
-def envelope(audio: np.ndarray) -> np.ndarray:
-    usable = len(audio) // WINDOW * WINDOW
-    return np.abs(audio[:usable]).reshape(-1, WINDOW).max(axis=1)
-
-
-def locate(
-    recording: np.ndarray, piece: np.ndarray, around: int | None = None, span: int = RATE
-) -> int:
-    """Sample offset in `recording` where `piece` best matches (FFT cross-correlation)."""
-    lo, hi = 0, len(recording)
-    if around is not None:
-        lo, hi = max(0, around - span), min(len(recording), around + span + len(piece))
-    region = recording[lo:hi]
-    size = 1 << int(np.ceil(np.log2(len(region) + len(piece))))
-    corr = np.fft.irfft(np.fft.rfft(region, size) * np.conj(np.fft.rfft(piece, size)), size)
-    return lo + int(np.argmax(corr[: len(region) - len(piece) + 1]))
-
-
-def sound_span(audio: np.ndarray) -> tuple[int, int]:
-    loud = np.nonzero(np.abs(audio) > 300)[0]
-    return int(loud[0]), int(loud[-1])
+    assert TARGET[2:] == ["--reps", "2", "--side", "left"]  # as planned here
+    options = {"reps": 2, "side": "left"}
+    return continuity.reference(env, TARGET[:2], options, tmp_path / "cache", tmp_path / "ref.wav")
 
 
 def play_command(tmp_path: Path, pain: str = "5", *extra: str) -> list[str]:
@@ -177,16 +120,6 @@ def test_play_sends_the_exported_audio_without_gaps_or_drift(
     assert first_sound_after < 1.0, f"warm cache: first sound {first_sound_after:.2f} s"
 
 
-def sound_stops(recording: np.ndarray, after: int, quiet: int = 2 * RATE) -> int:
-    """Where the sound stops for at least `quiet` samples, at or after sample `after` (less
-    a little: the press may fall just after a word ended)."""
-    loud = np.nonzero(np.abs(recording) > 300)[0]
-    loud = loud[loud >= after - RATE // 2]
-    gaps = np.nonzero(np.diff(loud) > quiet)[0]
-    assert len(gaps), "the sound never stopped"
-    return int(loud[gaps[0]])
-
-
 SINK_LATENCY_S = 0.05
 """The null sink and the recorder between the player and the recording (20 ms asked of parec)."""
 
@@ -196,16 +129,21 @@ def test_a_cold_start_is_live_at_once_pause_resumes_and_n_skips(
 ) -> None:
     # A clean cache and the natural voice: the session is planned while it plays. Space pressed
     # 3 s after launch (inside the disclaimer, "Before you start", which a first use begins
-    # with) silences it within 150 ms; 3 s later space resumes it. Then `n` goes from "Before
-    # you start" to the first exercise, and a second `n` skips that one.
+    # with) silences it within 150 ms; 3 s later space resumes it, heard within 150 ms from
+    # exactly where it stopped. Then `n` goes from "Before you start" to the first exercise,
+    # and a second `n` skips that one. The whole recording is checked against the plan: every
+    # stretch between a start and a stop of the sound (from play's trace) is the plan's audio
+    # over its whole length, and nothing is heard between them.
+    trace = tmp_path / "trace.txt"
     recorder = Recorder(server, tmp_path / "recording.raw")
     launched = time.monotonic()
-    terminal = Terminal(play_command(tmp_path), env)
+    terminal = Terminal(play_command(tmp_path), {**env, continuity.TRACE_ENV: str(trace)})
     time.sleep(3 - (time.monotonic() - launched))
     terminal.type(b" ")
     paused_at = time.monotonic()
     time.sleep(3)
     terminal.type(b" ")
+    resumed_at = time.monotonic()
     time.sleep(5)
     terminal.type(b"n")
     terminal.wait_for(b"1/2  Pelvic Tilts", timeout=20)
@@ -221,13 +159,6 @@ def test_a_cold_start_is_live_at_once_pause_resumes_and_n_skips(
     assert "Finished: 1 of 2 exercises" in text and "Not done: pelvic-tilts" in text
     first_sound = recorder.started_wall + sound_span(recording)[0] / RATE - launched
     assert first_sound < 2.5, f"first sound {first_sound:.2f} s after launch (cold cache)"
-    pressed = int((paused_at - recorder.started_wall) * RATE)
-    stopped = (sound_stops(recording, pressed) - pressed) / RATE
-    assert stopped < 0.15 + SINK_LATENCY_S, f"the sound went on {stopped:.3f} s after space"
-    # The reference reads the cues the session synthesised, planned as for a first use (a
-    # fresh home) as this session was.
-    ref, plan = reference({**env, "VOICE_COACH_HOME": str(tmp_path / "fresh")}, tmp_path)
-    chapters = plan["chapters"]  # type: ignore[index]
     assert "Pelvic Tilts" in text and "PAUSED" in text  # the live screen was drawn
     # First use: the disclaimer is printed, and spoken as the first chapter.
     assert "Disclaimer: This programme is not medical advice" in text
@@ -241,25 +172,35 @@ def test_a_cold_start_is_live_at_once_pause_resumes_and_n_skips(
     assert logged["completed"] == ["clam-shell"] and logged["skipped"] == ["pelvic-tilts"]
     assert logged["effects"] == {"clam-shell": "better"} and logged["source"] == "play"
 
-    ref_first, _ = sound_span(ref)
-    lag = locate(recording, ref[ref_first : ref_first + 3 * RATE]) - ref_first
-    pause_point = int((paused_at - recorder.started_wall) * RATE) - lag
-    after = pause_point + RATE  # heard after the resume, still in the second sentence
-    resumed_lag = (
-        locate(recording, ref[after : after + 2 * RATE], around=after + lag + 3 * RATE) - after
-    )
-    pause = (resumed_lag - lag) / RATE
-    assert 2.9 < pause < 3.3, f"the pause added {pause:.2f} s instead of 3"
-
+    # The reference reads the cues the session synthesised, planned as for a first use (a
+    # fresh home) as this session was.
+    ref, plan = reference({**env, "VOICE_COACH_HOME": str(tmp_path / "fresh")}, tmp_path)
+    chapters = plan["chapters"]  # type: ignore[index]
     assert chapters[0]["title"] == "Before you start"
-    skip_to = chapters[2]["start_sample"]
-    piece = ref[skip_to : skip_to + 4 * RATE]
-    found = locate(recording, piece)
-    assert np.corrcoef(piece, recording[found : found + len(piece)])[0, 1] > 0.95
-    heard_end = sound_span(recording)[1] - found
-    expected_end = sound_span(ref)[1] - skip_to
-    assert abs(heard_end - expected_end) < 0.05 * RATE, "the rest after the skip is not intact"
-    assert found - resumed_lag < chapters[2]["start_sample"] - 5 * RATE, "n did not skip ahead"
+    events = continuity.read_trace(trace)
+    heard = continuity.stretches(recording, ref, events)
+    starts = [sample for what, sample in events if what == "start"]
+    assert len(heard) == 4, f"stretches of sound {heard}, from the trace {events}"
+    paused, resumed, first_exercise, second_exercise = heard
+    for stretch in heard:
+        assert stretch.mismatch < 0.02, f"{stretch} is not the plan's audio (a gap or a glitch)"
+    # Pause and resume: silent at once, back at once, from exactly the sample reached.
+    assert (paused.start, paused.end) == (0, resumed.start) and starts.count(resumed.start) == 1
+    loud = continuity.heard_between(recording, paused, resumed)
+    assert not loud, f"heard while paused, {loud[0]} to {loud[-1]} samples after the stop"
+    pressed = int((paused_at - recorder.started_wall) * RATE)
+    stopped = (paused.ended - pressed) / RATE
+    assert stopped < 0.15 + SINK_LATENCY_S, f"the sound went on {stopped:.3f} s after space"
+    back = (resumed.began - int((resumed_at - recorder.started_wall) * RATE)) / RATE
+    assert -SINK_LATENCY_S < back < 0.15 + SINK_LATENCY_S, f"resume heard after {back:.3f} s"
+    pause = (resumed.lag - paused.lag) / RATE
+    print(f"space -> silence {stopped:.3f} s, space -> heard again {back:.3f} s, {heard}")
+    assert 2.9 < pause < 3.3, f"the pause added {pause:.2f} s instead of 3"
+    # `n` twice: each exercise from its first sample, the last one to its end.
+    assert first_exercise.start == chapters[1]["start_sample"]
+    assert second_exercise.start == chapters[2]["start_sample"]
+    assert second_exercise.end == len(ref)
+    assert first_exercise.end < chapters[2]["start_sample"] - 5 * RATE, "n did not skip ahead"
 
 
 def test_the_simpleaudio_player_sends_the_whole_session_too(

@@ -138,10 +138,18 @@ class Recorder:
             env=server.env,
         )
         deadline = time.monotonic() + 10
-        while path.stat().st_size < RATE * 2 // 2:  # half a second recorded: it is running
+        while path.stat().st_size == 0:
             assert time.monotonic() < deadline, "parec recorded nothing"
-            time.sleep(0.02)
-        self.started_wall = time.monotonic() - path.stat().st_size / 2 / RATE
+            time.sleep(0.01)
+        # When sample 0 was recorded: the file grows a fragment at a time, each a little after
+        # its samples, so every reading gives a start no earlier than the true one; the least
+        # of half a second's readings is the closest (within a millisecond or two).
+        self.started_wall = float("inf")
+        until = time.monotonic() + 0.5
+        while time.monotonic() < until:
+            size = path.stat().st_size
+            self.started_wall = min(self.started_wall, time.monotonic() - size / 2 / RATE)
+            time.sleep(0.001)
 
     def stop(self) -> np.ndarray:
         time.sleep(1.0)  # let the last buffered audio reach the file
