@@ -102,6 +102,8 @@ class Stretch:
     lag: int
     mismatch: float
     """Share of 10 ms windows where the recording and the plan disagree on sound or silence."""
+    first_miss: int | None = None
+    """The plan sample of the first window that disagrees (where a gap or a glitch begins)."""
 
     @property
     def began(self) -> int:
@@ -147,7 +149,9 @@ def stretches(
         want = ref[start : start + len(heard)]
         played, expected = envelope(heard) > LOUD, envelope(want) > LOUD
         mismatch = float(np.mean(played != expected)) if len(expected) else 1.0
-        found.append(Stretch(start, end, lag, mismatch))
+        misses = np.nonzero(played != expected)[0]
+        first_miss = start + int(misses[0]) * WINDOW if len(misses) else None
+        found.append(Stretch(start, end, lag, mismatch, first_miss))
     return found
 
 
