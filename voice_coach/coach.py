@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.audio.export import Tags, export_file, export_split
-from voice_coach.audio.formats import SPLIT_FORMATS, format_of
+from voice_coach.audio.formats import SPLIT_FORMATS, fits_wav, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
 from voice_coach.journal import home, log, record, settings, stats, values
 from voice_coach.listening.echo import echo_cancelled
+from voice_coach.model import Timeline
 from voice_coach.plan import spoken
 from voice_coach.plan.timeline import SEE_PROFESSIONAL
 from voice_coach.playback.controller import Listening, Outcome
@@ -162,11 +163,15 @@ def export(
 ) -> list[str]:
     """Render TARGET into the file and/or the split folder; one line for each thing written."""
     output, split = request.output, request.split
-    if output is not None:
-        format_of(output)  # a bad name fails before anything is synthesised
+    whole = format_of(output) if output is not None else None  # a bad name fails at once
+    fmt = request.split_format or (whole if whole is not None and whole in SPLIT_FORMATS else "mp3")
     prepared = prepared_with_note(target, options, env, for_file=True)
+    # No session is shorter than its plan with every word taking no time: a WAV that cannot
+    # hold even that is refused before a word is synthesised, the rest once the plan is known.
+    _refuse_too_long(prepared.shortest(), request, fmt)
     session = ready(prepared, env)
     timeline = session.timeline
+    _refuse_too_long(timeline, request, fmt)
     programme = session.library.programme
     tags = Tags(title=session.title, album=programme.title, comment=programme.disclaimer)
     said = []
@@ -179,8 +184,19 @@ def export(
             chapters = len(timeline.chapters)
             said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
         if split is not None:
-            whole = format_of(output) if output else "mp3"
-            fmt = request.split_format or (whole if whole in SPLIT_FORMATS else "mp3")
             paths = export_split(timeline, session.cues.pcm, split, fmt, tags, step)
             said.append(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
     return said
+
+
+def _refuse_too_long(timeline: Timeline, request: ExportRequest, split_format: str) -> None:
+    """One line if a WAV asked for could not hold its audio (4 GB at most)."""
+    rate = timeline.sample_rate
+    if request.output is not None and format_of(request.output) == "wav":
+        fits_wav(timeline.length, rate, str(request.output))
+    if request.split is not None and split_format == "wav":
+        for chapter in timeline.chapters:
+            length, track = chapter.end - chapter.start, f"the track '{chapter.title}'"
+            fits_wav(
+                length, rate, str(request.split), track, "write the tracks as MP3 (--format mp3)"
+            )
