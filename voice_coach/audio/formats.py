@@ -9,6 +9,13 @@ from voice_coach.errors import UserError
 
 FORMATS = ("mp3", "m4b", "wav")
 SPLIT_FORMATS = ("mp3", "wav")
+FORMAT_HELP = {
+    "mp3": ".mp3 (tags and a chapter per exercise)",
+    "m4b": ".m4b (an audiobook: chapters in Apple's players)",
+    "wav": ".wav (plain audio)",
+}
+"""Each format as the help names it: `export --help` is read from this, one entry a format."""
+NAMES = ", ".join(f".{f}" for f in FORMATS[:-1]) + f" or .{FORMATS[-1]}"
 WAV_MOST_SAMPLES = (2**32 - 1 - 36) // 2
 """A WAV file counts its bytes in 32 bits: its header's 36 and 4 GB of 16-bit samples at most
 (about 27 hours at 22 kHz). The wave module finds out only when it closes the file, after
@@ -25,7 +32,7 @@ def format_of(path: Path) -> str:
         raise ExportError(
             f"cannot tell the format of '{path.name}'",
             where="-o",
-            hint="end the file name with .mp3, .m4b or .wav",
+            hint=f"end the file name with {NAMES}",
         )
     return suffix
 
