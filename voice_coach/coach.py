@@ -51,6 +51,7 @@ def play(
     target: Sequence[str], options: SessionOptions, request: PlayRequest, env: Environment
 ) -> Outcome:
     """Play TARGET to the end (or until quit or Ctrl-C), then ask, log and advise."""
+    listen = listen_settings(request)  # a listen setting that cannot work: said before anything
     first_time = home.first_use_of(home.DISCLAIMER_MARK)
     prepared = prepared_with_note(target, options, env, disclaimer=first_time)
     output = env.make_player(request.player, prepared.cues.sample_rate)
@@ -63,7 +64,7 @@ def play(
     plan_settings = prepared.settings
     for line in spoken.notices(plan_settings.left_out, plan_settings.pain_rising, prepared.library):
         env.echo(line)
-    listening = listening_for(request, env)
+    listening = None if listen is None else listening_for(listen, env)
     timeline, outcome = play_session(
         prepared, output, live_screen=env.stdout_isatty, listening=listening
     )
@@ -100,19 +101,31 @@ def play(
     return outcome
 
 
-def listening_for(request: PlayRequest, env: Environment) -> Listening | None:
-    """The microphone and its settings when the session is to listen, else None."""
+@dataclass(frozen=True)
+class ListenSettings:
+    device: str
+    wake_word: str
+    sensitivity: float
+
+
+def listen_settings(request: PlayRequest) -> ListenSettings | None:
+    """The listen settings, checked, when the session is to listen, else None."""
     preferences = settings.preferences()
     if not (preferences.listen if request.listen is None else request.listen):
         return None
-    from voice_coach.listening.recogniser import checked_wake_word
+    from voice_coach.listening.recogniser import stored_wake_word
 
-    device = preferences.listen_device
-    wake_word = checked_wake_word(preferences.listen_wake_word)
+    return ListenSettings(
+        preferences.listen_device, stored_wake_word(), preferences.listen_sensitivity
+    )
+
+
+def listening_for(listen: ListenSettings, env: Environment) -> Listening:
+    """The microphone, listening from now on."""
     return Listening(
-        env.make_listener(device, wake_word, preferences.listen_sensitivity),
-        wake_word,
-        over_speech=echo_cancelled(device),
+        env.make_listener(listen.device, listen.wake_word, listen.sensitivity),
+        listen.wake_word,
+        over_speech=echo_cancelled(listen.device),
     )
 
 

@@ -266,6 +266,17 @@ def test_the_listener_times_commands_by_the_clock_and_reports_silence() -> None:
     )
 
 
+def test_a_listener_that_cannot_start_says_so_rather_than_printing_a_traceback() -> None:
+    def faulty() -> Once:
+        raise ValueError("one or two common English words")  # as a bad wake word once did
+
+    failed = Listener(lambda: Zeros(), faulty).start()
+    failed._thread.join(timeout=10)
+    assert failed.problem == (
+        "listening could not start on an internal error (ValueError); please report it"
+    )
+
+
 def test_a_listener_that_stopped_is_one_line_and_the_keys_still_work(plan_of: PlanFn) -> None:
     timeline = plan_of("decompression", hold_s=5)
     clock = Clock()

@@ -136,6 +136,7 @@ def prepare(
         chosen.rate,
         voice_model=options.voice_model,
         source="--engine" if options.engine else "your settings (voice-coach config)",
+        voice_from="--voice" if options.voice else settings.stored_at("voice"),
     )
     plan_settings = Settings(
         side=chosen.side,
