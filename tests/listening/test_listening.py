@@ -300,6 +300,36 @@ def test_a_listener_that_stopped_is_one_line_and_the_keys_still_work(plan_of: Pl
     ]
 
 
+@pytest.mark.parametrize(
+    ("terminal", "said"),
+    [
+        (True, "Use the keys."),
+        (False, "With no terminal for keys either, the session plays straight through"),
+    ],
+)
+def test_a_listener_that_stopped_says_use_the_keys_only_when_there_are_keys(
+    plan_of: PlanFn, terminal: bool, said: str
+) -> None:
+    """`play --listen` without a terminal (stdin a pipe, a service) has no keys to offer."""
+    timeline = plan_of("pelvic-tilts", reps=1)
+    clock = Clock()
+    listener = ScriptedListener(clock, [])
+    listener.problem = "no microphone to listen with (ALSA: no such device)"
+    controller = SessionController(
+        timeline,
+        lambda text: b"",
+        FakePlayer(clock, timeline.length),
+        NullScreen(),
+        Ticks(clock) if terminal else None,
+        Listening(listener),
+        clock=lambda: clock.now,
+    )
+    line = controller.moment().listening
+    assert line is not None and line.startswith("Not listening: no microphone to listen with")
+    assert said in line
+    assert ("Use the keys" in line) == terminal
+
+
 def test_the_listen_settings_are_checked(run_cli: Callable[..., Result]) -> None:
     from voice_coach.listening.recogniser import checked_wake_word
 
