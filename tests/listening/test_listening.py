@@ -206,10 +206,16 @@ def test_own_voice_spans_with_the_sound_s_way_back_through_the_room() -> None:
 
 
 class Zeros:
-    def __init__(self, chunk: bytes = bytes(640)) -> None:
+    """A microphone that gives the same period every read; on a fake clock, each read takes
+    the period's time, as a real one's does (so two seconds of it take no time at all)."""
+
+    def __init__(self, chunk: bytes = bytes(640), clock: Clock | None = None) -> None:
         self.chunk = chunk
+        self.clock = clock
 
     def read(self) -> bytes:
+        if self.clock is not None:
+            self.clock.now += len(self.chunk) / 2 / MIC_RATE
         return self.chunk
 
     def close(self) -> None:
@@ -217,34 +223,38 @@ class Zeros:
 
 
 class Once:
-    """A recogniser that hears "coach next" at 1.0-2.0 s of what it is fed."""
+    """A recogniser that hears "coach next" at 1.0-2.0 s of what it is fed; `taken` is set
+    once the listener has taken the command."""
 
     def __init__(self) -> None:
         self.fed = 0
         self.said = False
+        self.taken = threading.Event()
 
     def feed(self, pcm: bytes) -> Iterator[Heard]:
         self.fed += len(pcm) // 2
         if not self.said and self.fed >= 2.5 * MIC_RATE:
             self.said = True
             yield Heard("coach next", "next", -1.0, MIC_RATE, 2 * MIC_RATE, 3)
+            self.taken.set()  # the listener asked for more: it has queued the command
 
 
 def test_the_listener_times_commands_by_the_clock_and_reports_silence() -> None:
-    import time
-
-    listener = Listener(lambda: Zeros(b"\x01\x00" * 320), Once).start()
-    deadline = time.monotonic() + 10
-    commands: list[Command] = []
-    while not commands and time.monotonic() < deadline:
-        commands = listener.poll()
-        time.sleep(0.01)
-    listener.close()
+    clock = Clock()
+    once = Once()
+    speaking = Listener(
+        lambda: Zeros(b"\x01\x00" * 320, clock), lambda: once, clock=lambda: clock.now
+    ).start()
+    assert once.taken.wait(timeout=10)
+    commands = speaking.poll()
+    speaking.close()
     assert [c.action for c in commands] == ["next"]
-    # Fed faster than real time here, so only the span's length is checked.
-    assert commands[0].said_to - commands[0].said_from == pytest.approx(0.4, abs=0.01)
+    # Said from the speech's onset (after the utterance's lead of room sound) to its end, on
+    # the listener's clock: 1.6 s and 2.0 s into what the microphone gave.
+    assert commands[0].said_from == pytest.approx(1.6, abs=1e-6)
+    assert commands[0].said_to == pytest.approx(2.0, abs=1e-6)
 
-    silent = Listener(Zeros, Once).start()
+    silent = Listener(lambda: Zeros(bytes(640), clock), Once, clock=lambda: clock.now).start()
     silent._thread.join(timeout=10)
     assert silent.problem == "the microphone gives only silence (is it muted?)"
 
