@@ -1,4 +1,4 @@
-"""Six small wrong changes that the test suite must catch: each is applied in turn to a copy of
+"""Small wrong changes that the test suite must catch: each is applied in turn to a copy of
 the package, the tests that guard it run, and a surviving mutant is reported.
 
 Usage: .venv/bin/python scripts/mutants.py   (prints a table; exit 1 if any mutant survives)
@@ -65,12 +65,26 @@ MUTANTS = [
         "key=lambda r: (r.score, r.better, r.exercise)",
         "tests/journal/test_personal.py",
     ),
+    (
+        "the own-voice margin set to 0",
+        "voice_coach/playback/ownvoice.py",
+        "MARGIN_S = 0.35",
+        "MARGIN_S = 0",
+        "tests/listening/test_listening.py",
+    ),
+    (
+        "a close call between two actions obeyed",
+        "voice_coach/listening/recogniser.py",
+        "        clear = margin >= MARGIN\n",
+        "        clear = True\n",
+        "tests/listening/test_recogniser.py",
+    ),
 ]
 
 
 def main() -> int:
     survivors = 0
-    print(f"{'mutant':<45} {'tests':<24} result")
+    print(f"{'mutant':<45} {'tests':<36} result")
     for name, path, old, new, tests in MUTANTS:
         with tempfile.TemporaryDirectory() as folder:
             copy = Path(folder) / "voice-coach"
@@ -80,7 +94,7 @@ def main() -> int:
             target = copy / path
             text = target.read_text(encoding="utf-8")
             if old not in text:
-                print(f"{name:<45} {tests:<24} NOT APPLIED (the code changed: update this script)")
+                print(f"{name:<45} {tests:<36} NOT APPLIED (the code changed: update this script)")
                 survivors += 1
                 continue
             target.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -106,7 +120,7 @@ def main() -> int:
             )
             killed = done.returncode != 0
             survivors += not killed
-            print(f"{name:<45} {tests:<24} {'killed' if killed else 'SURVIVED'}")
+            print(f"{name:<45} {tests:<36} {'killed' if killed else 'SURVIVED'}")
     print(f"\n{len(MUTANTS) - survivors} of {len(MUTANTS)} mutants killed")
     return 1 if survivors else 0
 

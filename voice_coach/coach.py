@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.audio.export import Tags, export_file, export_split
-from voice_coach.audio.formats import SPLIT_FORMATS, format_of
+from voice_coach.audio.formats import SPLIT_FORMATS, fits_wav, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
 from voice_coach.journal import home, log, record, settings, stats, values
 from voice_coach.listening.echo import echo_cancelled
+from voice_coach.model import Timeline
 from voice_coach.plan import spoken
 from voice_coach.plan.timeline import SEE_PROFESSIONAL
 from voice_coach.playback.controller import Listening, Outcome
@@ -50,6 +51,7 @@ def play(
     target: Sequence[str], options: SessionOptions, request: PlayRequest, env: Environment
 ) -> Outcome:
     """Play TARGET to the end (or until quit or Ctrl-C), then ask, log and advise."""
+    listen = listen_settings(request)  # a listen setting that cannot work: said before anything
     first_time = home.first_use_of(home.DISCLAIMER_MARK)
     prepared = prepared_with_note(target, options, env, disclaimer=first_time)
     output = env.make_player(request.player, prepared.cues.sample_rate)
@@ -62,7 +64,7 @@ def play(
     plan_settings = prepared.settings
     for line in spoken.notices(plan_settings.left_out, plan_settings.pain_rising, prepared.library):
         env.echo(line)
-    listening = listening_for(request, env)
+    listening = None if listen is None else listening_for(listen, env)
     timeline, outcome = play_session(
         prepared, output, live_screen=env.stdout_isatty, listening=listening
     )
@@ -99,19 +101,31 @@ def play(
     return outcome
 
 
-def listening_for(request: PlayRequest, env: Environment) -> Listening | None:
-    """The microphone and its settings when the session is to listen, else None."""
+@dataclass(frozen=True)
+class ListenSettings:
+    device: str
+    wake_word: str
+    sensitivity: float
+
+
+def listen_settings(request: PlayRequest) -> ListenSettings | None:
+    """The listen settings, checked, when the session is to listen, else None."""
     preferences = settings.preferences()
     if not (preferences.listen if request.listen is None else request.listen):
         return None
-    from voice_coach.listening.recogniser import checked_wake_word
+    from voice_coach.listening.recogniser import stored_wake_word
 
-    device = preferences.listen_device
-    wake_word = checked_wake_word(preferences.listen_wake_word)
+    return ListenSettings(
+        preferences.listen_device, stored_wake_word(), preferences.listen_sensitivity
+    )
+
+
+def listening_for(listen: ListenSettings, env: Environment) -> Listening:
+    """The microphone, listening from now on."""
     return Listening(
-        env.make_listener(device, wake_word, preferences.listen_sensitivity),
-        wake_word,
-        over_speech=echo_cancelled(device),
+        env.make_listener(listen.device, listen.wake_word, listen.sensitivity),
+        listen.wake_word,
+        over_speech=echo_cancelled(listen.device),
     )
 
 
@@ -162,11 +176,15 @@ def export(
 ) -> list[str]:
     """Render TARGET into the file and/or the split folder; one line for each thing written."""
     output, split = request.output, request.split
-    if output is not None:
-        format_of(output)  # a bad name fails before anything is synthesised
+    whole = format_of(output) if output is not None else None  # a bad name fails at once
+    fmt = request.split_format or (whole if whole is not None and whole in SPLIT_FORMATS else "mp3")
     prepared = prepared_with_note(target, options, env, for_file=True)
+    # No session is shorter than its plan with every word taking no time: a WAV that cannot
+    # hold even that is refused before a word is synthesised, the rest once the plan is known.
+    _refuse_too_long(prepared.shortest(), request, fmt)
     session = ready(prepared, env)
     timeline = session.timeline
+    _refuse_too_long(timeline, request, fmt)
     programme = session.library.programme
     tags = Tags(title=session.title, album=programme.title, comment=programme.disclaimer)
     said = []
@@ -179,8 +197,19 @@ def export(
             chapters = len(timeline.chapters)
             said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
         if split is not None:
-            whole = format_of(output) if output else "mp3"
-            fmt = request.split_format or (whole if whole in SPLIT_FORMATS else "mp3")
             paths = export_split(timeline, session.cues.pcm, split, fmt, tags, step)
             said.append(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
     return said
+
+
+def _refuse_too_long(timeline: Timeline, request: ExportRequest, split_format: str) -> None:
+    """One line if a WAV asked for could not hold its audio (4 GB at most)."""
+    rate = timeline.sample_rate
+    if request.output is not None and format_of(request.output) == "wav":
+        fits_wav(timeline.length, rate, str(request.output))
+    if request.split is not None and split_format == "wav":
+        for chapter in timeline.chapters:
+            length, track = chapter.end - chapter.start, f"the track '{chapter.title}'"
+            fits_wav(
+                length, rate, str(request.split), track, "write the tracks as MP3 (--format mp3)"
+            )

@@ -55,6 +55,7 @@ def engine_check() -> list[Check]:
             prefs.voice,
             prefs.rate,
             source="your settings (voice-coach config)",
+            voice_from=settings.stored_at("voice"),
         )
     except UserError as exc:
         return [Check("speech engine", False, str(exc))]
@@ -150,13 +151,13 @@ def microphone_check() -> Check:
 def listening_check() -> Check:
     """The recogniser and the mode spoken commands work in (advice only)."""
     name = "voice commands"
-    from voice_coach.listening.recogniser import Recogniser  # numpy: only when checked
+    from voice_coach.listening.recogniser import Recogniser, stored_wake_word  # numpy: here
 
     preferences = settings.preferences()
     try:
-        Recogniser(preferences.listen_wake_word, preferences.listen_sensitivity)
+        Recogniser(stored_wake_word(), preferences.listen_sensitivity)
     except UserError as exc:
-        return Check(name, False, f"{exc.message} ({exc.hint})", optional=True)
+        return Check(name, False, str(exc), optional=True)
     detail = (
         f"wake word '{preferences.listen_wake_word}'; listens {mode(preferences.listen_device)}"
     )

@@ -64,10 +64,13 @@ def _select_engine(
     *,
     voice_model: str | None = None,
     source: str = "--engine",
+    voice_from: str = "--voice",
 ) -> Choice:
     from voice_coach.speech.selection import select_engine
 
-    return select_engine(name, voice, rate, voice_model=voice_model, source=source)
+    return select_engine(
+        name, voice, rate, voice_model=voice_model, source=source, voice_from=voice_from
+    )
 
 
 def _make_player(name: str, sample_rate: int) -> Player:

@@ -3,12 +3,15 @@
 A file is written under a temporary name beside its destination, created exclusively (so a link
 planted at that name is never followed), flushed to disk, then renamed over the destination.
 A killed writer leaves only its temporary part, named with its process id, and the next writer
-to the same destination sweeps the parts of processes that are gone.
+to the same destination sweeps the parts of processes that are gone. The temporary name is never
+longer than the file system allows, however long the destination's name: a name that is legal for
+the file must never fail for want of room for its part.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import secrets
@@ -18,14 +21,44 @@ from pathlib import Path
 from voice_coach.errors import UserError
 
 PART_SUFFIX = ".part"
+NAME_MAX = 255
+"""Bytes in a file name, where the file system does not say (it almost always is)."""
+PART_ROOM = len(f"..{2**32}.{secrets.token_hex(4)}{PART_SUFFIX}")
+"""What a part adds to the name it is made from: dots, a process id, a token and the suffix."""
 
 
 class FileError(UserError):
     """A file could not be written where the user asked (a missing folder, say)."""
 
 
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return NAME_MAX
+
+
+def _part_stem(destination: Path) -> str:
+    """The destination's name, or, when its part would not fit the folder's longest name, as
+    much of it as fits and a hash of the whole: the same every time, so the sweep finds it."""
+    name = destination.name
+    raw = os.fsencode(name)
+    room = _name_max(destination.parent) - PART_ROOM
+    if len(raw) <= room:
+        return name
+    digest = hashlib.sha256(raw).hexdigest()[:12]
+    head, used = "", len(digest) + 1
+    for char in name:  # whole characters only: a part's name stays readable
+        used += len(os.fsencode(char))
+        if used > room:
+            break
+        head += char
+    return f"{head}~{digest}"
+
+
 def _parts_of(destination: Path) -> re.Pattern[str]:
-    return re.compile(rf"^\.{re.escape(destination.name)}\.(\d+)\.[0-9a-f]+{PART_SUFFIX}$")
+    stem = re.escape(_part_stem(destination))
+    return re.compile(rf"^\.{stem}\.(\d+)\.[0-9a-f]+{re.escape(PART_SUFFIX)}$")
 
 
 def _alive(pid: int) -> bool:
@@ -41,7 +74,11 @@ def _alive(pid: int) -> bool:
 def sweep_parts(destination: Path) -> None:
     """Remove the temporary parts that writers of `destination`, now dead, left behind."""
     pattern = _parts_of(destination)
-    for path in destination.parent.glob(f".{destination.name}.*{PART_SUFFIX}"):
+    try:
+        paths = list(destination.parent.iterdir())  # not a glob: the name may hold [ or *
+    except OSError:
+        return  # a folder that cannot be listed: nothing to sweep that we could see
+    for path in paths:
         match = pattern.match(path.name)
         if match and not _alive(int(match.group(1))):
             with contextlib.suppress(FileNotFoundError):
@@ -77,20 +114,33 @@ def replacing(destination: Path, *, make_folder: bool = False) -> Iterator[Path]
             f"folder '{folder}' does not exist", where=str(destination), hint="create it first"
         )
     sweep_parts(destination)
-    temp = folder / f".{destination.name}.{os.getpid()}.{secrets.token_hex(4)}{PART_SUFFIX}"
+    temp = folder / f".{_part_stem(destination)}.{os.getpid()}.{secrets.token_hex(4)}{PART_SUFFIX}"
     try:
         handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
     except OSError as exc:  # name the file the user asked for, not our temporary one
         raise OSError(exc.errno, exc.strerror, str(destination)) from None
     os.close(handle)
     try:
-        yield temp
-        _fsync(temp)
-        temp.replace(destination)
+        with _named(destination, temp):
+            yield temp
+            _fsync(temp)
+            temp.replace(destination)
         _fsync(folder, folder=True)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
+
+
+@contextlib.contextmanager
+def _named(destination: Path, temp: Path) -> Iterator[None]:
+    """A fault while the part is written (a full disk) names the file the user asked for: the
+    part's name means nothing to them, and a write to an open file names no file at all."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename not in (None, str(temp)) or exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(destination)) from exc
 
 
 def write_text(destination: Path, text: str, *, make_folder: bool = False) -> None:

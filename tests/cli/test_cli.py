@@ -262,3 +262,20 @@ def test_the_readme_shows_the_settings_table_itself() -> None:
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert settings_markdown() in readme
+
+
+def test_every_help_that_names_a_file_format_names_every_format_export_takes(
+    run_cli: Run,
+) -> None:
+    """`export --help` once offered only .mp3 and .wav, though .m4b is written as well."""
+    from voice_coach.audio.formats import FORMATS
+
+    assert set(FORMATS) >= {"mp3", "m4b", "wav"}
+    naming = []
+    for path in command_paths(cli):
+        text = run_cli(*path, "--help").out
+        if any(f".{fmt}" in text for fmt in FORMATS):
+            naming.append(path)
+            missing = [fmt for fmt in FORMATS if f".{fmt}" not in text]
+            assert not missing, (path, missing)
+    assert ("export",) in naming and ("choose",) in naming

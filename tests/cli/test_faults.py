@@ -12,20 +12,12 @@ from pathlib import Path
 
 import pytest
 from support.files import write
-from support.running import Result
+from support.running import Result, one_line
 
 from voice_coach import files
 from voice_coach.journal import log
 
 Run = Callable[..., Result]
-
-
-def one_line(result: Result, code: int = 1) -> str:
-    assert result.code == code, (result.code, result.err)
-    assert result.err.startswith("voice-coach: error: ") and result.err.count("\n") == 1
-    assert "Traceback" not in result.err and "internal error" not in result.err
-    assert "\x1b" not in result.err
-    return result.err
 
 
 def log_rows(home: Path) -> list[tuple[object, ...]]:

@@ -4,7 +4,6 @@ moment (fast: fake clock, fake player; the sound-server test proves it with Pipe
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 
 import pytest
@@ -147,10 +146,12 @@ def test_a_waiting_reader_lets_go_the_moment_it_is_cancelled(library: Library) -
     plan = GrowingPlan(timeline.target, RATE, titles)
     feeder(plan, sink, timeline)(RATE)
     waits: list[float | None] = []
+    waiting = threading.Event()
 
     class Recorded(threading.Condition):
         def wait(self, timeout: float | None = None) -> bool:
             waits.append(timeout)
+            waiting.set()  # the lock is still held: a cancel cannot slip in before the wait
             return super().wait(timeout)
 
     plan._changed = Recorded()  # type: ignore[attr-defined]
@@ -158,8 +159,7 @@ def test_a_waiting_reader_lets_go_the_moment_it_is_cancelled(library: Library) -
     seen: list[Event] = []
     reader = threading.Thread(target=lambda: seen.extend(stream))
     reader.start()
-    while not waits:  # until it waits for more
-        time.sleep(0.01)
+    assert waiting.wait(timeout=10)  # until it waits for more
     assert reader.is_alive() and seen  # it has what is planned and waits for more
     stream.cancel()
     reader.join(timeout=10)
@@ -188,8 +188,10 @@ def test_planning_in_the_background_and_stopping_it_early(library: Library) -> N
     assert not plan.complete and plan.chapter_start(1) is None
     partial = plan.final()  # the session ended: keep what there is, stop planning
     gate.set()
-    time.sleep(0.2)
-    assert len(asked) <= 7  # it stopped at the next cue
+    planner = plan._thread
+    assert planner is not None
+    planner.join(timeout=10)  # it ends of itself, or this test would hang here
+    assert not planner.is_alive() and len(asked) <= 7  # it stopped at the next cue
     assert partial.events and partial.length < 60 * RATE
     assert partial.target == ("disc-bulge",)
 

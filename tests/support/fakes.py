@@ -65,6 +65,7 @@ def fake_selector(engine: FakeEngine) -> EngineSelector:
         *,
         voice_model: str | None = None,
         source: str = "--engine",
+        voice_from: str = "--voice",
     ) -> Choice:
         return Choice(engine, "a fake engine for tests")
 

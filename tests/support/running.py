@@ -29,3 +29,13 @@ def runner(
         return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
 
     return run
+
+
+def one_line(result: Result, code: int = 1) -> str:
+    """A user's problem as the house rule says it: one line on stderr, its exit status, never
+    a traceback, an internal error or an escape sequence; the line, to look into."""
+    assert result.code == code, (result.code, result.err)
+    assert result.err.startswith("voice-coach: error: ") and result.err.count("\n") == 1
+    assert "Traceback" not in result.err and "internal error" not in result.err
+    assert "\x1b" not in result.err
+    return result.err

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mutagen import MutagenError
 from mutagen.id3 import (
     CHAP,
     COMM,
@@ -216,7 +217,13 @@ def _tag_mp3(path: Path, tags: Tags, chapters: Sequence[tuple[str, int, int]]) -
                     sub_frames=[TIT2(encoding=3, text=title)],
                 )
             )
-    id3.save(str(path), v2_version=3)
+    try:
+        id3.save(str(path), v2_version=3)
+    except MutagenError as exc:  # mutagen wraps a full disk in its own error: unwrap it
+        fault = next((a for a in exc.args if isinstance(a, OSError)), None)
+        if fault is None:
+            raise
+        raise fault from exc
 
 
 def _milliseconds(samples: int, rate: int) -> int:

@@ -9,6 +9,17 @@ from voice_coach.errors import UserError
 
 FORMATS = ("mp3", "m4b", "wav")
 SPLIT_FORMATS = ("mp3", "wav")
+FORMAT_HELP = {
+    "mp3": ".mp3 (tags and a chapter per exercise)",
+    "m4b": ".m4b (an audiobook: chapters in Apple's players)",
+    "wav": ".wav (plain audio)",
+}
+"""Each format as the help names it: `export --help` is read from this, one entry a format."""
+NAMES = ", ".join(f".{f}" for f in FORMATS[:-1]) + f" or .{FORMATS[-1]}"
+WAV_MOST_SAMPLES = (2**32 - 1 - 36) // 2
+"""A WAV file counts its bytes in 32 bits: its header's 36 and 4 GB of 16-bit samples at most
+(about 27 hours at 22 kHz). The wave module finds out only when it closes the file, after
+writing all 4 GB, so a session too long for one is refused before anything is written."""
 
 
 class ExportError(UserError):
@@ -21,6 +32,26 @@ def format_of(path: Path) -> str:
         raise ExportError(
             f"cannot tell the format of '{path.name}'",
             where="-o",
-            hint="end the file name with .mp3, .m4b or .wav",
+            hint=f"end the file name with {NAMES}",
         )
     return suffix
+
+
+def fits_wav(
+    samples: int,
+    sample_rate: int,
+    where: str,
+    what: str = "the session",
+    instead: str = "export it as .mp3 or .m4b",
+) -> None:
+    """One line when `samples` are too many for a WAV file, saying what to do instead
+    (`instead`: the other formats, as the option that asked for WAV takes them)."""
+    if samples > WAV_MOST_SAMPLES:
+        hours = samples / sample_rate / 3600
+        most = WAV_MOST_SAMPLES / sample_rate / 3600
+        raise ExportError(
+            f"{what} is {hours:.0f} hours long, too long for a WAV file "
+            f"(4 GB, about {most:.0f} hours, at most)",
+            where=where,
+            hint=f"{instead}, or with fewer repetitions (--reps) or shorter holds (--hold)",
+        )

@@ -40,25 +40,13 @@ def config_get(key: str) -> None:
 @config_group.command("set")
 @click.argument("key")
 @click.argument("value")
-def config_set(key: str, value: str) -> None:
-    """Store a setting, e.g. `config set side left`."""
+@pass_env
+def config_set(env: Environment, key: str, value: str) -> None:
+    """Store a setting, e.g. `config set side left`; checked against what will use it."""
+    from voice_coach.cli.setting_checks import checked
     from voice_coach.journal import settings
 
-    click.echo(f"{key} = {settings.store(key, value, _owner_check)}")
-
-
-def _owner_check(name: str, value: object) -> object:
-    """The stage that owns a setting checks it: a voice the engines have, a word the recogniser
-    knows. The settings store only types it."""
-    if name == "voice" and isinstance(value, str):
-        from voice_coach.speech.selection import checked_voice
-
-        return checked_voice(value)
-    if name == "listen_wake_word" and isinstance(value, str):
-        from voice_coach.listening.recogniser import checked_wake_word
-
-        return checked_wake_word(value)
-    return value
+    click.echo(f"{key} = {settings.store(key, value, lambda k, v: checked(k, v, env))}")
 
 
 @config_group.command("unset")

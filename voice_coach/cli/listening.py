@@ -21,14 +21,11 @@ def listen_test(seconds: int) -> None:
     """
     from voice_coach.journal import settings
     from voice_coach.listening import echo, trial  # the recogniser and numpy: only here
-    from voice_coach.listening.recogniser import checked_wake_word
+    from voice_coach.listening.recogniser import stored_wake_word
 
     preferences = settings.preferences()
     device = preferences.listen_device
-    wake, sensitivity = (
-        checked_wake_word(preferences.listen_wake_word),
-        preferences.listen_sensitivity,
-    )
+    wake, sensitivity = stored_wake_word(), preferences.listen_sensitivity
     header = f"Listening for {seconds} s on '{device}', {echo.mode(device)}. Say '{wake}, pause'."
     for line in trial.listen_lines(device, wake, sensitivity, seconds, header=header):
         click.echo(line)

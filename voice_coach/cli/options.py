@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from voice_coach.audio.formats import SPLIT_FORMATS
+from voice_coach.audio.formats import FORMAT_HELP, FORMATS, NAMES, SPLIT_FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
 from voice_coach.cli.common import Decorator, cache_dir_option, content_option
 from voice_coach.environment import Environment
@@ -166,7 +166,9 @@ export_options = _stacked(
             "-o",
             "--output",
             type=click.Path(path_type=Path, dir_okay=False),
-            help="The file to write: .mp3 (tags and a chapter per exercise) or .wav.",
+            help="The file to write: "
+            + ", ".join(FORMAT_HELP[f] for f in FORMATS[:-1])
+            + f" or {FORMAT_HELP[FORMATS[-1]]}.",
         ),
         click.option(
             "--split",
@@ -203,7 +205,8 @@ answer_options = _stacked(
             "-o",
             "--output",
             type=click.Path(dir_okay=False, path_type=Path),
-            help="Where an export is saved (else it asks, suggesting PLAYLIST.mp3 here).",
+            help=f"Where an export is saved, a {NAMES} file (else it asks, suggesting "
+            "PLAYLIST.mp3 here).",
         ),
     ]
 )

@@ -105,9 +105,11 @@ def export(
     split_format: str | None,
     options: SessionOptions,
 ) -> None:
-    """Render TARGET to an audio file (and/or split tracks) for your phone."""
+    """Render TARGET to an audio file (.mp3, .m4b or .wav) and/or split tracks for your phone."""
     if output is None and split is None:
-        raise click.UsageError("say where to write: -o FILE.mp3, --split DIR, or both")
+        raise click.UsageError(
+            "say where to write: -o FILE (.mp3, .m4b or .wav), --split DIR, or both"
+        )
     from voice_coach import coach
 
     request = coach.ExportRequest(output, split, split_format)

@@ -250,6 +250,22 @@ def _plain(value: object) -> object:
     return value
 
 
+def stored_at(name: str) -> str:
+    """Where a stored setting comes from, for a line about it: the file and the key."""
+    return f"{config_path()} ({name})"
+
+
+def bad_entry(name: str, message: str) -> UserError:
+    """The line for a stored setting that cannot be used, whoever found it (the store when it
+    reads the file, or the stage that uses the setting): the file, the key, and the repair."""
+    return UserError(
+        f"the settings file has a bad entry: {message}",
+        where=stored_at(name),
+        hint=f"repair it with `voice-coach config set {name} VALUE` or "
+        f"`voice-coach config unset {name}`",
+    )
+
+
 def load() -> dict[str, Any]:
     """The stored settings, each checked; a bad one names itself and how to repair it."""
     settings = {}
@@ -257,13 +273,20 @@ def load() -> dict[str, Any]:
         try:
             settings[name] = parse_value(name, str(value))
         except UserError as exc:
-            raise UserError(
-                f"the settings file has a bad entry: {exc.message}",
-                where=f"{config_path()} ({name})",
-                hint=f"repair it with `voice-coach config set {name} VALUE` or "
-                f"`voice-coach config unset {name}`",
-            ) from None
+            raise bad_entry(name, exc.message) from None
     return settings
+
+
+def stored_or_default(name: str) -> Any:
+    """One stored setting if it is there and well-typed, else its default: what a check of
+    another setting compares with, without a bad entry elsewhere blocking its repair."""
+    raw = load_raw()
+    if name in raw:
+        try:
+            return parse_value(name, str(raw[name]))
+        except UserError:
+            pass
+    return key_named(name).default
 
 
 def save(settings: dict[str, object]) -> None:

@@ -108,6 +108,12 @@ class Listener:
         except (NoMicrophone, UserError) as exc:
             self.problem = exc.message
             return
+        except Exception as exc:  # in this thread, it would be a traceback over the session
+            self.problem = (
+                f"listening could not start on an internal error ({type(exc).__name__}); "
+                "please report it"
+            )
+            return
         try:
             self._listen(source, recogniser)
         except Exception as exc:  # a bug of ours must not take the session down with it

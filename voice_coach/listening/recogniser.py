@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_coach.errors import UserError
+from voice_coach.journal import settings
 from voice_coach.listening.commands import Action, phrases
 from voice_coach.listening.microphone import RATE
 from voice_coach.listening.utterances import FRAME, LEAD_FRAMES, Segmenter, Utterance
@@ -92,24 +93,26 @@ def _pocketsphinx() -> Any:
 
 
 def known_words() -> frozenset[str]:
-    """The words the recogniser's dictionary knows (a wake word must be one of them)."""
+    """The words the recogniser's dictionary knows (a wake word must be one of them); not its
+    second pronunciations ("a(2)"), which are no words to say."""
     model = Path(_pocketsphinx().get_model_path()) / "en-us" / "cmudict-en-us.dict"
     with model.open(encoding="utf-8") as lines:
-        return frozenset(line.split(" ", 1)[0] for line in lines)
+        return frozenset(w for line in lines if (w := line.split(" ", 1)[0]).isalpha())
 
 
 def check_wake_word(wake_word: str) -> str:
-    """The wake word in the recogniser's spelling, or one line saying why it cannot be one."""
+    """The wake word in the recogniser's spelling, or ValueError saying what it must be."""
     wake = " ".join(wake_word.lower().split())
-    unknown = [w for w in wake.split() if w not in known_words()]
-    if not wake or unknown or len(wake) > 40:
+    known = known_words()
+    unknown = [w for w in wake.split() if w not in known]
+    if not wake or unknown or len(wake) > 40 or len(wake.split()) > 2:
         raise ValueError("one or two common English words the recogniser knows, e.g. coach")
     return wake
 
 
 def checked_wake_word(wake_word: str) -> str:
-    """The `listen_wake_word` setting, checked by the stage that knows the words: one line
-    naming the setting and the fix when the recogniser cannot listen for it."""
+    """A wake word being set (`config set listen_wake_word`), checked by the stage that knows
+    the words: one line naming the setting and the fix when it cannot listen for it."""
     try:
         return check_wake_word(wake_word)
     except ValueError as exc:
@@ -117,6 +120,18 @@ def checked_wake_word(wake_word: str) -> str:
             f"'{wake_word}' cannot be the wake word: it must be {exc}",
             where="listen_wake_word",
             hint="voice-coach config set listen_wake_word coach",
+        ) from None
+
+
+def stored_wake_word() -> str:
+    """The wake word as the settings file holds it, checked before listening starts: a file
+    edited by hand is one line naming it and the key, never a fault deep in the recogniser."""
+    wake_word = settings.preferences().listen_wake_word
+    try:
+        return check_wake_word(wake_word)
+    except ValueError as exc:
+        raise settings.bad_entry(
+            "listen_wake_word", f"'{wake_word}' cannot be the wake word: it must be {exc}"
         ) from None
 
 
@@ -135,7 +150,7 @@ class Recogniser:
         self, wake_word: str = DEFAULT_WAKE_WORD, sensitivity: float = DEFAULT_SENSITIVITY
     ) -> None:
         ps = _pocketsphinx()
-        self.wake = check_wake_word(wake_word)
+        self.wake = checked_wake_word(wake_word)
         self.phrases = phrases(self.wake)
         self.threshold = threshold(sensitivity)
         self.most_phones = most_phones(sensitivity)

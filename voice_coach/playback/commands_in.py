@@ -45,9 +45,13 @@ class Voice:
     """The spoken side: the commands heard, what the screen says of them, and when the coach's
     own voice was sounding (so that the microphone hearing it is not obeyed)."""
 
-    def __init__(self, listening: Listening, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, listening: Listening, clock: Callable[[], float], *, keys: bool = True
+    ) -> None:
         self.listening = listening
         self.clock = clock
+        self.keys = keys
+        """Whether a terminal's keys steer the session too (without one, nothing else does)."""
         self.own_voice = OwnVoice(clock)
         self.acted: tuple[str, float] | None = None
         """The last spoken command obeyed (or ignored, and why), and when."""
@@ -79,7 +83,12 @@ class Voice:
         """What the microphone is doing, for the screen."""
         listener = self.listening.listener
         if listener.problem:
-            return f"Not listening: {listener.problem}. Use the keys."
+            if self.keys:
+                return f"Not listening: {listener.problem}. Use the keys."
+            return (
+                f"Not listening: {listener.problem}. With no terminal for keys either, the "
+                "session plays straight through (Ctrl-C stops it)."
+            )
         if self.acted and self.clock() - self.acted[1] < HEARD_SHOWN_S:
             return f"Heard: {self.acted[0]}"
         return f"Listening: say '{self.listening.wake_word}, pause'"

@@ -92,7 +92,7 @@ class SessionController:
         """Wall-clock time: when commands were said, and when the coach's sound played."""
         self.transport = Transport(self.plan, cue, player, clock)
         self.machine = Machine(self.transport)
-        self.voice = Voice(listening, clock) if listening is not None else None
+        self.voice = None if listening is None else Voice(listening, clock, keys=keys is not None)
 
     @property
     def state(self) -> State:

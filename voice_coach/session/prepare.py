@@ -91,6 +91,11 @@ class Prepared:
         """The plan on word-count guesses: the same words and chapters, planned at once."""
         return self.plan(lengths=estimated_length(self.cues.sample_rate))
 
+    def shortest(self) -> Timeline:
+        """The plan with every word taking no time: no session can be shorter, and it is known
+        at once (an export too long for its file is refused before a word is synthesised)."""
+        return self.plan(lengths=lambda text: 0)
+
     def to_synthesise(self) -> list[str]:
         """The cues planning would have to synthesise, found without synthesising any."""
         return self.cues.missing(e.text for e in self.guessed().events if e.text)
@@ -131,6 +136,7 @@ def prepare(
         chosen.rate,
         voice_model=options.voice_model,
         source="--engine" if options.engine else "your settings (voice-coach config)",
+        voice_from="--voice" if options.voice else settings.stored_at("voice"),
     )
     plan_settings = Settings(
         side=chosen.side,

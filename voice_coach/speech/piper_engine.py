@@ -33,9 +33,14 @@ class PiperEngine:
     name = "piper"
     sample_rate = 22050
 
-    def __init__(self, voice: str | None = None, rate: int | None = None) -> None:
+    def __init__(
+        self, voice: str | None = None, rate: int | None = None, *, voice_from: str = "--voice"
+    ) -> None:
         self.voice = voice or DEFAULT_VOICE
         self.rate = rate or 0  # 0: the voice's natural pace
+        self.voice_from = voice_from
+        """Where the voice was given (an option, or the settings file and key): a voice that
+        cannot speak names it, since that is where it is put right."""
         self._model: Any = None
 
     @property
@@ -57,14 +62,14 @@ class PiperEngine:
             if not model.is_file() or not config.is_file():
                 raise EngineError(
                     f"Piper model '{model}' or its '{config.name}' is missing",
-                    where="--voice-model",
+                    where=self.voice_from,
                     hint="give a .onnx file with its .onnx.json beside it",
                 )
             return model, config
         if self.voice != DEFAULT_VOICE:
             raise EngineError(
                 f"unknown voice '{self.voice}' for engine piper",
-                where="--voice",
+                where=self.voice_from,
                 hint=f"use {DEFAULT_VOICE}, or give a Piper model with --voice-model FILE.onnx",
             )
         try:
@@ -87,7 +92,7 @@ class PiperEngine:
             except Exception as exc:  # a junk file fails deep inside onnxruntime or json
                 raise EngineError(
                     f"'{model}' is not a Piper voice model ({type(exc).__name__})",
-                    where="--voice-model",
+                    where=self.voice_from,
                     hint="give a Piper .onnx voice with its .onnx.json beside it",
                 ) from None
         return self._model

@@ -59,9 +59,13 @@ class Pyttsx3Engine:
     name = "pyttsx3"
     sample_rate = 22050  # espeak-ng's native rate, which the driver writes as-is
 
-    def __init__(self, voice: str | None = None, rate: int | None = None) -> None:
+    def __init__(
+        self, voice: str | None = None, rate: int | None = None, *, voice_from: str = "--voice"
+    ) -> None:
         self.voice = voice or DEFAULT_VOICE
         self.rate = rate or DEFAULT_RATE
+        self.voice_from = voice_from
+        """Where the voice was given: an unknown one names it (see PiperEngine)."""
         self._engine: Any = None
 
     def problem(self) -> str | None:
@@ -91,7 +95,7 @@ class Pyttsx3Engine:
 
             raise EngineError(
                 f"unknown voice '{self.voice}' for engine pyttsx3",
-                where="--voice",
+                where=self.voice_from,
                 hint=did_you_mean(self.voice, known) or "list them with `voice-coach voices`",
             )
         global _APPLIED

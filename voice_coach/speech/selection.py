@@ -9,8 +9,9 @@ natural voice.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from voice_coach.errors import UserError
@@ -21,7 +22,14 @@ from voice_coach.speech.base import Engine, VoiceInfo
 from voice_coach.speech.piper_engine import PiperEngine
 from voice_coach.speech.pyttsx3_engine import Pyttsx3Engine
 
-EngineFactory = Callable[[str | None, int | None], Engine]
+
+class EngineFactory(Protocol):
+    """An engine class: a voice (None: its own), a rate, and where the voice was given."""
+
+    def __call__(
+        self, voice: str | None = None, rate: int | None = None, *, voice_from: str = "--voice"
+    ) -> Engine: ...
+
 
 ENGINES: dict[str, EngineFactory] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine}
 PROGRAMME_LANGUAGE = "en"
@@ -51,6 +59,7 @@ class EngineSelector(Protocol):
         *,
         voice_model: str | None = None,
         source: str = "--engine",
+        voice_from: str = "--voice",
     ) -> Choice: ...
 
 
@@ -70,11 +79,14 @@ def select_engine(
     *,
     voice_model: str | None = None,
     source: str = "--engine",
+    voice_from: str = "--voice",
 ) -> Choice:
     """The engine for `name` (None means the default), its voice and rate.
 
     `voice_model` (a Piper .onnx file) implies Piper. Under `auto` an explicit voice decides the
-    engine: a Piper voice or model means Piper, anything else is an espeak-ng voice.
+    engine: a Piper voice or model means Piper, anything else is an espeak-ng voice. `source`
+    and `voice_from` say where the engine and the voice were given (an option, or the settings
+    file), for the line that says one of them cannot speak.
     """
     name = name or DEFAULT_ENGINE
     if voice_model is not None:
@@ -88,15 +100,18 @@ def select_engine(
                 where="--engine",
                 hint="use --engine piper (or auto) with --voice-model",
             )
-        return Choice(PiperEngine(voice_model, rate), f"--voice-model {voice_model}")
+        engine = PiperEngine(voice_model, rate, voice_from="--voice-model")
+        return Choice(engine, f"--voice-model {voice_model}")
     if name != AUTO:
         choices = "choose one of: " + ", ".join(ENGINE_NAMES)
         factory = lookup(ENGINES, name, "speech engine", source, choices)
-        return Choice(factory(voice, rate), f"set by {source}")
+        return Choice(factory(voice, rate, voice_from=voice_from), f"set by {source}")
     if voice is not None:
         if piper_engine.is_piper_voice(voice):
-            return Choice(PiperEngine(voice, rate), f"auto: {voice} is a Piper voice")
-        return Choice(Pyttsx3Engine(voice, rate), f"auto: {voice} is an espeak-ng voice")
+            piper = PiperEngine(voice, rate, voice_from=voice_from)
+            return Choice(piper, f"auto: {voice} is a Piper voice")
+        espeak = Pyttsx3Engine(voice, rate, voice_from=voice_from)
+        return Choice(espeak, f"auto: {voice} is an espeak-ng voice")
     if natural_voice_installed():
         return Choice(
             PiperEngine(None, rate), "auto: the natural voice (Piper, en_US joe) is installed"
@@ -160,20 +175,30 @@ def list_voices(
     return rows, missing
 
 
-def checked_voice(voice: str) -> str:
-    """The `voice` setting, checked by the stage that knows the voices."""
-    if not known_voice(voice):
+def checked_voice(voice: str, engine: str = AUTO) -> str:
+    """The `voice` setting, checked by the stage that knows the voices: one that `engine` (the
+    engine setting) will speak with on this machine."""
+    if not known_voice(voice, engine):
+        whose = "no speech engine here has" if engine == AUTO else f"the {engine} engine has no"
         raise UserError(
-            f"no speech engine here has a voice '{voice}'",
+            f"{whose} voice '{voice}'",
             where="voice",
-            hint="see `voice-coach voices` for the ids",
+            hint="see `voice-coach voices` for the ids"
+            + ("" if engine == AUTO else ", or change the engine setting first"),
         )
     return voice
 
 
-def known_voice(voice: str) -> bool:
-    """Whether some engine on this machine offers `voice` (for checking a stored setting)."""
-    if piper_engine.is_piper_voice(voice):
-        return True
-    engine = make_engine("pyttsx3")
-    return engine.problem() is None and any(v.id == voice for v in engine.voices())
+def known_voice(voice: str, engine: str = AUTO) -> bool:
+    """Whether `engine` (auto: some engine) on this machine offers `voice`: the installed
+    Piper voice, a Piper model file that is there with its .json, or an espeak-ng voice."""
+    if engine in (AUTO, "piper") and piper_engine.is_piper_voice(voice):
+        if not voice.endswith(".onnx"):
+            return natural_voice_installed()
+        model = Path(voice).expanduser()
+        there = model.is_file() and model.with_name(model.name + ".json").is_file()
+        return there and all(importlib.util.find_spec(p) is not None for p in PIPER_PACKAGES[:2])
+    if engine in (AUTO, "pyttsx3") and not piper_engine.is_piper_voice(voice):
+        espeak = make_engine("pyttsx3")
+        return espeak.problem() is None and any(v.id == voice for v in espeak.voices())
+    return False

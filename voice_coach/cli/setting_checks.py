@@ -1,0 +1,73 @@
+"""Each setting checked, when it is set, by the stage that will use it.
+
+The store (journal/settings.py) only types a value. Whether it will work is the question of the
+stage that reads it: a voice the engine setting speaks with, an engine that can speak here with
+the stored voice, a wake word the recogniser knows, listening with a recogniser installed. A
+value that would only fail later, in another command, is refused by `config set` in one line.
+What cannot be known when it is set (a microphone unplugged since) is said where it is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from voice_coach.environment import Environment
+from voice_coach.errors import UserError
+from voice_coach.journal import settings
+from voice_coach.model import AUTO
+
+
+def checked(name: str, value: object, env: Environment) -> object:
+    """`value` for setting `name`, as its stage takes it; one line when it would not work."""
+    check = CHECKS.get(name)
+    return value if check is None else check(value, env)
+
+
+def _voice(value: object, env: Environment) -> object:
+    from voice_coach.speech.selection import checked_voice
+
+    return checked_voice(str(value), settings.stored_or_default("engine"))
+
+
+def _engine(value: object, env: Environment) -> object:
+    from voice_coach.speech.selection import known_voice
+
+    engine = str(value)
+    voice = settings.stored_or_default("voice")
+    if voice is not None and not known_voice(voice, engine):
+        raise UserError(
+            f"the {engine} engine has no voice '{voice}' (the voice setting)",
+            where="engine",
+            hint="run `voice-coach config unset voice` first, or set a voice it has "
+            "(see `voice-coach voices`)",
+        )
+    if engine != AUTO:
+        rate = settings.stored_or_default("rate")
+        problem = env.select_engine(engine, voice, rate).engine.problem()
+        if problem is not None:
+            raise UserError(f"the {engine} engine cannot speak here: {problem}", where="engine")
+    return value
+
+
+def _wake_word(value: object, env: Environment) -> object:
+    from voice_coach.listening.recogniser import checked_wake_word
+
+    return checked_wake_word(str(value))
+
+
+def _listen(value: object, env: Environment) -> object:
+    if value is True:  # the recogniser must be there, and know the stored wake word
+        from voice_coach.listening.recogniser import stored_wake_word
+
+        stored_wake_word()
+    return value
+
+
+CHECKS: dict[str, Callable[[object, Environment], object]] = {
+    "voice": _voice,
+    "engine": _engine,
+    "listen_wake_word": _wake_word,
+    "listen": _listen,
+}
+"""The settings whose stage has more to say than their type (a test checks every other key
+is fully told by its type and range)."""
