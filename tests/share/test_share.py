@@ -84,28 +84,67 @@ def test_the_feed_is_valid_rss_whatever_the_content(tmp_path: Path) -> None:
 
 
 def test_each_run_has_a_new_128_bit_secret_unless_the_address_is_kept() -> None:
-    notes: list[str] = []
-    first = app.address("127.0.0.1", 9000, keep=False, note=notes.append)
-    second = app.address("127.0.0.1", 9000, keep=False, note=notes.append)
+    first = app.address("127.0.0.1", 9000, keep=False)
+    second = app.address("127.0.0.1", 9000, keep=False)
     assert first.token != second.token
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", first.token)  # 16 random bytes
     app.remember(second)
-    kept = app.address("127.0.0.1", None, keep=True, note=notes.append)
+    kept = app.address("127.0.0.1", None, keep=True)
     assert (kept.token, kept.port) == (second.token, 9000)
     assert kept.url == f"http://127.0.0.1:9000/{second.token}/"
-    assert notes == []
+
+
+GOOD_TOKEN = "A" * 11 + "b" * 11
 
 
 @pytest.mark.parametrize(
-    "saved", ['{"token": "../../etc", "port": 1}', "not json", '["a"]', "\xff\xfe"]
+    ("saved", "key"),
+    [
+        (f'{{"token": "{GOOD_TOKEN}", "port": 99999}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": -1}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": true}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": "8765"}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": 8765.5}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}"}}', "'port'"),
+        ('{"token": "../../etc", "port": 8765}', "'token'"),
+        ('{"token": 12, "port": 8765}', "'token'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": 8765, "host": "x"}}', "'host'"),
+        ("not json", "not JSON"),
+        ('["a"]', "not a JSON object"),
+        ("\xff\xfe", "not text"),
+    ],
 )
-def test_a_broken_state_file_means_a_new_secret_and_a_note(saved: str) -> None:
+def test_a_share_json_with_a_bad_field_is_one_line_naming_the_file_and_key(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, saved: str, key: str
+) -> None:
+    """A port of 99999 or -1 was bound as it was (an error from deep down), and `true` bound
+    port 1 and was printed as ':True'."""
+
+    def no_server(*args: object) -> None:
+        raise KeyboardInterrupt  # a file taken as it is would go on to serve: not here
+
+    monkeypatch.setattr(app, "open_server", no_server)
     app._state().parent.mkdir(parents=True, exist_ok=True)
     app._state().write_bytes(saved.encode("latin-1"))
-    notes: list[str] = []
-    chosen = app.address("127.0.0.1", 9001, keep=True, note=notes.append)
-    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", chosen.token) and "etc" not in chosen.token
-    assert len(notes) == 1 and "new address" in notes[0]
+    done = run_cli("share", "pelvic-tilts", "--host", "127.0.0.1", "--keep-address")
+    assert done.code == 1 and "Sharing" not in done.out
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.err
+    assert str(app._state()) in lines[0] and key in lines[0] and "--keep-address" in lines[0]
+
+
+def test_share_x_x_serves_x_once(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stop(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # before any planning: the count is printed first
+
+    monkeypatch.setattr(app, "prepared_with_note", stop)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    done = run_cli("share", "pelvic-tilts", "pelvic-tilts", "--host", "127.0.0.1", "--port", port)
+    assert "Sharing 1 routine at" in done.out
 
 
 def test_a_port_in_use_is_one_line_before_any_work(run_cli: Callable[..., Result]) -> None:

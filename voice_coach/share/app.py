@@ -38,6 +38,7 @@ from voice_coach.share.server import Resource, ShareServer, Table
 DEFAULT_PORT = 8765
 HOST_HINT = "give an address of this machine with --host (see: ip address), and a port above 1023"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
+STATE_HINT = "fix it, or run share without --keep-address, which writes a new one"
 
 
 @dataclass(frozen=True)
@@ -67,23 +68,50 @@ def _state() -> Path:
     return home() / "share.json"
 
 
-def address(host: str | None, port: int | None, keep: bool, note: Callable[[str], None]) -> Address:
+def address(host: str | None, port: int | None, keep: bool) -> Address:
     """Where to serve: the last run's secret and port with `keep` (if there was a last run),
     else a new secret."""
     token, last_port = secrets.token_urlsafe(16), None
     if keep:
-        try:
-            saved = json.loads(_state().read_text(encoding="utf-8"))
-            if isinstance(saved, dict) and _TOKEN.fullmatch(str(saved.get("token", ""))):
-                token = str(saved["token"])
-                last_port = saved.get("port") if isinstance(saved.get("port"), int) else None
-            else:
-                note(f"voice-coach: note: {_state()} is not as written; using a new address")
-        except FileNotFoundError:
-            pass
-        except (OSError, UnicodeDecodeError, ValueError):
-            note(f"voice-coach: note: could not read {_state()}; using a new address")
+        saved = _saved()
+        if saved is not None:
+            token, last_port = saved
     return Address(host or lan_host(), port or last_port or DEFAULT_PORT, token)
+
+
+def _saved() -> tuple[str, int] | None:
+    """The secret and port share.json keeps, each checked (a file that is not as `remember`
+    wrote it is one line naming it and the key, never a port of True or 99999)."""
+    path = _state()
+
+    def wrong(what: str) -> UserError:
+        return UserError(what, where=str(path), hint=STATE_HINT)
+
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise wrong("not text (UTF-8)") from None
+    except ValueError:
+        raise wrong("not JSON") from None
+    if not isinstance(saved, dict):
+        raise wrong("not a JSON object with the keys token and port")
+    for key in saved:
+        if key not in ("token", "port"):
+            raise wrong(f"unknown key '{key[:30]}' (only token and port)")
+    token, port = saved.get("token"), saved.get("port")
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        raise wrong(f"key 'token' must be 22 letters, digits, - or _, not {_shown(token)}")
+    if type(port) is not int or not 1 <= port <= 65535:  # `true` is an int to Python
+        raise wrong(f"key 'port' must be a whole number from 1 to 65535, not {_shown(port)}")
+    return token, port
+
+
+def _shown(value: object) -> str:
+    """A value from the file as JSON, cut short (the funnel makes it inert)."""
+    text = json.dumps(value)
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def remember(chosen: Address) -> None:
@@ -166,11 +194,11 @@ def share(
     serve them until Ctrl-C; the MP3s are rendered in the background meanwhile, the M4Bs when
     first asked."""
     library = library_from(options.content_dirs)
-    targets = list(target) or list(library.playlists)
+    targets = list(dict.fromkeys(target)) or list(library.playlists)  # `share X X` serves X once
     for one in targets:
         resolve_target(library, [one])  # an unknown id is said before anything else
     settings.preferences()  # and so is a broken settings file
-    chosen = address(request.host, request.port, request.keep_address, env.note)
+    chosen = address(request.host, request.port, request.keep_address)
     server = open_server(chosen, lambda name: None, env.note)  # a taken port is said at once
     with contextlib.suppress(OSError):  # a read-only home: the address is just not kept
         remember(chosen)
