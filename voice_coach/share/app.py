@@ -32,13 +32,22 @@ from voice_coach.session.ready import prepared_with_note, ready
 from voice_coach.share.cover import cover_jpeg
 from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html
-from voice_coach.share.routines import FORMATS, Routine, Store, routine_of, shared_folder
+from voice_coach.share.routines import (
+    FORMATS,
+    Routine,
+    Stopped,
+    Store,
+    routine_of,
+    shared_folder,
+)
 from voice_coach.share.server import Resource, ShareServer, Table
 
 DEFAULT_PORT = 8765
 HOST_HINT = "give an address of this machine with --host (see: ip address), and a port above 1023"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
 STATE_HINT = "fix it, or run share without --keep-address, which writes a new one"
+STOP_WAIT_S = 10
+"""On Ctrl-C, how long a render under way may take to stop and remove its partial file."""
 
 
 @dataclass(frozen=True)
@@ -219,19 +228,26 @@ def share(
         raise
     programme = library.programme
     store = Store(shared_folder(), env.note)
-    server.table = table(routines, store, chosen.url, programme.title, programme.disclaimer)
-    threading.Thread(target=_render_all, args=(store, routines, env), daemon=True).start()
     try:
+        store.prune(routines)  # other variants' files, and parts of runs that were killed
+        server.table = table(routines, store, chosen.url, programme.title, programme.disclaimer)
+        threading.Thread(target=_render_all, args=(store, routines, env), daemon=True).start()
         server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (the command line makes it one)
         env.echo("Stopped sharing.")
     finally:
         server.server_close()
+        if not store.stop(STOP_WAIT_S):
+            env.note("voice-coach: note: a render did not stop in time; the next share removes it")
 
 
 def _render_all(store: Store, routines: Sequence[Routine], env: Environment) -> None:
-    """The MP3s ahead of the first request (the feed lists their sizes)."""
+    """The MP3s ahead of the first request (the feed lists their sizes); then what no routine
+    serves is removed."""
     try:
         store.all_ready(routines, "mp3")
+        store.prune(routines)
+    except Stopped:
+        pass  # share is stopping: its partial file is gone already
     except Exception as exc:  # said once; a request for the file will try again and say why
         env.note(f"voice-coach: could not render ahead: {describe(exc)}")
