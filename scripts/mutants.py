@@ -1,4 +1,4 @@
-"""Six small wrong changes that the test suite must catch: each is applied in turn to a copy of
+"""Small wrong changes that the test suite must catch: each is applied in turn to a copy of
 the package, the tests that guard it run, and a surviving mutant is reported.
 
 Usage: .venv/bin/python scripts/mutants.py   (prints a table; exit 1 if any mutant survives)
@@ -64,6 +64,27 @@ MUTANTS = [
         "key=lambda r: (-r.score, -r.better, r.exercise)",
         "key=lambda r: (r.score, r.better, r.exercise)",
         "tests/journal/test_personal.py",
+    ),
+    (
+        "`share` sends a byte past a 206's length",
+        "voice_coach/share/server.py",
+        "_copy(file, self.wfile, first, last - first + 1)",
+        "_copy(file, self.wfile, first, last - first + 2)",
+        "tests/share/test_share_server.py",
+    ),
+    (
+        "the programme's title unescaped in the page",
+        "voice_coach/share/page.py",
+        "title=escape(title)",
+        "title=title",
+        "tests/share/test_share.py",
+    ),
+    (
+        "the disclaimer unescaped in the feed",
+        "voice_coach/share/feed.py",
+        "<description>{escape(disclaimer)}</description>",
+        "<description>{disclaimer}</description>",
+        "tests/share/test_share.py",
     ),
 ]
 

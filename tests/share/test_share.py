@@ -3,6 +3,7 @@ state file, and a port that is taken. Fast (fakes); tests/test_share_real.py doe
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html
 from voice_coach.share.routines import Part, Routine, Store, routine_of
 
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
 HOSTILE = '</script><script>alert(1)</script> & <b>"bold"</b> \x1b[31m'
 
 
@@ -90,6 +92,24 @@ def test_the_feed_is_valid_rss_whatever_the_content(tmp_path: Path) -> None:
     assert "<script" not in entry.description and "<b>" not in entry.description
     chapters = json.loads(chapters_json(routine()))
     assert chapters["chapters"][1] == {"startTime": 15.0, "endTime": 75.0, "title": "Pelvic Tilts"}
+
+
+def test_the_programmes_title_and_disclaimer_reach_the_page_and_feed_escaped(
+    tmp_path: Path,
+) -> None:
+    """Only the exercises' texts were tested: a title or disclaimer put in raw would run as
+    markup on the phone, or break the feed for every podcast app."""
+    page = page_html([routine()], "http://h:1/t/", HOSTILE, HOSTILE).decode()
+    assert page.count("<script") == 2 and "<b>" not in page and "</script><script>" not in page
+    assert html.escape(HOSTILE) in page  # the words themselves arrive, as text
+    mp3 = tmp_path / "a.mp3"
+    mp3.write_bytes(b"x")
+    channel = ET.fromstring(feed_xml([routine()], [mp3], "http://h:1/t/", HOSTILE, HOSTILE))
+    inert = HOSTILE.replace("\x1b", "")  # a control character XML cannot carry is dropped
+    assert channel.findtext("channel/title") == f"{inert} (voice-coach)"
+    assert channel.findtext("channel/description") == inert
+    assert channel.findtext("channel/image/title") == f"{inert} (voice-coach)"
+    assert inert in (channel.findtext("channel/item/itunes:summary", namespaces=NS) or "")
 
 
 def test_what_no_routine_serves_is_pruned_and_nothing_else(tmp_path: Path) -> None:
