@@ -79,6 +79,27 @@ MUTANTS = [
         "        clear = True\n",
         "tests/listening/test_recogniser.py",
     ),
+    (
+        "`share` sends a byte past a 206's length",
+        "voice_coach/share/server.py",
+        "_copy(file, self.wfile, first, last - first + 1)",
+        "_copy(file, self.wfile, first, last - first + 2)",
+        "tests/share/test_share_server.py",
+    ),
+    (
+        "the programme's title unescaped in the page",
+        "voice_coach/share/page.py",
+        "title=escape(title)",
+        "title=title",
+        "tests/share/test_share.py",
+    ),
+    (
+        "the disclaimer unescaped in the feed",
+        "voice_coach/share/feed.py",
+        "<description>{escape(disclaimer)}</description>",
+        "<description>{disclaimer}</description>",
+        "tests/share/test_share.py",
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
@@ -36,11 +37,14 @@ def fetch(url: str) -> tuple[float, int]:
     return time.perf_counter() - started, size
 
 
-def run_share(env: dict[str, str]) -> tuple[subprocess.Popen[str], str, float]:
-    """`share` of every playlist; the address and the seconds until it was printed."""
+def run_share(
+    env: dict[str, str], command: Sequence[str] = (SCRIPT, "share")
+) -> tuple[subprocess.Popen[str], str, float]:
+    """`share` (of every playlist, unless `command` names targets) on 127.0.0.1; the address
+    and the seconds until it was printed."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        [SCRIPT, "share", "--host", "127.0.0.1", "--port", str(free_port())],
+        [*command, "--host", "127.0.0.1", "--port", str(free_port())],
         env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,

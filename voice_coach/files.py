@@ -71,6 +71,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
+_ANY_PART = re.compile(rf"^\..+\.(\d+)\.[0-9a-f]+{PART_SUFFIX}$")
+
+
+def is_stale_part(path: Path) -> bool:
+    """Whether `path` is a temporary part whose writer is gone (any destination's)."""
+    match = _ANY_PART.match(path.name)
+    return match is not None and not _alive(int(match.group(1)))
+
+
 def sweep_parts(destination: Path) -> None:
     """Remove the temporary parts that writers of `destination`, now dead, left behind."""
     pattern = _parts_of(destination)

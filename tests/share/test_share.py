@@ -3,12 +3,21 @@ state file, and a port that is taken. Fast (fakes); tests/test_share_real.py doe
 
 from __future__ import annotations
 
+import html
 import json
+import os
 import re
+import signal
 import socket
+import subprocess
+import sys
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import feedparser
 import pytest
@@ -17,14 +26,16 @@ from support.media import decoded
 from support.running import Result
 
 from voice_coach.audio.export import Tags
+from voice_coach.files import replacing
 from voice_coach.journal import settings
 from voice_coach.session.options import SessionOptions
 from voice_coach.session.prepare import prepare
-from voice_coach.share import app
+from voice_coach.share import app, routines
 from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html
 from voice_coach.share.routines import Part, Routine, Store, routine_of
 
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd"}
 HOSTILE = '</script><script>alert(1)</script> & <b>"bold"</b> \x1b[31m'
 
 
@@ -83,29 +94,155 @@ def test_the_feed_is_valid_rss_whatever_the_content(tmp_path: Path) -> None:
     assert chapters["chapters"][1] == {"startTime": 15.0, "endTime": 75.0, "title": "Pelvic Tilts"}
 
 
+def test_the_programmes_title_and_disclaimer_reach_the_page_and_feed_escaped(
+    tmp_path: Path,
+) -> None:
+    """Only the exercises' texts were tested: a title or disclaimer put in raw would run as
+    markup on the phone, or break the feed for every podcast app."""
+    page = page_html([routine()], "http://h:1/t/", HOSTILE, HOSTILE).decode()
+    assert page.count("<script") == 2 and "<b>" not in page and "</script><script>" not in page
+    assert html.escape(HOSTILE) in page  # the words themselves arrive, as text
+    mp3 = tmp_path / "a.mp3"
+    mp3.write_bytes(b"x")
+    channel = ET.fromstring(feed_xml([routine()], [mp3], "http://h:1/t/", HOSTILE, HOSTILE))
+    inert = HOSTILE.replace("\x1b", "")  # a control character XML cannot carry is dropped
+    assert channel.findtext("channel/title") == f"{inert} (voice-coach)"
+    assert channel.findtext("channel/description") == inert
+    assert channel.findtext("channel/image/title") == f"{inert} (voice-coach)"
+    assert inert in (channel.findtext("channel/item/itunes:summary", namespaces=NS) or "")
+
+
+def test_what_no_routine_serves_is_pruned_and_nothing_else(tmp_path: Path) -> None:
+    """Renders of other variants (other options, an older my-plan) and the parts of killed
+    renders were kept for ever."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    served = routine()
+    store = Store(folder, lambda line: None)
+    dead = subprocess.Popen(["true"])  # a process id that is no longer running
+    dead.wait()
+    keep = [
+        store.path(served, "mp3").name,
+        store.path(served, "mp3").name + ".sha256",
+        store.path(served, "m4b").name,
+        f".{store.path(served, 'm4b').name}.{os.getpid()}.0123abcd.part",  # a render under way
+        "notes.txt",  # not the store's
+    ]
+    other = "f" * 32
+    remove = [
+        f"disc-bulge-{other}.mp3",
+        f"disc-bulge-{other}.mp3.sha256",
+        f"pelvic-tilts-{served.key}.m4b",
+        f".disc-bulge-{other}.mp3.{dead.pid}.0123abcd.part",
+        f".disc-bulge-{other}.mp3.sha256.{dead.pid}.89abcdef.part",
+    ]
+    for name in keep + remove:
+        (folder / name).write_bytes(b"x")
+    assert sorted(p.name for p in store.prune([served])) == sorted(remove)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(keep)
+
+
+def test_stopping_share_stops_a_render_and_removes_its_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The render's own loop is asked, each block, whether to go on; its partial file goes."""
+    started, blocks = threading.Event(), []
+
+    def export(timeline: object, cue: object, path: Path, tags: Tags, going_on: Any) -> None:
+        with replacing(path) as temp:
+            temp.write_bytes(b"the first second")
+            started.set()
+            while True:  # an endless render: only stopping ends it
+                going_on(22050)
+                blocks.append(1)
+                store.stopping.wait(10)
+
+    monkeypatch.setattr(routines, "export_file", export)
+    store = Store(tmp_path / "shared", lambda line: None)
+    faked = replace(
+        routine(), session=SimpleNamespace(timeline=None, cues=SimpleNamespace(pcm=None))
+    )
+    failed: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            store.file(faked, "mp3")
+        except Exception as exc:
+            failed.append(exc)
+
+    rendering = threading.Thread(target=render)
+    rendering.start()
+    assert started.wait(10)
+    assert store.stop(10)  # it waited for the render to give up
+    rendering.join(10)
+    assert [type(e) for e in failed] == [routines.Stopped] and blocks
+    assert list((tmp_path / "shared").iterdir()) == []  # no .part, no file
+    with pytest.raises(routines.Stopped):
+        store.file(faked, "m4b")  # and nothing starts any more
+
+
 def test_each_run_has_a_new_128_bit_secret_unless_the_address_is_kept() -> None:
-    notes: list[str] = []
-    first = app.address("127.0.0.1", 9000, keep=False, note=notes.append)
-    second = app.address("127.0.0.1", 9000, keep=False, note=notes.append)
+    first = app.address("127.0.0.1", 9000, keep=False)
+    second = app.address("127.0.0.1", 9000, keep=False)
     assert first.token != second.token
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", first.token)  # 16 random bytes
     app.remember(second)
-    kept = app.address("127.0.0.1", None, keep=True, note=notes.append)
+    kept = app.address("127.0.0.1", None, keep=True)
     assert (kept.token, kept.port) == (second.token, 9000)
     assert kept.url == f"http://127.0.0.1:9000/{second.token}/"
-    assert notes == []
+
+
+GOOD_TOKEN = "A" * 11 + "b" * 11
 
 
 @pytest.mark.parametrize(
-    "saved", ['{"token": "../../etc", "port": 1}', "not json", '["a"]', "\xff\xfe"]
+    ("saved", "key"),
+    [
+        (f'{{"token": "{GOOD_TOKEN}", "port": 99999}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": -1}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": true}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": "8765"}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": 8765.5}}', "'port'"),
+        (f'{{"token": "{GOOD_TOKEN}"}}', "'port'"),
+        ('{"token": "../../etc", "port": 8765}', "'token'"),
+        ('{"token": 12, "port": 8765}', "'token'"),
+        (f'{{"token": "{GOOD_TOKEN}", "port": 8765, "host": "x"}}', "'host'"),
+        ("not json", "not JSON"),
+        ('["a"]', "not a JSON object"),
+        ("\xff\xfe", "not text"),
+    ],
 )
-def test_a_broken_state_file_means_a_new_secret_and_a_note(saved: str) -> None:
+def test_a_share_json_with_a_bad_field_is_one_line_naming_the_file_and_key(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, saved: str, key: str
+) -> None:
+    """A port of 99999 or -1 was bound as it was (an error from deep down), and `true` bound
+    port 1 and was printed as ':True'."""
+
+    def no_server(*args: object) -> None:
+        raise KeyboardInterrupt  # a file taken as it is would go on to serve: not here
+
+    monkeypatch.setattr(app, "open_server", no_server)
     app._state().parent.mkdir(parents=True, exist_ok=True)
     app._state().write_bytes(saved.encode("latin-1"))
-    notes: list[str] = []
-    chosen = app.address("127.0.0.1", 9001, keep=True, note=notes.append)
-    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", chosen.token) and "etc" not in chosen.token
-    assert len(notes) == 1 and "new address" in notes[0]
+    done = run_cli("share", "pelvic-tilts", "--host", "127.0.0.1", "--keep-address")
+    assert done.code == 1 and "Sharing" not in done.out
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.err
+    assert str(app._state()) in lines[0] and key in lines[0] and "--keep-address" in lines[0]
+
+
+def test_share_x_x_serves_x_once(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stop(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # before any planning: the count is printed first
+
+    monkeypatch.setattr(app, "prepared_with_note", stop)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    done = run_cli("share", "pelvic-tilts", "pelvic-tilts", "--host", "127.0.0.1", "--port", port)
+    assert "Sharing 1 routine at" in done.out
 
 
 def test_a_port_in_use_is_one_line_before_any_work(run_cli: Callable[..., Result]) -> None:
@@ -157,3 +294,44 @@ def test_a_broken_settings_file_is_one_line_before_any_address(
     done = run_cli("share", "pelvic-tilts", "--host", "127.0.0.1", "--port", "9")
     assert done.code == 1 and "Sharing" not in done.out
     assert len(done.err.strip().splitlines()) == 1 and str(path) in done.err
+
+
+FAKE_SHARE = Path(__file__).resolve().parent.parent / "support" / "fake_share.py"
+
+
+@pytest.mark.ffmpeg
+def test_sigterm_during_a_render_leaves_no_part_file(tmp_path: Path) -> None:
+    """A real `share` process, killed politely in the middle of rendering: the render thread
+    was killed with the process, its partial file left in the data folder for ever."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    command = [sys.executable, str(FAKE_SHARE), "--endless-render", "share", "pelvic-tilts"]
+    command += ["--reps", "1", "--hold", "2", "--host", "127.0.0.1", "--port", port]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(app.__file__).parents[2])},
+    )
+    assert process.stderr is not None
+    said = []
+    try:
+        for line in process.stderr:  # until its partial file exists (ends if share fails)
+            said.append(line)
+            if line.startswith("fake render: midway"):
+                break
+        assert said and said[-1].startswith("fake render: midway"), said
+        shared = routines.shared_folder()
+        assert [p for p in shared.iterdir() if p.name.endswith(".part")]  # midway indeed
+        process.send_signal(signal.SIGTERM)
+        rest = process.communicate(timeout=60)[1]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert "Traceback" not in rest
+    assert [p.name for p in shared.iterdir() if p.name.endswith(".part")] == []
+    assert list(shared.iterdir()) == []  # and no file that was not whole

@@ -32,12 +32,22 @@ from voice_coach.session.ready import prepared_with_note, ready
 from voice_coach.share.cover import cover_jpeg
 from voice_coach.share.feed import chapters_json, feed_xml
 from voice_coach.share.page import page_html
-from voice_coach.share.routines import FORMATS, Routine, Store, routine_of, shared_folder
+from voice_coach.share.routines import (
+    FORMATS,
+    Routine,
+    Stopped,
+    Store,
+    routine_of,
+    shared_folder,
+)
 from voice_coach.share.server import Resource, ShareServer, Table
 
 DEFAULT_PORT = 8765
 HOST_HINT = "give an address of this machine with --host (see: ip address), and a port above 1023"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
+STATE_HINT = "fix it, or run share without --keep-address, which writes a new one"
+STOP_WAIT_S = 10
+"""On Ctrl-C, how long a render under way may take to stop and remove its partial file."""
 
 
 @dataclass(frozen=True)
@@ -67,23 +77,50 @@ def _state() -> Path:
     return home() / "share.json"
 
 
-def address(host: str | None, port: int | None, keep: bool, note: Callable[[str], None]) -> Address:
+def address(host: str | None, port: int | None, keep: bool) -> Address:
     """Where to serve: the last run's secret and port with `keep` (if there was a last run),
     else a new secret."""
     token, last_port = secrets.token_urlsafe(16), None
     if keep:
-        try:
-            saved = json.loads(_state().read_text(encoding="utf-8"))
-            if isinstance(saved, dict) and _TOKEN.fullmatch(str(saved.get("token", ""))):
-                token = str(saved["token"])
-                last_port = saved.get("port") if isinstance(saved.get("port"), int) else None
-            else:
-                note(f"voice-coach: note: {_state()} is not as written; using a new address")
-        except FileNotFoundError:
-            pass
-        except (OSError, UnicodeDecodeError, ValueError):
-            note(f"voice-coach: note: could not read {_state()}; using a new address")
+        saved = _saved()
+        if saved is not None:
+            token, last_port = saved
     return Address(host or lan_host(), port or last_port or DEFAULT_PORT, token)
+
+
+def _saved() -> tuple[str, int] | None:
+    """The secret and port share.json keeps, each checked (a file that is not as `remember`
+    wrote it is one line naming it and the key, never a port of True or 99999)."""
+    path = _state()
+
+    def wrong(what: str) -> UserError:
+        return UserError(what, where=str(path), hint=STATE_HINT)
+
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise wrong("not text (UTF-8)") from None
+    except ValueError:
+        raise wrong("not JSON") from None
+    if not isinstance(saved, dict):
+        raise wrong("not a JSON object with the keys token and port")
+    for key in saved:
+        if key not in ("token", "port"):
+            raise wrong(f"unknown key '{key[:30]}' (only token and port)")
+    token, port = saved.get("token"), saved.get("port")
+    if not isinstance(token, str) or not _TOKEN.fullmatch(token):
+        raise wrong(f"key 'token' must be 22 letters, digits, - or _, not {_shown(token)}")
+    if type(port) is not int or not 1 <= port <= 65535:  # `true` is an int to Python
+        raise wrong(f"key 'port' must be a whole number from 1 to 65535, not {_shown(port)}")
+    return token, port
+
+
+def _shown(value: object) -> str:
+    """A value from the file as JSON, cut short (the funnel makes it inert)."""
+    text = json.dumps(value)
+    return text if len(text) <= 30 else text[:27] + "..."
 
 
 def remember(chosen: Address) -> None:
@@ -166,11 +203,11 @@ def share(
     serve them until Ctrl-C; the MP3s are rendered in the background meanwhile, the M4Bs when
     first asked."""
     library = library_from(options.content_dirs)
-    targets = list(target) or list(library.playlists)
+    targets = list(dict.fromkeys(target)) or list(library.playlists)  # `share X X` serves X once
     for one in targets:
         resolve_target(library, [one])  # an unknown id is said before anything else
     settings.preferences()  # and so is a broken settings file
-    chosen = address(request.host, request.port, request.keep_address, env.note)
+    chosen = address(request.host, request.port, request.keep_address)
     server = open_server(chosen, lambda name: None, env.note)  # a taken port is said at once
     with contextlib.suppress(OSError):  # a read-only home: the address is just not kept
         remember(chosen)
@@ -191,19 +228,26 @@ def share(
         raise
     programme = library.programme
     store = Store(shared_folder(), env.note)
-    server.table = table(routines, store, chosen.url, programme.title, programme.disclaimer)
-    threading.Thread(target=_render_all, args=(store, routines, env), daemon=True).start()
     try:
+        store.prune(routines)  # other variants' files, and parts of runs that were killed
+        server.table = table(routines, store, chosen.url, programme.title, programme.disclaimer)
+        threading.Thread(target=_render_all, args=(store, routines, env), daemon=True).start()
         server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (the command line makes it one)
         env.echo("Stopped sharing.")
     finally:
         server.server_close()
+        if not store.stop(STOP_WAIT_S):
+            env.note("voice-coach: note: a render did not stop in time; the next share removes it")
 
 
 def _render_all(store: Store, routines: Sequence[Routine], env: Environment) -> None:
-    """The MP3s ahead of the first request (the feed lists their sizes)."""
+    """The MP3s ahead of the first request (the feed lists their sizes); then what no routine
+    serves is removed."""
     try:
         store.all_ready(routines, "mp3")
+        store.prune(routines)
+    except Stopped:
+        pass  # share is stopping: its partial file is gone already
     except Exception as exc:  # said once; a request for the file will try again and say why
         env.note(f"voice-coach: could not render ahead: {describe(exc)}")

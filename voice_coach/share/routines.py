@@ -6,24 +6,41 @@ A rendered file is named by a fingerprint of everything its audio depends on (ev
 time and words, and the voice that says them), so a second `share` serves at once, and a
 `my-plan` that changed is rendered anew. A file is written under a temporary name and renamed,
 then its checksum beside it; a file whose checksum is missing or wrong is rendered again.
+
+A render stops when `share` does (its partial file removed, not left for ever), and what no
+routine of this run serves (another variant: other options, an older `my-plan`) is removed at
+start and after rendering, so the folder holds what is served and nothing else.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.audio.export import Tags, export_file
-from voice_coach.files import write_text
+from voice_coach.errors import UserError
+from voice_coach.files import is_stale_part, write_text
 from voice_coach.journal.home import home
 from voice_coach.plan.spoken import fill_sides
 from voice_coach.session.prepare import Prepared, Session
 
 FORMATS = {"mp3": "audio/mpeg", "m4b": "audio/mp4"}
+_RENDERED = re.compile(r"[a-z0-9-]+-[0-9a-f]{32}\.(mp3|m4b)(\.sha256)?")
+"""The names the store gives its files (`Store.path`, and the checksum beside each)."""
+
+
+class Stopped(UserError):
+    """`share` is stopping: the render under way gave up, its partial file removed. (Only ever
+    logged by the server, as a request's one line: never the user's mistake, never a bug.)"""
+
+    def __init__(self, title: str) -> None:
+        super().__init__(f"sharing stopped before {title} was ready")
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,7 @@ class Store:
         self.folder = folder
         self.note = note
         self.lock = threading.Lock()
+        self.stopping = threading.Event()
         self.checked: dict[Path, tuple[int, int]] = {}
         """Files whose checksum matched, with the size and time they had then: a phone seeking
         asks for the same file many times, and hashing 10 MB each time is wasted while it is
@@ -142,17 +160,52 @@ class Store:
             found = self.ready(routine, fmt)
             if found is not None:
                 return found
+            if self.stopping.is_set():
+                raise Stopped(routine.title)
             path = self.path(routine, fmt)
             self.folder.mkdir(parents=True, exist_ok=True)
             self.note(f"rendering {routine.title} ({fmt.upper()}), first time only...")
             session = routine.session
-            export_file(session.timeline, session.cues.pcm, path, routine.tags)
+
+            def going_on(samples: int) -> None:  # called a block (a second of audio) at a time
+                if self.stopping.is_set():
+                    raise Stopped(routine.title)
+
+            export_file(session.timeline, session.cues.pcm, path, routine.tags, going_on)
             write_text(path.with_name(path.name + ".sha256"), _digest(path) + "\n")
             self.note(f"ready: {routine.title} ({fmt.upper()}, {path.stat().st_size / 1e6:.1f} MB)")
             return path
 
     def all_ready(self, routines: Sequence[Routine], fmt: str) -> list[Path]:
         return [self.file(routine, fmt) for routine in routines]
+
+    def stop(self, wait_s: float) -> bool:
+        """No render starts from now on, and the one under way stops at its next block, its
+        partial file removed (export's files are written through `files.replacing`). True
+        once nothing renders any more, False if that took longer than `wait_s`."""
+        self.stopping.set()
+        if not self.lock.acquire(timeout=wait_s):
+            return False
+        self.lock.release()
+        return True
+
+    def prune(self, routines: Sequence[Routine]) -> list[Path]:
+        """Remove what none of `routines` serves: rendered files of other variants, with their
+        checksums, and partial files whose writer is gone. Anything else is left alone, and so
+        are the parts of a render still under way (another `share`, say). The removed files."""
+        served = {self.path(r, fmt).name for r in routines for fmt in FORMATS}
+        served |= {f"{name}.sha256" for name in served}
+        removed = []
+        with contextlib.suppress(OSError):  # no folder yet, or one it cannot list: nothing to do
+            for path in list(self.folder.iterdir()):
+                name = path.name
+                if name in served or not (_RENDERED.fullmatch(name) or is_stale_part(path)):
+                    continue
+                with contextlib.suppress(OSError):  # a file it may not remove: kept, no harm
+                    path.unlink()
+                    removed.append(path)
+                    self.checked.pop(path, None)
+        return removed
 
 
 def _digest(path: Path) -> str:

@@ -4,33 +4,59 @@ A request's path is never turned into a file name: after the secret, the rest of
 be one of the table's keys, exactly (no decoding, no normalising), so `..`, encoded traversal
 and absolute paths simply name nothing. Anything without the secret, or not in the table, is a
 404 that says no more; only GET and HEAD exist. Audio answers range requests, which phones
-(Safari first of all) need to play and seek.
+(Safari first of all) need to play and seek, with a validator (ETag, If-Range) so that a resumed
+download never splices two versions of a file.
+
+Nothing a client sends can hold the server: a request's head is read under a deadline and
+counted as it arrives (`head`), and connections are capped in all and per address, a connection
+still waiting for its request giving its slot to a newcomer (`slots`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hmac
 import http.server
+import io
+import os
 import re
 import socket
 import socketserver
-import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import formatdate
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from voice_coach.errors import describe
+from voice_coach.share.head import HeadTooLarge, read_head
+from voice_coach.share.slots import Slots
 
 CHUNK = 64 * 1024
 MOST_HEADER_BYTES = 16 * 1024
-"""A request's headers beyond this are refused (400): a phone sends well under 2 KB."""
+"""A request's head (request line and headers) beyond this is refused (400) as it arrives: a
+phone sends well under 2 KB."""
+MOST_HEADER_LINES = 64
+"""Header lines beyond this are refused (400) too: a phone sends about 15."""
+HEAD_DEADLINE_S = 10
+"""A connection whose whole request has not arrived this long after it began waiting for it (a
+new connection, or a kept-alive one after its last answer) is closed, however it trickles in."""
 TIMEOUT_S = 15
-"""A connection that sends nothing for this long is closed (a slow client holds no thread)."""
+"""While answering, a client that reads nothing for this long is dropped (it holds no thread)."""
 MOST_CONNECTIONS = 64
-"""Connections served at once (a phone opens a handful); more are closed at once, so a flood
-cannot make a thread each."""
+"""Connections served at once (a phone opens a handful); see `slots` for who gives one up."""
+MOST_PER_CLIENT = 16
+"""Connections one address may hold: a browser opens 6 per server, a podcast app one or two."""
+LINGER_BYTES = 256 * 1024
+"""After refusing a head, what is read and dropped before closing, so that the refusal reaches
+a client still sending (closing with its bytes unread would reset the connection first)."""
+LINGER_S = 1.0
+ALLOWED = "GET, HEAD"
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_MOST_DIGITS = 18
+"""A byte position longer than this is past the end of any file (and `int` of 5,000 digits
+is refused by Python itself)."""
 
 
 @dataclass(frozen=True)
@@ -53,57 +79,65 @@ class ShareServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
     request_queue_size = 64
 
     def __init__(
-        self, address: tuple[str, int], token: str, table: Table, log: Callable[[str], None]
+        self,
+        address: tuple[str, int],
+        token: str,
+        table: Table,
+        log: Callable[[str], None],
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
         self.table = table
         self.log = log
-        self.slots = threading.BoundedSemaphore(MOST_CONNECTIONS)
+        self.clock = clock
+        """What the head's deadline is measured on (tests move a fake one)."""
+        self.slots = Slots(MOST_CONNECTIONS, MOST_PER_CLIENT)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
-        if not self.slots.acquire(blocking=False):
-            self.shutdown_request(request)
+        if not self.slots.admit(request, str(client_address[0])):
+            super().shutdown_request(request)  # closed at once, without a thread or a word
             return
-        try:
-            super().process_request(request, client_address)
-        except BaseException:
-            self.slots.release()
-            raise
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        self.slots.leave(request)  # first: its slot is no longer anyone's to hang up
+        super().shutdown_request(request)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A connection that broke (reset, timed out) is no news: nothing on the terminal."""
 
-    def process_request_thread(self, request: Any, client_address: Any) -> None:
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.slots.release()
-
 
 def _ranges(header: str | None, size: int) -> tuple[int, int] | str | None:
     """The single byte range asked for (first, last), None for the whole file, or "bad"
-    (unsatisfiable: 416)."""
+    (unsatisfiable: 416). A range that is not valid (last before first, several ranges) is
+    ignored, as RFC 9110 says: the whole file."""
     if header is None:
         return None
     match = _RANGE.fullmatch(header.strip())
     if match is None:
         return None  # a form we do not serve (several ranges): the whole file, as RFC 9110 allows
-    first, last = match.groups()
-    if not first and not last:
+    first, last = (_position(text) for text in match.groups())
+    if first is None and last is None:
         return None
-    if not first:  # the last N bytes
-        count = int(last)
-        if count == 0:
+    if first is None:  # the last N bytes
+        assert last is not None
+        if last == 0:
             return "bad"
-        return max(0, size - count), size - 1
-    start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or end < start:
+        return max(0, size - last), size - 1
+    if last is not None and last < first:
+        return None
+    if first >= size:
         return "bad"
-    return start, end
+    return first, size - 1 if last is None else min(last, size - 1)
+
+
+def _position(digits: str) -> int | None:
+    if not digits:
+        return None
+    return int(digits) if len(digits) <= _MOST_DIGITS else 10**_MOST_DIGITS
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -119,8 +153,77 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass  # each answer is logged once, by `_log`, without the secret
 
     def _log(self, status: int) -> None:
-        method = self.command if self.command in ("GET", "HEAD") else "other method"
+        if self.command in ("GET", "HEAD"):
+            method = self.command
+        else:
+            method = "other method" if self.command else "request"
         self.server.log(f"{method} {self.shown} {status}")
+
+    def handle_one_request(self) -> None:
+        """One request on this connection: its head read under the limits (`head`), then
+        answered; what the standard library parses is only ever a head that passed them."""
+        self.command, self.request_version, self.requestline = "", "", ""
+        self.shown = "(not shared)"  # nothing of the last request on this connection is kept
+        slots, connection = self.server.slots, self.connection
+        try:
+            head = read_head(
+                cast(io.BufferedReader, self.rfile),
+                connection,
+                self.server.clock() + HEAD_DEADLINE_S,
+                self.server.clock,
+                MOST_HEADER_BYTES,
+                MOST_HEADER_LINES,
+            )
+        except HeadTooLarge:
+            self.shown = "(head too large)"
+            self.send_error(400)
+            self._linger()
+            return
+        except OSError:  # the deadline passed (TimeoutError), or the connection broke
+            head = None
+        if head is None or not slots.answering(connection):
+            self.close_connection = True
+            return
+        try:
+            connection.settimeout(TIMEOUT_S)
+            if self._parsed(head):
+                getattr(self, f"do_{self.command}", self._unknown)()
+                self.wfile.flush()
+        except OSError:  # the client went away, or stopped reading for TIMEOUT_S
+            self.close_connection = True
+        slots.waiting(connection)
+
+    def _parsed(self, head: list[bytes]) -> bool:
+        """The standard library's parse of a head already read (a `False` has been answered)."""
+        self.raw_requestline = head[0]
+        socket_file = self.rfile
+        self.rfile = io.BytesIO(b"".join(head[1:]) + b"\r\n")
+        try:
+            return super().parse_request()
+        finally:
+            self.rfile = socket_file
+
+    def _unknown(self) -> None:
+        self.send_error(501)
+
+    def _linger(self) -> None:
+        """Read and drop what the client still sends (a bounded amount, for a bounded time)
+        after our answer, so that it reads the answer rather than a reset."""
+        clock = self.server.clock
+        deadline, left = clock() + LINGER_S, LINGER_BYTES
+        with contextlib.suppress(OSError):  # a timeout included: that is the end of it
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            while left > 0 and (remaining := deadline - clock()) > 0:
+                self.connection.settimeout(remaining)
+                data = self.connection.recv(min(left, CHUNK))
+                if not data:
+                    return
+                left -= len(data)
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        super().send_response_only(code, message)
+        self.send_header("Date", formatdate(usegmt=True))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         if code in (414, 431):  # a request line or a header too long: a bad request, said plainly
@@ -131,19 +234,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = f"{code}\n".encode()
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Connection", "close")
+        if code == 405:
+            self.send_header("Allow", ALLOWED)
         self._log(code)  # before the answer leaves: a client that reads it finds it logged
         self.end_headers()
         if self.command != "HEAD" and code >= 200:
             self.wfile.write(body)
-
-    def parse_request(self) -> bool:
-        if not super().parse_request():
-            return False
-        size = sum(len(k) + len(v) + 4 for k, v in self.headers.items())
-        if size > MOST_HEADER_BYTES:
-            self.send_error(400)
-            return False
-        return True
 
     def _resource(self) -> Resource | None:
         path = self.path.split("?", 1)[0]
@@ -208,8 +304,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def _send_file(self, path: Path, content_type: str, body: bool) -> None:
         with path.open("rb") as file:
-            size = path.stat().st_size
-            wanted = _ranges(self.headers.get("Range"), size)
+            stat = os.fstat(file.fileno())  # the file being read, even if renamed over meanwhile
+            size = stat.st_size
+            tag = f'"{stat.st_ino:x}-{size:x}-{stat.st_mtime_ns:x}"'
+            modified = formatdate(stat.st_mtime, usegmt=True)
+            asked = self.headers.get("Range")
+            if self.headers.get("If-Range", tag) not in (tag, modified):
+                asked = None  # a resumed download of a file that changed: all of the new one
+            wanted = _ranges(asked, size)
             if isinstance(wanted, str):  # "bad"
                 self.send_response_only(416)
                 self.send_header("Content-Range", f"bytes */{size}")
@@ -221,6 +323,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             status = 200 if wanted is None else 206
             self._headers(status, content_type, last - first + 1)
             self.send_header("Accept-Ranges", "bytes")
+            self.send_header("ETag", tag)
+            self.send_header("Last-Modified", modified)
             if status == 206:
                 self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
             self._log(status)
