@@ -4,7 +4,8 @@ Only storage lives here: opening the log (made and brought up to date by journal
 adding, reading, correcting and removing sessions. Every write is one transaction, checked
 before it starts, so a refused entry leaves the log exactly as it was. What the entries mean is
 journal.stats; a refusal says what is wrong in the log's own words, and the command line names
-its option (cli.log_entry).
+its option (cli.log_entry). What a SQLite error means for the file (busy, not writable, not a
+log) is journal.faults.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice_coach.errors import UserError
+from voice_coach.journal import faults, migrations
 from voice_coach.journal import home as userstate
-from voice_coach.journal import migrations
+from voice_coach.journal.faults import BrokenLog as BrokenLog
+from voice_coach.journal.faults import LogNotWritable as LogNotWritable
 from voice_coach.journal.values import EFFECTS, Refused, check_pain
 
 
@@ -43,14 +46,11 @@ def log_path() -> Path:
     return userstate.home() / "log.sqlite3"
 
 
-class BrokenLog(UserError):
-    """The log file cannot be used as it is; the message says what was done about it."""
-
-
 @contextmanager
 def connect(path: Path | None = None, *, repair: bool = True) -> Iterator[sqlite3.Connection]:
-    """The log, made and migrated as needed. A file that is not a readable log is moved aside
-    (never deleted) when `repair`, so the next command starts a fresh one."""
+    """The log, made and migrated as needed. A file that is not a log is moved aside (never
+    deleted) when `repair`, so the next command starts a fresh one; a log that cannot be
+    written now is left as it is (journal.faults)."""
     path = path or log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -58,28 +58,11 @@ def connect(path: Path | None = None, *, repair: bool = True) -> Iterator[sqlite
             yield db
     except sqlite3.IntegrityError:
         raise  # a refused row is our bug, not a broken file
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise BrokenLog(
-                "the session log is busy (another voice-coach is writing it)",
-                where=str(path),
-                hint="try again in a moment",
-            ) from None
-        raise _unreadable(path, exc, repair) from None
     except sqlite3.DatabaseError as exc:
-        raise _unreadable(path, exc, repair) from None
-
-
-def _unreadable(path: Path, exc: sqlite3.Error, repair: bool) -> BrokenLog:
-    if not repair or not path.is_file():
-        return BrokenLog(f"the session log cannot be read ({exc})", where=str(path))
-    aside = path.with_name(f"{path.name}.broken-{dt.datetime.now():%Y%m%d-%H%M%S}")
-    path.replace(aside)
-    return BrokenLog(
-        f"the session log could not be read ({exc}); it was moved aside to {aside.name}",
-        where=str(path),
-        hint="run the command again: a new log starts; the old file is kept for you",
-    )
+        said = faults.explain(path, exc, repair, len(migrations.STEPS))
+        if said is None:
+            raise
+        raise said from None
 
 
 @contextmanager

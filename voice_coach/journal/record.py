@@ -6,8 +6,9 @@ next time), and a session stopped before anything was done is not worth a line i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from voice_coach.errors import UserError
@@ -40,8 +41,12 @@ def disclaimer_heard(timeline: Timeline, disclaimer: str, heard_samples: int) ->
 
 
 def remember_disclaimer(timeline: Timeline, disclaimer: str, heard_samples: int) -> None:
+    """Mark the disclaimer heard. A folder that cannot take the mark (full, read-only) only
+    means it is said again next time: the safe way round, and no reason to stop before the
+    session is logged (where such a folder is said properly)."""
     if disclaimer_heard(timeline, disclaimer, heard_samples):
-        home.remember(home.DISCLAIMER_MARK)
+        with contextlib.suppress(OSError):
+            home.remember(home.DISCLAIMER_MARK)
 
 
 def entry_for(timeline: Timeline, played: Played, day: dt.date | None = None) -> log.Entry:
@@ -62,13 +67,40 @@ def worth_logging(entry: log.Entry) -> bool:
     return bool(entry.completed) or entry.pain_before is not None or entry.pain_after is not None
 
 
-def record(timeline: Timeline, played: Played) -> log.Entry | None:
-    """Log the session if anything was done or rated; the entry, or None when it was not."""
+def record(timeline: Timeline, played: Played, note: Callable[[str], None]) -> log.Entry | None:
+    """Log the session if anything was done or rated; the entry, or None when it was not.
+
+    A log that was moved aside (or was busy) is said with `note`, and one more try starts a new
+    one. A log that cannot be written is left as it is, and the error says how to log this
+    session once that is fixed, since the person has just done it."""
     entry = entry_for(timeline, played)
     if not worth_logging(entry):
         return None
-    log.add(entry)
+    try:
+        try:
+            log.add(entry)
+        except log.BrokenLog as exc:
+            note(f"voice-coach: note: {exc}")
+            log.add(entry)
+    except log.LogNotWritable as exc:
+        raise UserError(
+            f"{exc.message}: this session was not logged",
+            where=exc.where,
+            hint=f"{exc.hint}; then log it with: {add_later(entry)}",
+        ) from None
     return entry
+
+
+def add_later(entry: log.Entry) -> str:
+    """The `log add` that logs `entry` by hand: its day, exercises and ratings."""
+    done = entry.completed or (entry.target,)
+    words = ["voice-coach", "log", "add", *done, "--date", entry.day.isoformat()]
+    for option, pain in (("--pain-before", entry.pain_before), ("--pain-after", entry.pain_after)):
+        if pain is not None:
+            words += [option, str(pain)]
+    for exercise, effect in entry.effects.items():
+        words += ["--effect", f"{exercise}={effect}"]
+    return " ".join(words)
 
 
 def logged() -> list[log.Entry]:
