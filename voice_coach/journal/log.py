@@ -6,6 +6,9 @@ before it starts, so a refused entry leaves the log exactly as it was. What the 
 journal.stats; a refusal says what is wrong in the log's own words, and the command line names
 its option (cli.log_entry). What a SQLite error means for the file (busy, not writable, not a
 log) is journal.faults.
+
+The log is health data: it is created 0600 in a private folder (SQLite gives its journal the
+same mode), and one left open by an older voice-coach is tightened when it is opened.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice_coach.errors import UserError
+from voice_coach.files import private_file, private_folder, tighten
 from voice_coach.journal import faults, migrations
 from voice_coach.journal import home as userstate
 from voice_coach.journal.faults import BrokenLog as BrokenLog
@@ -42,6 +46,10 @@ class Entry:
     """The log's own number for the session (None until it is logged)."""
 
 
+SIDECARS = ("-journal", "-wal", "-shm")
+"""The files SQLite keeps beside the log while it writes."""
+
+
 def log_path() -> Path:
     return userstate.home() / "log.sqlite3"
 
@@ -52,7 +60,7 @@ def connect(path: Path | None = None, *, repair: bool = True) -> Iterator[sqlite
     deleted) when `repair`, so the next command starts a fresh one; a log that cannot be
     written now is left as it is (journal.faults)."""
     path = path or log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private(path)
     try:
         with _opened(path) as db:
             yield db
@@ -63,6 +71,13 @@ def connect(path: Path | None = None, *, repair: bool = True) -> Iterator[sqlite
         if said is None:
             raise
         raise said from None
+
+
+def _private(path: Path) -> None:
+    private_folder(path.parent)
+    for suffix in SIDECARS:
+        tighten(path.with_name(path.name + suffix))
+    private_file(path)
 
 
 @contextmanager

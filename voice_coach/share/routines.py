@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.audio.export import Tags, export_file
-from voice_coach.files import write_text
+from voice_coach.files import private_folder, write_text
 from voice_coach.journal.home import home
 from voice_coach.plan.spoken import fill_sides
 from voice_coach.session.prepare import Prepared, Session
@@ -143,7 +143,7 @@ class Store:
             if found is not None:
                 return found
             path = self.path(routine, fmt)
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder)  # in the person's own folder, made private if new
             self.note(f"rendering {routine.title} ({fmt.upper()}), first time only...")
             session = routine.session
             export_file(session.timeline, session.cues.pcm, path, routine.tags)
