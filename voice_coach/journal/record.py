@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from voice_coach.errors import UserError
@@ -103,17 +103,38 @@ def add_later(entry: log.Entry) -> str:
     return " ".join(words)
 
 
+def contents() -> log.Contents:
+    """Everything logged, the rows that do not read as sessions apart (nothing without a log)."""
+    return log.read() if log.log_path().exists() else log.Contents([], [])
+
+
 def logged() -> list[log.Entry]:
-    """Every logged session (none when there is no log yet)."""
-    return log.sessions() if log.log_path().exists() else []
+    """Every logged session that reads as one (none when there is no log yet)."""
+    return contents().entries
 
 
-def history() -> list[log.Entry]:
+def history() -> log.Contents:
     """The log for what only adjusts a session (advice, shorter repeats): a log that cannot be
     read counts as empty here, and is left as it is for the commands that need it."""
     if not log.log_path().exists():
-        return []
+        return log.Contents([], [])
     try:
-        return log.sessions(repair=False)
+        return log.read(repair=False)
     except UserError:
-        return []
+        return log.Contents([], [])
+
+
+def unreadable_note(bad: Sequence[log.BadRow]) -> str | None:
+    """The one line that says some logged sessions were left out, and where to mend them; None
+    when every row read as a session."""
+    if not bad:
+        return None
+    if len(bad) == 1:
+        what, more = "a logged session cannot be read and is", ""
+    else:
+        what, more = f"{len(bad)} logged sessions cannot be read and are", ", and more"
+    first = bad[0]
+    return (
+        f"{what} left out (session {first.id}: {first.problem}{more}); `voice-coach log list` "
+        "shows what is wrong, to correct with `log edit` or remove with `log rm`"
+    )
