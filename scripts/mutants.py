@@ -1,4 +1,4 @@
-"""Six small wrong changes that the test suite must catch: each is applied in turn to a copy of
+"""Small wrong changes that the test suite must catch: each is applied in turn to a copy of
 the package, the tests that guard it run, and a surviving mutant is reported.
 
 Usage: .venv/bin/python scripts/mutants.py   (prints a table; exit 1 if any mutant survives)
@@ -64,6 +64,27 @@ MUTANTS = [
         "key=lambda r: (-r.score, -r.better, r.exercise)",
         "key=lambda r: (r.score, r.better, r.exercise)",
         "tests/journal/test_personal.py",
+    ),
+    (
+        "`log edit` changing every session",
+        "voice_coach/journal/log.py",
+        'db.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, ident))',
+        'db.execute(f"UPDATE sessions SET {column} = ? WHERE id = ? OR 1", (value, ident))',
+        "tests/cli/test_log_commands.py",
+    ),
+    (
+        "`log rm` removing the earlier sessions too",
+        "voice_coach/journal/log.py",
+        'db.execute("DELETE FROM sessions WHERE id = ?", (ident,))',
+        'db.execute("DELETE FROM sessions WHERE id <= ?", (ident,))',
+        "tests/cli/test_log_commands.py",
+    ),
+    (
+        "the short coach after one session, not three",
+        "voice_coach/journal/stats.py",
+        "FAMILIAR_AFTER = 3\n",
+        "FAMILIAR_AFTER = 1\n",
+        "tests/plan/test_fidelity.py",
     ),
 ]
 
