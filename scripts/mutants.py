@@ -100,6 +100,27 @@ MUTANTS = [
         "<description>{disclaimer}</description>",
         "tests/share/test_share.py",
     ),
+    (
+        "`log edit` changing every session",
+        "voice_coach/journal/log.py",
+        'db.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, ident))',
+        'db.execute(f"UPDATE sessions SET {column} = ? WHERE id = ? OR 1", (value, ident))',
+        "tests/cli/test_log_commands.py",
+    ),
+    (
+        "`log rm` removing the earlier sessions too",
+        "voice_coach/journal/log.py",
+        'db.execute("DELETE FROM sessions WHERE id = ?", (ident,))',
+        'db.execute("DELETE FROM sessions WHERE id <= ?", (ident,))',
+        "tests/cli/test_log_commands.py",
+    ),
+    (
+        "the short coach after one session, not three",
+        "voice_coach/journal/stats.py",
+        "FAMILIAR_AFTER = 3\n",
+        "FAMILIAR_AFTER = 1\n",
+        "tests/plan/test_fidelity.py",
+    ),
 ]
 
 

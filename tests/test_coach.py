@@ -5,11 +5,12 @@ test_personal.py and test_playback_real.py)."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from support.fakes import FakeWorld
+from support.playback import InstantPlayer, instant
 from support.running import Result
 
 from voice_coach import choose, coach
@@ -18,41 +19,6 @@ from voice_coach.session.options import SessionOptions
 
 World = Callable[..., FakeWorld]
 Run = Callable[..., Result]
-
-
-class InstantPlayer:
-    """Takes the whole session at once and reports it heard: the controller sees the end."""
-
-    name = "instant"
-
-    def __init__(self, sample_rate: int) -> None:
-        self.sample_rate = sample_rate
-        self.samples = 0
-        self.started: list[int] = []
-
-    def start(self, blocks: Iterator[bytes], position: int) -> None:
-        self.started.append(position)
-        self.samples = position + sum(len(b) // 2 for b in blocks)
-
-    def position(self) -> int:
-        return self.samples
-
-    def stop(self) -> int:
-        return self.samples
-
-    def done(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        pass
-
-
-def instant(players: list[InstantPlayer]) -> Callable[[str, int], InstantPlayer]:
-    def make(name: str, rate: int) -> InstantPlayer:
-        players.append(InstantPlayer(rate))
-        return players[-1]
-
-    return make
 
 
 QUICK = SessionOptions(reps=1, hold_s=2)

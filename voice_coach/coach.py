@@ -16,7 +16,7 @@ from voice_coach.audio.export import Tags, export_file, export_split
 from voice_coach.audio.formats import SPLIT_FORMATS, fits_wav, format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError
-from voice_coach.journal import home, log, record, settings, stats, values
+from voice_coach.journal import home, record, settings, stats, values
 from voice_coach.listening.echo import echo_cancelled
 from voice_coach.model import Timeline
 from voice_coach.plan import spoken
@@ -91,11 +91,7 @@ def play(
         pain_after,
         effects,
     )
-    try:
-        record.record(timeline, played)
-    except log.BrokenLog as exc:  # moved aside (or busy): say so, and try once with a new log
-        env.note(f"voice-coach: note: {exc}")
-        record.record(timeline, played)
+    record.record(timeline, played, env.note)
     if stats.time_to_see_a_professional(record.logged()):
         env.echo(SEE_PROFESSIONAL)
     return outcome

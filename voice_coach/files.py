@@ -6,6 +6,10 @@ A killed writer leaves only its temporary part, named with its process id, and t
 to the same destination sweeps the parts of processes that are gone. The temporary name is never
 longer than the file system allows, however long the destination's name: a name that is legal for
 the file must never fail for want of room for its part.
+
+The person's own files (settings, log, the share secret) are private: only their owner may read
+them (0600 files in a 0700 folder), whatever the umask, from the moment they exist. A file or
+folder left by an older voice-coach loses what group and others could do when it is opened.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import hashlib
 import os
 import re
 import secrets
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +30,10 @@ NAME_MAX = 255
 """Bytes in a file name, where the file system does not say (it almost always is)."""
 PART_ROOM = len(f"..{2**32}.{secrets.token_hex(4)}{PART_SUFFIX}")
 """What a part adds to the name it is made from: dots, a process id, a token and the suffix."""
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
+OTHERS = 0o077
+"""The group's and everybody else's bits: none of them on a private file or folder."""
 
 
 class FileError(UserError):
@@ -108,15 +117,72 @@ def _fsync(path: Path, *, folder: bool = False) -> None:
         os.close(handle)
 
 
+def tighten(path: Path) -> None:
+    """Take from an existing private file or folder what group and others may do with it (one
+    written by an older voice-coach under the umask), leaving the owner's own bits as they are.
+
+    Best effort: a file that is not the person's to change (another owner, a read-only disk)
+    stays as it is, since reading it must still work."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & OTHERS:
+            path.chmod(mode & ~OTHERS)
+    except OSError:
+        pass
+
+
+def private_folder(folder: Path) -> Path:
+    """`folder`, made if need be: a new one, and any parent made for it, is 0700 whatever the
+    umask; an existing one is tightened (and never written, so a read-only one still reads).
+    A file in its way is the usual EEXIST fault."""
+    if folder.is_dir():
+        tighten(folder)
+        return folder
+    missing = [folder, *(p for p in folder.parents if not p.exists())]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+        else:
+            path.chmod(PRIVATE_FOLDER)  # mkdir's mode went through the umask
+    return folder
+
+
+def private_file(path: Path) -> Path:
+    """`path`, created empty and 0600 if it does not exist yet, else tightened: so that what
+    then opens it by name (SQLite, which gives its journal the file's mode) keeps it private."""
+    if path.exists():
+        tighten(path)
+        return path
+    try:
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, PRIVATE_FILE)
+    except FileExistsError:  # made meanwhile (or a dangling link: SQLite then says what it is)
+        tighten(path)
+        return path
+    try:
+        os.fchmod(handle, PRIVATE_FILE)
+    finally:
+        os.close(handle)
+    return path
+
+
 @contextlib.contextmanager
-def replacing(destination: Path, *, make_folder: bool = False) -> Iterator[Path]:
+def replacing(
+    destination: Path, *, make_folder: bool = False, private: bool = True
+) -> Iterator[Path]:
     """A fresh, empty temporary file beside `destination`, renamed onto it if the block succeeds.
 
     The block writes the temporary path (by name, so ffmpeg or matplotlib can write it too);
     anything that goes wrong, Ctrl-C included, removes it and leaves the destination as it was.
+    A `private` file (and the folder made for it) is the owner's only, from its first byte; what
+    the person exports somewhere of their choosing is not (`private=False`: the umask decides).
     """
     folder = destination.parent
-    if make_folder:
+    if make_folder and private:
+        private_folder(folder)
+    elif make_folder:
         folder.mkdir(parents=True, exist_ok=True)
     if not folder.is_dir():
         raise FileError(
@@ -125,10 +191,18 @@ def replacing(destination: Path, *, make_folder: bool = False) -> Iterator[Path]
     sweep_parts(destination)
     temp = folder / f".{_part_stem(destination)}.{os.getpid()}.{secrets.token_hex(4)}{PART_SUFFIX}"
     try:
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        handle = os.open(
+            temp,
+            os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+            PRIVATE_FILE if private else 0o666,
+        )
     except OSError as exc:  # name the file the user asked for, not our temporary one
         raise OSError(exc.errno, exc.strerror, str(destination)) from None
-    os.close(handle)
+    try:
+        if private:
+            os.fchmod(handle, PRIVATE_FILE)  # the umask may have taken the owner's own bits
+    finally:
+        os.close(handle)
     try:
         with _named(destination, temp):
             yield temp
@@ -152,7 +226,9 @@ def _named(destination: Path, temp: Path) -> Iterator[None]:
         raise OSError(exc.errno, exc.strerror, str(destination)) from exc
 
 
-def write_text(destination: Path, text: str, *, make_folder: bool = False) -> None:
-    """`destination` holds exactly `text` (UTF-8), written crash-safely."""
-    with replacing(destination, make_folder=make_folder) as temp:
+def write_text(
+    destination: Path, text: str, *, make_folder: bool = False, private: bool = True
+) -> None:
+    """`destination` holds exactly `text` (UTF-8), written crash-safely (see `replacing`)."""
+    with replacing(destination, make_folder=make_folder, private=private) as temp:
         temp.write_text(text, encoding="utf-8")

@@ -158,3 +158,49 @@ def test_no_option_is_named_in_the_store_or_its_value_readers() -> None:
     for module in (log, values):
         source = inspect.getsource(module)
         assert '"--' not in source and "voice-coach log" not in source, module.__name__
+
+
+def three_sessions(run_cli: Run) -> list[dict[str, object]]:
+    """Three sessions that differ in every value `log edit` can change."""
+    for target, day, pain in (
+        ("clam-shell", "2026-11-01", "4"),
+        ("pelvic-tilts", "2026-11-02", "5"),
+        ("knees-to-chest", "2026-11-03", "6"),
+    ):
+        exercise_rated = f"{target}=same"
+        added = run_cli(
+            "log", "add", target, "--date", day, "--pain-before", pain, "--pain-after", pain,
+            "--effect", exercise_rated,
+        )  # fmt: skip
+        assert added.code == 0, added.err
+    sessions = listed(run_cli)
+    assert len(sessions) == 3
+    return sessions
+
+
+def test_edit_changes_only_the_session_it_names(run_cli: Run) -> None:
+    first, middle, last = three_sessions(run_cli)
+    result = run_cli(
+        "log", "edit", str(middle["id"]), "--date", "2026-11-10", "--pain-before", "1",
+        "--pain-after", "0", "--effect", "pelvic-tilts=better",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    now = {s["id"]: s for s in listed(run_cli)}
+    assert now[first["id"]] == first and now[last["id"]] == last
+    changed = now[middle["id"]]
+    assert (changed["date"], changed["pain_before"], changed["pain_after"]) == ("2026-11-10", 1, 0)
+    assert changed["effects"] == {"pelvic-tilts": "better"}
+
+
+def test_rm_refused_or_done_keeps_both_other_sessions(
+    run_cli: Run, world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, middle, last = three_sessions(run_cli)
+    assert run_cli("log", "rm", str(middle["id"])).code == 2  # no terminal, no --yes
+    with pytest.raises(SystemExit) as exit_info:
+        main(["log", "rm", str(middle["id"])], world(["n"]).env)
+    assert exit_info.value.code == 0 and capsys.readouterr().out.strip() == "kept"
+    assert run_cli("log", "rm", "999", "--yes").code == 1
+    assert listed(run_cli) == [first, middle, last]
+    assert run_cli("log", "rm", str(middle["id"]), "--yes").code == 0
+    assert listed(run_cli) == [first, last]

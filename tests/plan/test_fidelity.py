@@ -231,16 +231,27 @@ def test_a_first_session_begins_with_the_disclaimer_and_later_ones_do_not(run_cl
     assert [c["exercise"] for c in later["chapters"]] == ["pelvic-tilts"]
 
 
-def test_repeat_sessions_shorten_the_setup_but_keep_the_cautions(run_cli: Run) -> None:
+def said_for(run_cli: Run) -> Callable[..., list[str]]:
+    """What a plan of lower-back-extension says, with the options given."""
+
     def said(*args: str) -> list[str]:
         data = json.loads(run_cli("plan", "lower-back-extension", *args, "--json").out)
         return [e["text"] for e in data["events"] if e.get("text")]
 
+    return said
+
+
+def log_lower_back_extension(run_cli: Run, ago: int) -> None:
+    day = (dt.date.today() - dt.timedelta(days=ago)).isoformat()
+    assert run_cli("log", "add", "lower-back-extension", "--date", day).code == 0
+
+
+def test_repeat_sessions_shorten_the_setup_but_keep_the_cautions(run_cli: Run) -> None:
+    said = said_for(run_cli)
     full = said()
     assert "Lie down on your stomach." in full
     for ago in (3, 2, 1):
-        day = (dt.date.today() - dt.timedelta(days=ago)).isoformat()
-        run_cli("log", "add", "lower-back-extension", "--date", day)
+        log_lower_back_extension(run_cli, ago)
     short = said()
     assert "You know this one." in short
     assert any(t.startswith("Lie on your stomach, forearms on the floor") for t in short)
@@ -251,3 +262,13 @@ def test_repeat_sessions_shorten_the_setup_but_keep_the_cautions(run_cli: Run) -
     assert run_cli("config", "set", "short_repeats", "off").code == 0
     assert said() == full
     assert len(stats.familiar(log.sessions())) == 1
+
+
+def test_the_short_coach_waits_for_the_third_session(run_cli: Run) -> None:
+    said = said_for(run_cli)
+    full = said()
+    for done, ago in ((1, 3), (2, 2)):
+        log_lower_back_extension(run_cli, ago)
+        assert said() == full, f"the short coach after {done} session(s)"
+    log_lower_back_extension(run_cli, 1)
+    assert "You know this one." in said()

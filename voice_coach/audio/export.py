@@ -2,7 +2,8 @@
 the audiobook form Apple's players show chapters for), split tracks + m3u.
 
 Every file goes through `files.replacing`, so an interrupted export leaves the old file or
-nothing, never a torso.
+nothing, never a torso. An export is the person's to give away, so its mode is the umask's
+(`private=False`), unlike the files voice-coach keeps for itself.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def ffmpeg_path() -> str:
 
 
 def write_wav(path: Path, blocks: Iterable[bytes], sample_rate: int) -> None:
-    with replacing(path) as temp, wave.open(str(temp), "wb") as wav:
+    with replacing(path, private=False) as temp, wave.open(str(temp), "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(sample_rate)
@@ -79,7 +80,7 @@ def write_mp3(
     chapters: Sequence[tuple[str, int, int]] = (),
 ) -> None:
     """Encode with ffmpeg from a pipe (streamed), then add ID3 tags and chapters with mutagen."""
-    with replacing(path) as temp:
+    with replacing(path, private=False) as temp:
         codec = ["-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-f", "mp3"]
         written = _encode(path, temp, blocks, sample_rate, [], codec, "MP3")
         fix_end_padding(temp, written // 2)  # so decoders give back exactly the plan's samples
@@ -106,7 +107,7 @@ def write_m4b(
         metadata.write_text(_ffmetadata(tags, chapters, sample_rate), encoding="utf-8")
         inputs = ["-i", str(metadata), "-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
         codec = ["-c:a", "aac", "-b:a", AAC_BITRATE, "-movie_timescale", str(sample_rate)]
-        with replacing(path) as temp:
+        with replacing(path, private=False) as temp:
             codec += ["-movflags", "+faststart", "-f", "ipod"]
             _encode(path, temp, blocks, sample_rate, inputs, codec, "M4B")
 
@@ -287,7 +288,7 @@ def export_split(
         seconds = round((chapter.end - chapter.start) / timeline.sample_rate)
         lines += [f"#EXTINF:{seconds},{ARTIST} - {chapter.title}", path.name]
     playlist = folder / f"{_slug(tags.title)}.m3u"
-    write_text(playlist, "\n".join(lines) + "\n")
+    write_text(playlist, "\n".join(lines) + "\n", private=False)
     return [*written, playlist]
 
 

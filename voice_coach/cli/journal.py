@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from voice_coach.cli.common import content_option, print_json
 from voice_coach.cli.options import pass_env, rating_options
 from voice_coach.environment import Environment
+
+if TYPE_CHECKING:
+    from voice_coach.journal.entries import BadRow
 
 
 @click.group("config")
@@ -98,11 +103,12 @@ def log_list(as_json: bool) -> None:
     from voice_coach.cli import views
     from voice_coach.journal import record
 
-    entries = record.logged()
+    found = record.contents()
     if as_json:
-        print_json({"sessions": [views.entry_json(e) for e in entries]})
+        sessions = [views.entry_json(e) for e in found.entries]
+        print_json({"sessions": sessions, "unreadable": [views.bad_json(b) for b in found.bad]})
     else:
-        click.echo(views.log_table(entries))
+        click.echo(views.log_table(found.entries, found.bad))
 
 
 @log_group.command("rm")
@@ -114,8 +120,7 @@ def log_rm(env: Environment, ident: int, yes: bool) -> None:
     from voice_coach.cli import log_entry
     from voice_coach.journal import log
 
-    entry = log_entry.find(ident)
-    what = f"session {ident} ({entry.day.isoformat()}, {entry.target})"
+    what = log_entry.named(log_entry.find(ident))
     if not yes:
         if not env.can_ask:
             raise click.UsageError(f"to remove {what} without a terminal, add --yes")
@@ -140,9 +145,13 @@ def log_edit(
 ) -> None:
     """Correct one logged session: its date, pain or how an exercise felt."""
     from voice_coach.cli import log_entry, views
+    from voice_coach.journal.entries import Entry
 
-    entry = log_entry.edit(ident, day, pain_before, pain_after, effects)
-    click.echo(views.log_table([entry]))
+    found = log_entry.edit(ident, day, pain_before, pain_after, effects)
+    if isinstance(found, Entry):
+        click.echo(views.log_table([found]))
+    else:
+        click.echo(views.log_table([], [found]))
 
 
 @click.command()
@@ -158,7 +167,9 @@ def progress(as_json: bool, plot: Path | None) -> None:
     from voice_coach.journal import charts, record, stats
     from voice_coach.plan.timeline import SEE_PROFESSIONAL
 
-    entries = record.logged()
+    found = record.contents()
+    _note_unreadable(found.bad)
+    entries = found.entries
     advice = stats.time_to_see_a_professional(entries)
     if as_json:
         sessions = [views.entry_json(e) for e in entries]
@@ -181,7 +192,9 @@ def recommend_command(as_json: bool) -> None:
     from voice_coach.cli import views
     from voice_coach.journal import recommend, record
 
-    ranked = recommend.rank(record.logged())
+    found = record.contents()
+    _note_unreadable(found.bad)
+    ranked = recommend.rank(found.entries)
     chosen = recommend.keep(ranked)
     path = recommend.save_plan(chosen)
     if as_json:
@@ -189,6 +202,15 @@ def recommend_command(as_json: bool) -> None:
         return
     click.echo(views.recommend_table(ranked, chosen))
     click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
+
+
+def _note_unreadable(bad: Sequence[BadRow]) -> None:
+    """One line on stderr when logged sessions that cannot be read were left out."""
+    from voice_coach.journal import record
+
+    note = record.unreadable_note(bad)
+    if note:
+        click.echo(f"voice-coach: note: {note}", err=True)
 
 
 COMMANDS = (config_group, log_group, progress, recommend_command)

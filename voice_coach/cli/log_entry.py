@@ -71,11 +71,19 @@ def _effects(given: Sequence[str], ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
-def find(ident: int) -> log.Entry:
-    for entry in record.logged():
-        if entry.id == ident:
-            return entry
-    raise UserError(f"no logged session has id {ident}", where="ID", hint=IDS_HINT)
+def find(ident: int) -> log.Entry | log.BadRow:
+    """The session with this id, or the row that does not read as one (so it can be mended)."""
+    found = record.contents().find(ident)
+    if found is None:
+        raise UserError(f"no logged session has id {ident}", where="ID", hint=IDS_HINT)
+    return found
+
+
+def named(found: log.Entry | log.BadRow) -> str:
+    """How `log rm` names what it removes."""
+    if isinstance(found, log.BadRow):
+        return f"session {found.id} (cannot be read: {found.problem})"
+    return f"session {found.id} ({found.day.isoformat()}, {found.target})"
 
 
 def edit(
@@ -84,11 +92,13 @@ def edit(
     pain_before: int | None,
     pain_after: int | None,
     effects: Sequence[str],
-) -> log.Entry:
-    """Correct one logged session from `log edit`'s text; every value is checked first."""
+) -> log.Entry | log.BadRow:
+    """Correct one logged session from `log edit`'s text; every value is checked first. A row
+    that does not read as a session can have its date and pain corrected (its exercises are
+    not known, so no effect can be rated); what it is after, session or still not, is returned."""
     entry = find(ident)
     new_day = parse_day(day, "--date") if day is not None else None
-    rated = _effects(effects, entry.completed)
+    rated = _effects(effects, entry.completed if isinstance(entry, log.Entry) else ())
     with as_typed():
         return log.correct(
             ident, day=new_day, pain_before=pain_before, pain_after=pain_after, effects=rated

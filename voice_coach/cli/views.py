@@ -365,8 +365,10 @@ def checks_lines(results: Sequence[Check]) -> list[str]:
     return lines
 
 
-def log_table(entries: Sequence[log.Entry]) -> str:
-    if not entries:
+def log_table(entries: Sequence[log.Entry], bad: Sequence[log.BadRow] = ()) -> str:
+    """The log with each session's id; a row that does not read as a session is listed too, by
+    its id and what is wrong, so that `log edit` or `log rm` can mend it."""
+    if not entries and not bad:
         return "No sessions logged yet."
     rows = [
         [
@@ -379,4 +381,9 @@ def log_table(entries: Sequence[log.Entry]) -> str:
         ]
         for e in entries
     ]
+    rows += [[str(b.id), "?", f"cannot be read: {b.problem}", "-", "-", "-"] for b in bad]
     return table(["ID", "DATE", "SESSION", "PAIN", "FROM", "EFFECTS"], rows)
+
+
+def bad_json(row: log.BadRow) -> dict[str, Any]:
+    return {"id": row.id, "problem": row.problem}

@@ -103,7 +103,7 @@ def plot_pain(entries: Sequence[Entry], path: Path) -> None:
 
     figure = draw(chart)
     try:
-        with replacing(path) as temp:
+        with replacing(path, private=False) as temp:  # the person's export
             figure.savefig(temp, format="png")
     finally:
         pyplot.close(figure)

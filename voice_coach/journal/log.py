@@ -4,7 +4,11 @@ Only storage lives here: opening the log (made and brought up to date by journal
 adding, reading, correcting and removing sessions. Every write is one transaction, checked
 before it starts, so a refused entry leaves the log exactly as it was. What the entries mean is
 journal.stats; a refusal says what is wrong in the log's own words, and the command line names
-its option (cli.log_entry).
+its option (cli.log_entry). What a SQLite error means for the file (busy, not writable, not a
+log) is journal.faults; how a row is read back into a session, journal.entries.
+
+The log is health data: it is created 0600 in a private folder (SQLite gives its journal the
+same mode), and one left open by an older voice-coach is tightened when it is opened.
 """
 
 from __future__ import annotations
@@ -13,78 +17,67 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.errors import UserError
+from voice_coach.files import private_file, private_folder, tighten
+from voice_coach.journal import faults, migrations
 from voice_coach.journal import home as userstate
-from voice_coach.journal import migrations
+from voice_coach.journal.entries import BadRow as BadRow
+from voice_coach.journal.entries import Entry as Entry
+from voice_coach.journal.entries import read_row
+from voice_coach.journal.faults import BrokenLog as BrokenLog
+from voice_coach.journal.faults import LogNotWritable as LogNotWritable
 from voice_coach.journal.values import EFFECTS, Refused, check_pain
 
-
-@dataclass(frozen=True)
-class Entry:
-    """One logged session, as the store reads and writes it."""
-
-    day: dt.date
-    target: str
-    completed: tuple[str, ...]
-    skipped: tuple[str, ...] = ()
-    duration_s: float = 0.0
-    pain_before: int | None = None
-    pain_after: int | None = None
-    effects: dict[str, str] = field(default_factory=dict)
-    source: str = "manual"
-    id: int | None = None
-    """The log's own number for the session (None until it is logged)."""
+SIDECARS = ("-journal", "-wal", "-shm")
+"""The files SQLite keeps beside the log while it writes."""
 
 
 def log_path() -> Path:
     return userstate.home() / "log.sqlite3"
 
 
-class BrokenLog(UserError):
-    """The log file cannot be used as it is; the message says what was done about it."""
-
-
 @contextmanager
 def connect(path: Path | None = None, *, repair: bool = True) -> Iterator[sqlite3.Connection]:
-    """The log, made and migrated as needed. A file that is not a readable log is moved aside
-    (never deleted) when `repair`, so the next command starts a fresh one."""
+    """The log, made and migrated as needed. A file that is not a log is moved aside (never
+    deleted) when `repair`, so the next command starts a fresh one; a log that cannot be
+    written now is left as it is (journal.faults)."""
     path = path or log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _private(path)
     try:
         with _opened(path) as db:
             yield db
     except sqlite3.IntegrityError:
         raise  # a refused row is our bug, not a broken file
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise BrokenLog(
-                "the session log is busy (another voice-coach is writing it)",
-                where=str(path),
-                hint="try again in a moment",
-            ) from None
-        raise _unreadable(path, exc, repair) from None
     except sqlite3.DatabaseError as exc:
-        raise _unreadable(path, exc, repair) from None
+        said = faults.explain(path, exc, repair, len(migrations.STEPS))
+        if said is None:
+            raise
+        raise said from None
 
 
-def _unreadable(path: Path, exc: sqlite3.Error, repair: bool) -> BrokenLog:
-    if not repair or not path.is_file():
-        return BrokenLog(f"the session log cannot be read ({exc})", where=str(path))
-    aside = path.with_name(f"{path.name}.broken-{dt.datetime.now():%Y%m%d-%H%M%S}")
-    path.replace(aside)
-    return BrokenLog(
-        f"the session log could not be read ({exc}); it was moved aside to {aside.name}",
-        where=str(path),
-        hint="run the command again: a new log starts; the old file is kept for you",
-    )
+def _private(path: Path) -> None:
+    private_folder(path.parent)
+    for suffix in SIDECARS:
+        tighten(path.with_name(path.name + suffix))
+    private_file(path)
+
+
+def _text(data: bytes) -> str | bytes:
+    """A text value as str; one that is not UTF-8 (written by another program) stays bytes, for
+    journal.entries to set its row apart, instead of failing the whole read."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
 
 
 @contextmanager
 def _opened(path: Path) -> Iterator[sqlite3.Connection]:
     with closing(sqlite3.connect(path, timeout=2)) as db:
+        db.text_factory = _text
         db.execute("PRAGMA foreign_keys = ON")
         migrations.migrate(db, where=str(path))
         yield db
@@ -119,32 +112,41 @@ def add(entry: Entry, path: Path | None = None) -> int:
         return session
 
 
-def sessions(path: Path | None = None, *, repair: bool = True) -> list[Entry]:
+@dataclass(frozen=True)
+class Contents:
+    """Everything logged: the sessions (oldest first), and the rows that do not read as one."""
+
+    entries: list[Entry]
+    bad: list[BadRow]
+
+    def find(self, ident: int) -> Entry | BadRow | None:
+        rows: list[Entry | BadRow] = [*self.entries, *self.bad]
+        return next((row for row in rows if row.id == ident), None)
+
+
+def read(path: Path | None = None, *, repair: bool = True) -> Contents:
     with connect(path, repair=repair) as db:
         found = db.execute(
             "SELECT id, day, target, duration_s, pain_before, pain_after, source"
             " FROM sessions ORDER BY day, id"
         ).fetchall()
-        result = []
-        for ident, day, target, duration, before, after, source in found:
+        entries: list[Entry] = []
+        bad: list[BadRow] = []
+        for ident, *values in found:
             rows = db.execute(
                 "SELECT exercise, status, effect FROM exercises WHERE session_id = ?", (ident,)
             ).fetchall()
-            result.append(
-                Entry(
-                    day=dt.date.fromisoformat(day),
-                    target=target,
-                    completed=tuple(e for e, status, _ in rows if status == "completed"),
-                    skipped=tuple(e for e, status, _ in rows if status == "skipped"),
-                    duration_s=duration,
-                    pain_before=before,
-                    pain_after=after,
-                    effects={e: effect for e, _, effect in rows if effect},
-                    source=source,
-                    id=ident,
-                )
-            )
-        return result
+            row = read_row(ident, values, rows)
+            if isinstance(row, Entry):
+                entries.append(row)
+            else:
+                bad.append(row)
+        return Contents(entries, bad)
+
+
+def sessions(path: Path | None = None, *, repair: bool = True) -> list[Entry]:
+    """The sessions that read as sessions, oldest first."""
+    return read(path, repair=repair).entries
 
 
 def _session_row(db: sqlite3.Connection, ident: int) -> None:
@@ -168,15 +170,16 @@ def correct(
     pain_after: int | None = None,
     effects: dict[str, str] | None = None,
     path: Path | None = None,
-) -> Entry:
-    """Change what was given of one logged session; everything else stays as it was."""
+) -> Entry | BadRow:
+    """Change what was given of one logged session; everything else stays as it was. The
+    session as it reads now, or what is still wrong with it (a row that did not read as one)."""
     path = path or log_path()
     check_pain(pain_before, "pain before")
     check_pain(pain_after, "pain after")
     with connect(path) as db, db:
         _session_row(db, ident)
         done = {
-            row[0]
+            str(row[0])
             for row in db.execute(
                 "SELECT exercise FROM exercises WHERE session_id = ? AND status = 'completed'",
                 (ident,),
@@ -200,4 +203,6 @@ def correct(
         ):
             if value is not None:
                 db.execute(f"UPDATE sessions SET {column} = ? WHERE id = ?", (value, ident))
-    return next(e for e in sessions(path) if e.id == ident)
+    found = read(path).find(ident)
+    assert found is not None  # changed just now, in the transaction above
+    return found

@@ -6,8 +6,9 @@ next time), and a session stopped before anything was done is not worth a line i
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from voice_coach.errors import UserError
@@ -40,8 +41,12 @@ def disclaimer_heard(timeline: Timeline, disclaimer: str, heard_samples: int) ->
 
 
 def remember_disclaimer(timeline: Timeline, disclaimer: str, heard_samples: int) -> None:
+    """Mark the disclaimer heard. A folder that cannot take the mark (full, read-only) only
+    means it is said again next time: the safe way round, and no reason to stop before the
+    session is logged (where such a folder is said properly)."""
     if disclaimer_heard(timeline, disclaimer, heard_samples):
-        home.remember(home.DISCLAIMER_MARK)
+        with contextlib.suppress(OSError):
+            home.remember(home.DISCLAIMER_MARK)
 
 
 def entry_for(timeline: Timeline, played: Played, day: dt.date | None = None) -> log.Entry:
@@ -62,26 +67,74 @@ def worth_logging(entry: log.Entry) -> bool:
     return bool(entry.completed) or entry.pain_before is not None or entry.pain_after is not None
 
 
-def record(timeline: Timeline, played: Played) -> log.Entry | None:
-    """Log the session if anything was done or rated; the entry, or None when it was not."""
+def record(timeline: Timeline, played: Played, note: Callable[[str], None]) -> log.Entry | None:
+    """Log the session if anything was done or rated; the entry, or None when it was not.
+
+    A log that was moved aside (or was busy) is said with `note`, and one more try starts a new
+    one. A log that cannot be written is left as it is, and the error says how to log this
+    session once that is fixed, since the person has just done it."""
     entry = entry_for(timeline, played)
     if not worth_logging(entry):
         return None
-    log.add(entry)
+    try:
+        try:
+            log.add(entry)
+        except log.BrokenLog as exc:
+            note(f"voice-coach: note: {exc}")
+            log.add(entry)
+    except log.LogNotWritable as exc:
+        raise UserError(
+            f"{exc.message}: this session was not logged",
+            where=exc.where,
+            hint=f"{exc.hint}; then log it with: {add_later(entry)}",
+        ) from None
     return entry
 
 
+def add_later(entry: log.Entry) -> str:
+    """The `log add` that logs `entry` by hand: its day, exercises and ratings."""
+    done = entry.completed or (entry.target,)
+    words = ["voice-coach", "log", "add", *done, "--date", entry.day.isoformat()]
+    for option, pain in (("--pain-before", entry.pain_before), ("--pain-after", entry.pain_after)):
+        if pain is not None:
+            words += [option, str(pain)]
+    for exercise, effect in entry.effects.items():
+        words += ["--effect", f"{exercise}={effect}"]
+    return " ".join(words)
+
+
+def contents() -> log.Contents:
+    """Everything logged, the rows that do not read as sessions apart (nothing without a log)."""
+    return log.read() if log.log_path().exists() else log.Contents([], [])
+
+
 def logged() -> list[log.Entry]:
-    """Every logged session (none when there is no log yet)."""
-    return log.sessions() if log.log_path().exists() else []
+    """Every logged session that reads as one (none when there is no log yet)."""
+    return contents().entries
 
 
-def history() -> list[log.Entry]:
+def history() -> log.Contents:
     """The log for what only adjusts a session (advice, shorter repeats): a log that cannot be
     read counts as empty here, and is left as it is for the commands that need it."""
     if not log.log_path().exists():
-        return []
+        return log.Contents([], [])
     try:
-        return log.sessions(repair=False)
+        return log.read(repair=False)
     except UserError:
-        return []
+        return log.Contents([], [])
+
+
+def unreadable_note(bad: Sequence[log.BadRow]) -> str | None:
+    """The one line that says some logged sessions were left out, and where to mend them; None
+    when every row read as a session."""
+    if not bad:
+        return None
+    if len(bad) == 1:
+        what, more = "a logged session cannot be read and is", ""
+    else:
+        what, more = f"{len(bad)} logged sessions cannot be read and are", ", and more"
+    first = bad[0]
+    return (
+        f"{what} left out (session {first.id}: {first.problem}{more}); `voice-coach log list` "
+        "shows what is wrong, to correct with `log edit` or remove with `log rm`"
+    )

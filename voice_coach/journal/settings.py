@@ -216,9 +216,13 @@ def parse_value(name: str, text: str) -> Any:
 
 
 def load_raw() -> dict[str, object]:
-    """The settings file as written, unchecked: what `config set` and `unset` repair."""
+    """The settings file as written, unchecked: what `config set` and `unset` repair. Nearly
+    every command reads it first, so this is where a folder left open by an older voice-coach
+    is made private again."""
     from voice_coach.content.source import load_file
+    from voice_coach.journal import home as userstate
 
+    userstate.secure()
     path = config_path()
     if not path.exists():
         return {}

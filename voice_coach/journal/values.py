@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from voice_coach.errors import UserError
 
 EFFECTS = ("better", "same", "worse")
+EARLIEST = dt.date(1900, 1, 1)
+"""No session is older: a day before it is a typing mistake (0001-01-01, say)."""
 
 
 class Refused(UserError):
@@ -50,6 +52,10 @@ def parse_day(text: str, where: str) -> dt.date:
         raise Refused(f"'{text}' is not a date", where=where, hint="use YYYY-MM-DD") from None
     if day > dt.date.today():
         raise Refused(f"{text} is in the future", where=where)
+    if day < EARLIEST:
+        raise Refused(
+            f"{text} is too long ago", where=where, hint=f"a session is dated {EARLIEST} or later"
+        )
     return day
 
 

@@ -58,6 +58,8 @@ class Prepared:
     settings: Settings
     cues: CueSource
     speech: Choice
+    log_note: str | None = None
+    """Said once when logged sessions that cannot be read were left out of what adjusts it."""
 
     def session(self, timeline: Timeline | None = None) -> Session:
         """The prepared session with its timeline (planned now unless already given)."""
@@ -118,7 +120,8 @@ def prepare(
     library = library_from(options.content_dirs)
     ids, playlist = resolve_target(library, target)
     chosen = merged(options, settings.preferences())
-    history = [] if for_file else record.history()
+    logged = None if for_file else record.history()
+    history = logged.entries if logged is not None else []
     left_out: tuple[str, ...] = ()
     if chosen.leave_out_worse and not options.full:
         worse = set(stats.made_worse(history))
@@ -154,4 +157,5 @@ def prepare(
     )
     cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))
-    return Prepared(library, ids, playlist, plan_settings, cues, speech)
+    note = record.unreadable_note(logged.bad) if logged is not None else None
+    return Prepared(library, ids, playlist, plan_settings, cues, speech, note)

@@ -18,10 +18,12 @@ def prepared_with_note(
     disclaimer: bool = False,
     for_file: bool = False,
 ) -> Prepared:
-    """`prepare`, plus the one-line note when the engine is a fallback the user may not want."""
+    """`prepare`, plus the one-line notes when the engine is a fallback the user may not want,
+    and when sessions in the log could not be read (and so did not adjust this one)."""
     prepared = prepare(target, options, env.select_engine, disclaimer=disclaimer, for_file=for_file)
-    if prepared.speech.note:
-        env.note(f"voice-coach: note: {prepared.speech.note}")
+    for note in (prepared.speech.note, prepared.log_note):
+        if note:
+            env.note(f"voice-coach: note: {note}")
     return prepared
 
 

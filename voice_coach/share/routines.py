@@ -25,7 +25,7 @@ from pathlib import Path
 
 from voice_coach.audio.export import Tags, export_file
 from voice_coach.errors import UserError
-from voice_coach.files import is_stale_part, write_text
+from voice_coach.files import is_stale_part, private_folder, write_text
 from voice_coach.journal.home import home
 from voice_coach.plan.spoken import fill_sides
 from voice_coach.session.prepare import Prepared, Session
@@ -163,7 +163,7 @@ class Store:
             if self.stopping.is_set():
                 raise Stopped(routine.title)
             path = self.path(routine, fmt)
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder)  # in the person's own folder, made private if new
             self.note(f"rendering {routine.title} ({fmt.upper()}), first time only...")
             session = routine.session
 
