@@ -168,14 +168,16 @@ def test_a_new_log_gets_every_step_once(
 
     def recorded(step: migrations.Step) -> migrations.Step:
         def run(db: sqlite3.Connection) -> None:
-            ran.append(step.__name__)
+            if db.execute("PRAGMA database_list").fetchone()[2]:  # not the schema in memory
+                ran.append(step.__name__)
             step(db)
 
         return run
 
     monkeypatch.setattr(migrations, "STEPS", [recorded(s) for s in migrations.STEPS])
-    assert log.sessions(path) == []
-    assert log.sessions(path) == []  # opened again: no step runs twice
+    for _ in range(2):  # opened again: no step runs twice
+        with log.connect(path):
+            assert log.sessions(path) == []
     assert ran == names and len(names) == LATEST
     assert version_of(path) == LATEST and schema(path) == RELEASED[LATEST]
 

@@ -3,18 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from voice_coach.cli.common import content_option, print_json
 from voice_coach.cli.options import pass_env, rating_options
 from voice_coach.environment import Environment
-
-if TYPE_CHECKING:
-    from voice_coach.journal.entries import BadRow
 
 
 @click.group("config")
@@ -103,7 +98,9 @@ def log_list(as_json: bool) -> None:
     from voice_coach.cli import views
     from voice_coach.journal import record
 
-    found = record.contents()
+    read = record.contents()
+    _note(read.note)
+    found = read.contents
     if as_json:
         sessions = [views.entry_json(e) for e in found.entries]
         print_json({"sessions": sessions, "unreadable": [views.bad_json(b) for b in found.bad]})
@@ -167,9 +164,9 @@ def progress(as_json: bool, plot: Path | None) -> None:
     from voice_coach.journal import charts, record, stats
     from voice_coach.plan.timeline import SEE_PROFESSIONAL
 
-    found = record.contents()
-    _note_unreadable(found.bad)
-    entries = found.entries
+    read = record.contents()
+    _note(read.note or record.unreadable_note(read.contents.bad))
+    entries = read.entries
     advice = stats.time_to_see_a_professional(entries)
     if as_json:
         sessions = [views.entry_json(e) for e in entries]
@@ -190,10 +187,10 @@ def progress(as_json: bool, plot: Path | None) -> None:
 def recommend_command(as_json: bool) -> None:
     """Rank the exercises by how they made you feel and save the best as playlist `my-plan`."""
     from voice_coach.cli import views
-    from voice_coach.journal import recommend, record
+    from voice_coach.journal import log, recommend, record
 
-    found = record.contents()
-    _note_unreadable(found.bad)
+    found = log.read(repair=False)  # a log that cannot be read: its one line, my-plan kept
+    _note(record.unreadable_note(found.bad))
     ranked = recommend.rank(found.entries)
     chosen = recommend.keep(ranked)
     path = recommend.save_plan(chosen)
@@ -204,11 +201,8 @@ def recommend_command(as_json: bool) -> None:
     click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
 
 
-def _note_unreadable(bad: Sequence[BadRow]) -> None:
-    """One line on stderr when logged sessions that cannot be read were left out."""
-    from voice_coach.journal import record
-
-    note = record.unreadable_note(bad)
+def _note(note: str | None) -> None:
+    """One line on stderr: the log could not be read, or sessions in it were left out."""
     if note:
         click.echo(f"voice-coach: note: {note}", err=True)
 

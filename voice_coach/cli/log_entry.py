@@ -73,7 +73,7 @@ def _effects(given: Sequence[str], ids: Sequence[str]) -> dict[str, str]:
 
 def find(ident: int) -> log.Entry | log.BadRow:
     """The session with this id, or the row that does not read as one (so it can be mended)."""
-    found = record.contents().find(ident)
+    found = record.contents(repair=True).contents.find(ident)
     if found is None:
         raise UserError(f"no logged session has id {ident}", where="ID", hint=IDS_HINT)
     return found

@@ -13,14 +13,26 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import stat
 from contextlib import closing
 from pathlib import Path
 
 from voice_coach.errors import UserError
+from voice_coach.journal import migrations
 
 
 class BrokenLog(UserError):
     """The log file cannot be used as it is; the message says what was done about it."""
+
+
+class UnreadableLog(BrokenLog):
+    """The file is not a log, and was left where it is: only a command that writes the log
+    moves it aside, so a command that reads it works as if nothing were logged yet."""
+
+
+class NotALog(sqlite3.DatabaseError):
+    """The file is a database, but not a log: its tables are not those its version's steps
+    make (edited by hand, or another program's), so no statement of ours can be trusted on it."""
 
 
 class LogNotWritable(UserError):
@@ -72,7 +84,9 @@ def explain(path: Path, exc: sqlite3.DatabaseError, repair: bool, version: int) 
         what, fix = UNWRITABLE[code]
         hint = fix.format(file=path, folder=path.parent) + KEPT
         return LogNotWritable(what, where=str(path), hint=hint)
-    if code in NOT_A_LOG or (code == sqlite3.SQLITE_ERROR and not is_log_at(path, version)):
+    if isinstance(exc, NotALog) or code in NOT_A_LOG:
+        return _moved_aside(path, exc) if repair else _unreadable(path, exc)
+    if code == sqlite3.SQLITE_ERROR and not is_log_at(path, version):
         return _moved_aside(path, exc) if repair else _unreadable(path, exc)
     if code == sqlite3.SQLITE_ERROR:
         return None
@@ -80,7 +94,11 @@ def explain(path: Path, exc: sqlite3.DatabaseError, repair: bool, version: int) 
 
 
 def _unreadable(path: Path, exc: sqlite3.Error) -> BrokenLog:
-    return BrokenLog(f"the session log cannot be read ({exc})", where=str(path))
+    return UnreadableLog(
+        f"the session log cannot be read ({exc}); it is left as it is",
+        where=str(path),
+        hint="the next command that writes the log moves it aside and starts a new one",
+    )
 
 
 def _moved_aside(path: Path, exc: sqlite3.Error) -> BrokenLog:
@@ -103,13 +121,63 @@ def _moved_aside(path: Path, exc: sqlite3.Error) -> BrokenLog:
     )
 
 
+KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+}
+
+
+def regular(path: Path) -> None:
+    """Refuse, before SQLite opens it, a log that is not a regular file (SQLite would block on
+    a pipe, or call any of them a failing disk); it is not ours to move or remove."""
+    try:
+        kind = stat.S_IFMT(path.stat().st_mode)
+    except OSError:
+        return  # missing (made by a write), or a fault SQLite names better
+    if kind != stat.S_IFREG:
+        raise UnreadableLog(
+            f"the session log is {KINDS.get(kind, 'not a regular file')}, not a regular file: "
+            "no session can be read from it or written to it",
+            where=str(path),
+            hint="move it away or remove it; a new log starts then",
+        )
+
+
 def is_log_at(path: Path, version: int) -> bool:
-    """Whether the file at `path` is a log brought up to `version` (every step of it), read
-    without writing anything: only voice-coach's steps set that version."""
+    """Whether the file at `path` is a log brought up to `version` (every step of it, and
+    nothing else done to its tables), read without writing anything."""
     try:
         with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
             found: int = db.execute("PRAGMA user_version").fetchone()[0]
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+            check(db)
     except sqlite3.Error:
         return False
-    return found == version and {"sessions", "exercises"} <= tables
+    return found == version
+
+
+def check(db: sqlite3.Connection) -> None:
+    """Raise NotALog unless the file's tables are exactly those its version's steps make.
+
+    A version says which steps a log has had, but anything can set a version: a file whose
+    tables differ would fail our statements (a missing column), or worse, take a row into the
+    wrong columns. A new log (version 0) holds nothing at all: a file at version 0 with tables
+    is another program's database, and our tables are never added to it. A newer log is left
+    for the migrations to refuse; tables of other names in a log are none of our business."""
+    version: int = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(migrations.STEPS):
+        return
+    found = migrations.schema_of(db)
+    if version == 0:
+        if found:
+            names = ", ".join(sorted({table for _, _, table, _ in found})[:3])
+            raise NotALog(f"it is another program's database, with tables such as {names}")
+        return
+    ours = {table for _, _, table, _ in migrations.made_by(len(migrations.STEPS))}
+    expected = migrations.made_by(version)
+    differ = {item[2] for item in expected ^ {i for i in found if i[2] in ours}}
+    if differ:
+        names = ", ".join(sorted(differ))
+        raise NotALog(f"its tables are not as voice-coach makes them: {names}")

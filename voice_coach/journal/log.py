@@ -13,7 +13,9 @@ same mode), and one left open by an older voice-coach is tightened when it is op
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -29,6 +31,7 @@ from voice_coach.journal.entries import Entry as Entry
 from voice_coach.journal.entries import read_row
 from voice_coach.journal.faults import BrokenLog as BrokenLog
 from voice_coach.journal.faults import LogNotWritable as LogNotWritable
+from voice_coach.journal.faults import UnreadableLog as UnreadableLog
 from voice_coach.journal.values import EFFECTS, Refused, check_pain
 
 SIDECARS = ("-journal", "-wal", "-shm")
@@ -41,16 +44,37 @@ def log_path() -> Path:
 
 @contextmanager
 def connect(path: Path | None = None, *, repair: bool = True) -> Iterator[sqlite3.Connection]:
-    """The log, made and migrated as needed. A file that is not a log is moved aside (never
-    deleted) when `repair`, so the next command starts a fresh one; a log that cannot be
+    """The log to write, made and migrated as needed. A file that is not a log is moved aside
+    (never deleted) when `repair`, so the next command starts a fresh one; a log that cannot be
     written now is left as it is (journal.faults)."""
     path = path or log_path()
+    faults.regular(path)
+    made = not os.path.lexists(path)
     _private(path)
     try:
-        with _opened(path) as db:
+        with _explained(path, repair), _opened(path) as db:
             yield db
+    except BaseException:
+        if made:
+            _unmade(path)
+        raise
+
+
+def _unmade(path: Path) -> None:
+    """Remove the empty file made for a log that could not be started (a full disk, say): a
+    failed write leaves no trace, and the file is not taken for a log next time."""
+    with contextlib.suppress(OSError):
+        if path.stat().st_size == 0:
+            path.unlink()
+
+
+@contextmanager
+def _explained(path: Path, repair: bool) -> Iterator[None]:
+    """A SQLite error on the log as the one line journal.faults makes of it."""
+    try:
+        yield
     except sqlite3.IntegrityError:
-        raise  # a refused row is our bug, not a broken file
+        raise  # a refused row is our bug, not a broken file: the tables were checked
     except sqlite3.DatabaseError as exc:
         said = faults.explain(path, exc, repair, len(migrations.STEPS))
         if said is None:
@@ -79,7 +103,31 @@ def _opened(path: Path) -> Iterator[sqlite3.Connection]:
     with closing(sqlite3.connect(path, timeout=2)) as db:
         db.text_factory = _text
         db.execute("PRAGMA foreign_keys = ON")
+        faults.check(db)
         migrations.migrate(db, where=str(path))
+        yield db
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[sqlite3.Connection | None]:
+    """The log opened only to read, never made or changed; None when it holds nothing yet (a
+    file made by a write that failed on a full disk, say). A log older than this voice-coach
+    is brought up to date as a write would."""
+    faults.regular(path)
+    for suffix in ("", *SIDECARS):
+        tighten(path.with_name(path.name + suffix))
+    with _explained(path, repair=False):
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            db.text_factory = _text
+            faults.check(db)
+            version = migrations.current(db, where=str(path))
+            if version == len(migrations.STEPS):
+                yield db
+                return
+        if version == 0:
+            yield None
+            return
+    with connect(path, repair=False) as db:
         yield db
 
 
@@ -125,23 +173,36 @@ class Contents:
 
 
 def read(path: Path | None = None, *, repair: bool = True) -> Contents:
-    with connect(path, repair=repair) as db:
-        found = db.execute(
-            "SELECT id, day, target, duration_s, pain_before, pain_after, source"
-            " FROM sessions ORDER BY day, id"
+    """Everything logged; nothing when there is no log, which is never made by reading it.
+    A file that is not a log is moved aside when `repair` (a command that goes on to write),
+    and otherwise left where it is (faults.UnreadableLog)."""
+    path = path or log_path()
+    if not os.path.lexists(path):
+        return Contents([], [])
+    if repair:
+        with connect(path) as db:
+            return _contents(db)
+    with _reading(path) as found:
+        return Contents([], []) if found is None else _contents(found)
+
+
+def _contents(db: sqlite3.Connection) -> Contents:
+    found = db.execute(
+        "SELECT id, day, target, duration_s, pain_before, pain_after, source"
+        " FROM sessions ORDER BY day, id"
+    ).fetchall()
+    entries: list[Entry] = []
+    bad: list[BadRow] = []
+    for ident, *values in found:
+        rows = db.execute(
+            "SELECT exercise, status, effect FROM exercises WHERE session_id = ?", (ident,)
         ).fetchall()
-        entries: list[Entry] = []
-        bad: list[BadRow] = []
-        for ident, *values in found:
-            rows = db.execute(
-                "SELECT exercise, status, effect FROM exercises WHERE session_id = ?", (ident,)
-            ).fetchall()
-            row = read_row(ident, values, rows)
-            if isinstance(row, Entry):
-                entries.append(row)
-            else:
-                bad.append(row)
-        return Contents(entries, bad)
+        row = read_row(ident, values, rows)
+        if isinstance(row, Entry):
+            entries.append(row)
+        else:
+            bad.append(row)
+    return Contents(entries, bad)
 
 
 def sessions(path: Path | None = None, *, repair: bool = True) -> list[Entry]:

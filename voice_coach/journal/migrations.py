@@ -14,9 +14,11 @@ A step runs inside that transaction: it uses `db.execute`, never `executescript`
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import textwrap
 from collections.abc import Callable
+from contextlib import closing
 
 from voice_coach.errors import UserError
 
@@ -47,6 +49,11 @@ def migrate(db: sqlite3.Connection, where: str) -> None:
     db.commit()
 
 
+def current(db: sqlite3.Connection, where: str) -> int:
+    """The log's version, read without changing anything; a newer log is refused."""
+    return _version(db, where)
+
+
 def _version(db: sqlite3.Connection, where: str) -> int:
     found: int = db.execute("PRAGMA user_version").fetchone()[0]
     if found > len(STEPS):
@@ -56,6 +63,35 @@ def _version(db: sqlite3.Connection, where: str) -> int:
             hint="upgrade voice-coach",
         )
     return found
+
+
+Schema = frozenset[tuple[str, str, str, str]]
+"""What a file holds: (type, name, the table it belongs to, CREATE text with spacing evened)."""
+
+
+def schema_of(db: sqlite3.Connection) -> Schema:
+    """What the file holds (SQLite's own automatic indexes aside, as they have no text)."""
+    found = db.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master"
+        " WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'"
+    )
+    return frozenset(
+        (str(kind), str(name), str(table), " ".join(str(sql).split()))
+        for kind, name, table, sql in found
+    )
+
+
+def made_by(version: int) -> Schema:
+    """What the first `version` steps make: what a log at that version holds, exactly."""
+    return _made(tuple(STEPS[:version]))
+
+
+@functools.cache
+def _made(steps: tuple[Step, ...]) -> Schema:
+    with closing(sqlite3.connect(":memory:")) as db:
+        for step in steps:
+            step(db)
+        return schema_of(db)
 
 
 def _execute(db: sqlite3.Connection, statement: str) -> None:

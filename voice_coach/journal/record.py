@@ -103,25 +103,55 @@ def add_later(entry: log.Entry) -> str:
     return " ".join(words)
 
 
-def contents() -> log.Contents:
-    """Everything logged, the rows that do not read as sessions apart (nothing without a log)."""
-    return log.read() if log.log_path().exists() else log.Contents([], [])
+@dataclass(frozen=True)
+class Found:
+    """What was read of the log, and the one line to say when the log itself could not be
+    read (None when it was, or when there is none yet)."""
+
+    contents: log.Contents
+    note: str | None = None
+
+    @property
+    def entries(self) -> list[log.Entry]:
+        return self.contents.entries
+
+
+NOTHING = log.Contents([], [])
+
+
+def contents(*, repair: bool = False) -> Found:
+    """Everything logged, the rows that do not read as sessions apart (nothing without a log,
+    and none is made). A file that is not a log is left where it is and read as no sessions,
+    with a note, unless `repair` (a command about to write, which moves it aside); a log that
+    cannot be opened now (permissions, busy) is the error it is: its sessions are there."""
+    if repair:
+        return Found(log.read(repair=True))
+    try:
+        return Found(log.read(repair=False))
+    except log.UnreadableLog as exc:
+        return Found(NOTHING, str(exc))
 
 
 def logged() -> list[log.Entry]:
-    """Every logged session that reads as one (none when there is no log yet)."""
-    return contents().entries
+    """Every logged session that reads as one (none when there is no log yet, or when it
+    cannot be read: the session's note has said so)."""
+    return history().entries
 
 
-def history() -> log.Contents:
-    """The log for what only adjusts a session (advice, shorter repeats): a log that cannot be
-    read counts as empty here, and is left as it is for the commands that need it."""
-    if not log.log_path().exists():
-        return log.Contents([], [])
+def history() -> Found:
+    """The log for what only adjusts a session (advice, exercises left out, shorter repeats):
+    a bad log never stops a session, so a log that cannot be read counts as empty here, is
+    left as it is, and the note says what that means for today's session."""
     try:
-        return log.read(repair=False)
-    except UserError:
-        return log.Contents([], [])
+        return Found(log.read(repair=False))
+    except UserError as exc:
+        where = f"{exc.where}: " if exc.where else ""
+        hint = f" ({exc.hint})" if exc.hint else ""
+        return Found(
+            NOTHING,
+            f"{where}{exc.message}, so this session is planned without your log: no exercise is "
+            f"left out for an earlier rating of worse, and your pain trend is not checked{hint}",
+        )
 
 
 def unreadable_note(bad: Sequence[log.BadRow]) -> str | None:

@@ -59,7 +59,7 @@ class Prepared:
     cues: CueSource
     speech: Choice
     log_note: str | None = None
-    """Said once when logged sessions that cannot be read were left out of what adjusts it."""
+    """Said once when the log, or sessions in it, could not be read for what adjusts it."""
 
     def session(self, timeline: Timeline | None = None) -> Session:
         """The prepared session with its timeline (planned now unless already given)."""
@@ -120,8 +120,8 @@ def prepare(
     library = library_from(options.content_dirs)
     ids, playlist = resolve_target(library, target)
     chosen = merged(options, settings.preferences())
-    logged = None if for_file else record.history()
-    history = logged.entries if logged is not None else []
+    logged = record.Found(record.NOTHING) if for_file else record.history()
+    history = logged.entries
     left_out: tuple[str, ...] = ()
     if chosen.leave_out_worse and not options.full:
         worse = set(stats.made_worse(history))
@@ -157,5 +157,5 @@ def prepare(
     )
     cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))
-    note = record.unreadable_note(logged.bad) if logged is not None else None
+    note = logged.note or record.unreadable_note(logged.contents.bad)
     return Prepared(library, ids, playlist, plan_settings, cues, speech, note)
