@@ -239,6 +239,9 @@ class Library:
     guide: dict[str, GuideTopic]
     pronunciations: dict[str, str] = field(default_factory=dict)
     """Written form -> what the speech engine is given instead (see speech_text)."""
+    unavailable: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """A saved playlist (my-plan) -> the exercises it names that this content does not have
+    (from a --content-dir used that day): left out of it, and said so."""
 
     def only_exercises(self) -> list[Exercise]:
         return [e for e in self.exercises.values() if e.kind == "exercise"]

@@ -181,7 +181,7 @@ def test_my_plan_with_an_exercise_from_elsewhere_breaks_nothing(
     )
     run_cli("log", "add", "my-move", "--content-dir", str(extra), "--effect", "my-move=better")
     run_cli("log", "add", "clam-shell", "--effect", "clam-shell=better")
-    assert run_cli("recommend").code == 0
+    assert run_cli("recommend", "--content-dir", str(extra)).code == 0  # my-plan names my-move
     for command in (["causes"], ["exercises"], ["plan", "my-plan"], ["log", "add", "clam-shell"]):
         assert run_cli(*command).code == 0, command
     assert "my-move" in run_cli("plan", "my-plan", "--content-dir", str(extra)).out

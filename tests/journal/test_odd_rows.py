@@ -104,7 +104,11 @@ def test_an_odd_but_sound_row_is_used_as_it_is(run_cli: Run, home: Path, odd: st
     ident = 2**63 - 1 if odd == "a huge id" else 50
     with_row(run_cli, home, *SOUND_ROWS[odd], ident=ident)
     for command in COMMANDS:
-        assert calm(run_cli(*command)) == "", command
+        said = calm(run_cli(*command))
+        if odd == "an exercise from elsewhere" and command[0] == "recommend":
+            assert "mystery-move" in said  # left out of my-plan, which could not play it
+        else:
+            assert said == "", command
     listed = json.loads(run_cli("log", "list", "--json").out)
     assert ident in [s["id"] for s in listed["sessions"]] and listed["unreadable"] == []
     pytest.importorskip("matplotlib")

@@ -231,7 +231,7 @@ def test_recommend_ranks_what_helped_first() -> None:
         log.Entry(day, "x", (), effects={"a-ex": "worse", "b-ex": "better", "c-ex": "same"}),
         log.Entry(day, "x", (), effects={"a-ex": "worse", "b-ex": "better", "c-ex": "better"}),
     ]
-    ranked = recommend.rank(entries)
+    ranked = recommend.rank(entries, {"a-ex", "b-ex", "c-ex"})
     assert [r.exercise for r in ranked] == ["b-ex", "c-ex", "a-ex"]
     assert recommend.keep(ranked) == ["b-ex", "c-ex"]
 

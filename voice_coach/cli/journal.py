@@ -184,14 +184,23 @@ def progress(as_json: bool, plot: Path | None) -> None:
 
 @click.command("recommend")
 @click.option("--json", "as_json", is_flag=True, help="Print the chosen exercise ids as JSON.")
-def recommend_command(as_json: bool) -> None:
+@content_option
+def recommend_command(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     """Rank the exercises by how they made you feel and save the best as playlist `my-plan`."""
     from voice_coach.cli import views
     from voice_coach.journal import log, recommend, record
+    from voice_coach.session.prepare import library_from
 
     found = log.read(repair=False)  # a log that cannot be read: its one line, my-plan kept
+    known = library_from(content_dirs).exercises
+    unknown = recommend.unknown(found.entries, known)
     _note(record.unreadable_note(found.bad))
-    ranked = recommend.rank(found.entries)
+    if unknown:
+        _note(
+            "left out, as this content does not have them: " + ", ".join(unknown)
+            + " (rated with another --content-dir? give it to recommend too)"
+        )  # fmt: skip
+    ranked = recommend.rank(found.entries, known)
     chosen = recommend.keep(ranked)
     path = recommend.save_plan(chosen)
     if as_json:

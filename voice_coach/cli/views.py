@@ -314,11 +314,19 @@ def recommend_table(ranked: Sequence[Ranked], chosen: Sequence[str]) -> str:
             str(r.better),
             str(r.same),
             str(r.worse),
-            "dropped (made it worse)" if r.dropped else ("in" if r.exercise in chosen else "-"),
+            _verdict(r, chosen),
         ]
         for r in ranked
     ]
     return table(["EXERCISE", "BETTER", "SAME", "WORSE", "MY PLAN"], rows)
+
+
+def _verdict(ranked: Ranked, chosen: Sequence[str]) -> str:
+    if ranked.worse_last:
+        return "dropped (worse last time)"
+    if ranked.dropped:
+        return "dropped (made it worse)"
+    return "in" if ranked.exercise in chosen else "-"
 
 
 def settings_table(stored: dict[str, object]) -> str:

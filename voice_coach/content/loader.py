@@ -98,8 +98,12 @@ def load_library(
             where=str(builtin),
             hint="the built-in content folder is incomplete; reinstall voice-coach",
         )
+    unavailable: dict[str, tuple[str, ...]] = {}
     for name in lenient & set(playlists):
         kept = tuple(e for e in playlists[name].exercises if e in exercises)
+        missing = tuple(e for e in playlists[name].exercises if e not in exercises)
+        if missing:
+            unavailable[name] = missing
         if kept:
             playlists[name] = replace(playlists[name], exercises=kept)
             refs[name] = YList(refs[name].path, refs[name].line)  # checked: nothing to report
@@ -120,6 +124,7 @@ def load_library(
         playlists=playlists,
         guide=guide,
         pronunciations=pronunciations,
+        unavailable=unavailable,
     )
 
 
@@ -217,6 +222,13 @@ def resolve_target(library: Library, target: Iterable[str]) -> tuple[list[str], 
     if len(names) == 1 and names[0] in library.playlists:
         playlist = library.playlists[names[0]]
         return list(playlist.exercises), playlist
+    if len(names) == 1 and names[0] in library.unavailable:
+        raise ContentError(
+            f"playlist '{names[0]}' names only exercises this content does not have: "
+            + ", ".join(library.unavailable[names[0]]),
+            where="TARGET",
+            hint="give the --content-dir they came from, or run `voice-coach recommend` again",
+        )
     for name in names:
         if name in library.playlists:
             raise ContentError(

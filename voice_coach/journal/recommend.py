@@ -3,7 +3,7 @@ exercises, notice which help, and focus on those."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from voice_coach.errors import UserError
 from voice_coach.files import write_text
 from voice_coach.journal import home as userstate
 from voice_coach.journal.log import Entry
-from voice_coach.journal.stats import effects_by_exercise
+from voice_coach.journal.stats import effects_by_exercise, made_worse
 
 MY_PLAN = "my-plan"
 
@@ -24,6 +24,8 @@ class Ranked:
     better: int
     same: int
     worse: int
+    worse_last: bool = False
+    """Its latest rating is worse: plan and play leave it out, so my-plan must not hold it."""
 
     @property
     def score(self) -> float:
@@ -31,16 +33,31 @@ class Ranked:
 
     @property
     def dropped(self) -> bool:
-        """Made the symptoms worse at least as often as better."""
-        return self.worse > 0 and self.worse >= self.better
+        """Made the symptoms worse last time, or at least as often as better."""
+        return self.worse_last or (self.worse > 0 and self.worse >= self.better)
 
 
-def rank(entries: Sequence[Entry]) -> list[Ranked]:
+def rank(entries: Sequence[Entry], known: Collection[str]) -> list[Ranked]:
+    """The `known` exercises rated in `entries`, best first: an exercise the content does not
+    have (logged with another --content-dir) could be neither played nor planned."""
+    last_worse = set(made_worse(entries))
     ranked = [
-        Ranked(name, found.count("better"), found.count("same"), found.count("worse"))
+        Ranked(
+            name,
+            found.count("better"),
+            found.count("same"),
+            found.count("worse"),
+            name in last_worse,
+        )
         for name, found in effects_by_exercise(entries).items()
+        if name in known
     ]
     return sorted(ranked, key=lambda r: (-r.score, -r.better, r.exercise))
+
+
+def unknown(entries: Sequence[Entry], known: Collection[str]) -> list[str]:
+    """The rated exercises that `rank` leaves out, as the content does not have them."""
+    return sorted(name for name in effects_by_exercise(entries) if name not in known)
 
 
 def keep(ranked: Sequence[Ranked]) -> list[str]:

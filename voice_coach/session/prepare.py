@@ -60,6 +60,8 @@ class Prepared:
     speech: Choice
     log_note: str | None = None
     """Said once when the log, or sessions in it, could not be read for what adjusts it."""
+    content_note: str | None = None
+    """Said once when the saved playlist names exercises this content does not have."""
 
     def session(self, timeline: Timeline | None = None) -> Session:
         """The prepared session with its timeline (planned now unless already given)."""
@@ -119,6 +121,7 @@ def prepare(
     """
     library = library_from(options.content_dirs)
     ids, playlist = resolve_target(library, target)
+    unavailable = library.unavailable.get(playlist.id, ()) if playlist else ()
     chosen = merged(options, settings.preferences())
     logged = record.Found(record.NOTHING) if for_file else record.history()
     history = logged.entries
@@ -128,8 +131,10 @@ def prepare(
         left_out = tuple(i for i in ids if i in worse)
         ids = [i for i in ids if i not in left_out]
         if not ids:
+            also = f" (and {', '.join(unavailable)} not in this content)" if unavailable else ""
             raise UserError(
-                "every exercise asked for made your leg worse last time, so none is left to play",
+                f"every exercise asked for made your leg worse last time{also}, so none is left "
+                "to play",
                 where=" ".join(target),
                 hint="choose other exercises, or add --full to play them anyway",
             )
@@ -158,4 +163,11 @@ def prepare(
     cache = CueCache(options.cache_dir or default_cache_dir())
     cues = CueSource(speech.engine, cache, speech_text(library.pronunciations))
     note = logged.note or record.unreadable_note(logged.contents.bad)
-    return Prepared(library, ids, playlist, plan_settings, cues, speech, note)
+    missing = (
+        f"{playlist.id} names exercises this content does not have, left out: "
+        + ", ".join(unavailable)
+        + " (give the --content-dir they came from, or run `voice-coach recommend` again)"
+        if playlist and unavailable
+        else None
+    )
+    return Prepared(library, ids, playlist, plan_settings, cues, speech, note, missing)

@@ -21,7 +21,7 @@ def prepared_with_note(
     """`prepare`, plus the one-line notes when the engine is a fallback the user may not want,
     and when sessions in the log could not be read (and so did not adjust this one)."""
     prepared = prepare(target, options, env.select_engine, disclaimer=disclaimer, for_file=for_file)
-    for note in (prepared.speech.note, prepared.log_note):
+    for note in (prepared.speech.note, prepared.log_note, prepared.content_note):
         if note:
             env.note(f"voice-coach: note: {note}")
     return prepared
