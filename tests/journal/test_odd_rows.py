@@ -135,3 +135,15 @@ def test_a_row_that_cannot_be_read_can_be_corrected_or_removed_by_its_id(
 def test_a_date_before_1900_is_refused_when_it_is_typed(run_cli: Run) -> None:
     result = run_cli("log", "add", "clam-shell", "--date", "0001-01-01")
     assert result.code == 1 and "too long ago" in result.err and "--date" in result.err
+
+
+def test_an_effect_on_a_skipped_exercise_is_said_as_such_and_not_rated_by_edit(
+    run_cli: Run, home: Path
+) -> None:
+    ident = with_row(run_cli, home, *BAD_ROWS["an effect on a skipped exercise"])
+    (row,) = json.loads(run_cli("log", "list", "--json").out)["unreadable"]
+    assert row["problem"] == "clam-shell was skipped, yet rated 'better' (only a done one is rated)"
+    edited = run_cli("log", "edit", str(ident), "--effect", "clam-shell=same")
+    assert edited.code == 1 and edited.err.count("\n") == 1, edited.err
+    assert f"session {ident} cannot be read (clam-shell was skipped" in edited.err
+    assert "exercises: )" not in edited.err and f"log rm {ident}" in edited.err

@@ -1,7 +1,8 @@
 """The person's data is theirs only: the data folder is 0700 and every file voice-coach keeps in
 it 0600 (the log with SQLite's journal, the settings, the share secret, my-plan), from the
 moment each exists and whatever the umask; one left open by an older voice-coach is tightened
-when it is next opened. What the person exports is theirs to give away: the umask decides."""
+when it is next opened, and so is the pain chart drawn from the log. What the person exports
+is theirs to give away: the umask decides."""
 
 from __future__ import annotations
 
@@ -83,6 +84,18 @@ def test_an_export_is_left_to_the_umask(run_cli: Run, tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert mode(out) == 0o640
+
+
+def test_the_pain_chart_is_as_private_as_the_log_it_is_drawn_from(
+    run_cli: Run, tmp_path: Path, umask: int
+) -> None:
+    pytest.importorskip("matplotlib")
+    assert run_cli("log", "add", "clam-shell", "--pain-after", "3").code == 0
+    chart = tmp_path / "pain.png"
+    chart.write_bytes(b"an older chart")
+    chart.chmod(0o644)
+    assert run_cli("progress", "--plot", str(chart)).code == 0
+    assert mode(chart) == 0o600 and chart.read_bytes()[:4] == b"\x89PNG"
 
 
 def test_an_older_voice_coachs_open_folder_and_files_are_tightened(

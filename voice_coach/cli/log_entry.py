@@ -95,8 +95,16 @@ def edit(
 ) -> log.Entry | log.BadRow:
     """Correct one logged session from `log edit`'s text; every value is checked first. A row
     that does not read as a session can have its date and pain corrected (its exercises are
-    not known, so no effect can be rated); what it is after, session or still not, is returned."""
+    not known, so no effect can be rated: said as such, not as an unknown exercise); what it is
+    after, session or still not, is returned."""
     entry = find(ident)
+    if isinstance(entry, log.BadRow) and effects:
+        raise UserError(
+            f"session {ident} cannot be read ({entry.problem}), so none of its exercises can "
+            "be rated",
+            where="--effect",
+            hint=f"only its date and pain can be corrected here; or remove it: log rm {ident}",
+        )
     new_day = parse_day(day, "--date") if day is not None else None
     rated = _effects(effects, entry.completed if isinstance(entry, log.Entry) else ())
     with as_typed():

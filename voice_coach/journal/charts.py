@@ -103,7 +103,7 @@ def plot_pain(entries: Sequence[Entry], path: Path) -> None:
 
     figure = draw(chart)
     try:
-        with replacing(path, private=False) as temp:  # the person's export
+        with replacing(path) as temp:  # pain data, as private as the log it is drawn from
             figure.savefig(temp, format="png")
     finally:
         pyplot.close(figure)

@@ -84,8 +84,12 @@ def _entry(ident: int, values: Sequence[object], exercises: Sequence[Sequence[ob
             raise _Bad(f"{name} has the status {_shown(status)}, not completed or skipped")
         (completed if status == "completed" else skipped).append(name)
         if effect is not None:
-            if effect not in EFFECTS or status != "completed":
+            if effect not in EFFECTS:
                 raise _Bad(f"{name} has the effect {_shown(effect)}, not better, same or worse")
+            if status != "completed":
+                raise _Bad(
+                    f"{name} was skipped, yet rated {_shown(effect)} (only a done one is rated)"
+                )
             effects[name] = str(effect)
     if source not in SOURCES:
         raise _Bad(f"the source {_shown(source)} is not play or manual")

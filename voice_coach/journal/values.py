@@ -74,6 +74,7 @@ def parse_effect(text: str, allowed: Sequence[str], where: str) -> tuple[str, st
         raise Refused(
             f"'{exercise}' is not an exercise of this session",
             where=where,
-            hint=did_you_mean(exercise, allowed) or "exercises: " + ", ".join(allowed),
+            hint=did_you_mean(exercise, allowed)
+            or ("exercises: " + ", ".join(allowed) if allowed else "it has none to rate"),
         )
     return exercise, effect
