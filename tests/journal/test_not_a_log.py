@@ -7,8 +7,11 @@ a command that reads leaves it where it is, works on no sessions and says so in 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -147,3 +150,27 @@ def test_reading_never_makes_the_log_even_on_a_full_disk(run_cli: Run, home: Pat
         for command in READERS:
             assert run_cli(*command).code == 0
         assert not (folder / "log.sqlite3").exists()
+
+
+KILLED_WRITE = """
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA cache_size = 1")  # so that the journal is written before the end
+db.execute("BEGIN IMMEDIATE")
+for _ in range(2000):
+    db.execute("INSERT INTO sessions (day, target, source) VALUES ('2026-11-01', ?, 'manual')",
+               ("x" * 200,))
+os._exit(9)  # killed midway: the journal is left beside the log
+"""
+
+
+def test_a_log_a_killed_write_left_with_its_journal_is_read_as_it_was(
+    run_cli: Run, home: Path
+) -> None:
+    assert run_cli("log", "add", "clam-shell").code == 0
+    path = home / "home" / "log.sqlite3"
+    subprocess.run([sys.executable, "-c", KILLED_WRITE, str(path)], check=False)
+    assert path.with_name("log.sqlite3-journal").exists()
+    listed = run_cli("log", "list", "--json")
+    assert listed.code == 0 and listed.err == "", listed.err
+    assert [s["target"] for s in json.loads(listed.out)["sessions"]] == ["clam-shell"]

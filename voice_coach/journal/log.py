@@ -111,24 +111,41 @@ def _opened(path: Path) -> Iterator[sqlite3.Connection]:
 @contextmanager
 def _reading(path: Path) -> Iterator[sqlite3.Connection | None]:
     """The log opened only to read, never made or changed; None when it holds nothing yet (a
-    file made by a write that failed on a full disk, say). A log older than this voice-coach
-    is brought up to date as a write would."""
+    file made by a write that failed on a full disk, say). A log older than this voice-coach,
+    or one a killed write left with its journal, is opened as a write would (brought up to
+    date, or rolled back: only a connection that may write can)."""
     faults.regular(path)
     for suffix in ("", *SIDECARS):
         tighten(path.with_name(path.name + suffix))
     with _explained(path, repair=False):
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
-            db.text_factory = _text
+        version = _read_only_version(path)
+    if version == len(migrations.STEPS):
+        with _explained(path, repair=False), closing(_read_only(path)) as db:
+            yield db
+    elif version == 0:
+        yield None
+    else:
+        with connect(path, repair=False) as db:
+            yield db
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+    db.text_factory = _text
+    return db
+
+
+def _read_only_version(path: Path) -> int | None:
+    """The version of a log whose tables are its version's; None when a killed write left a
+    journal that must be rolled back first."""
+    with closing(_read_only(path)) as db:
+        try:
             faults.check(db)
-            version = migrations.current(db, where=str(path))
-            if version == len(migrations.STEPS):
-                yield db
-                return
-        if version == 0:
-            yield None
-            return
-    with connect(path, repair=False) as db:
-        yield db
+            return migrations.current(db, where=str(path))
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_READONLY:
+                return None
+            raise
 
 
 def add(entry: Entry, path: Path | None = None) -> int:
