@@ -82,3 +82,14 @@ def test_a_saved_plan_with_exercises_the_content_lacks_says_so(run_cli: Run, hom
     only = run_cli("plan", "my-plan")
     assert only.code == 1 and only.err.count("\n") == 1, only.err
     assert "names only exercises this content does not have: mystery-move" in only.err
+
+
+def test_recommend_with_only_unknown_exercises_rated_says_so_in_its_one_error(
+    run_cli: Run, home: Path
+) -> None:
+    rate(run_cli, "2026-11-01", "clam-shell", "worse")
+    rated_elsewhere(home, "mystery-move", "better")
+    result = run_cli("recommend")
+    assert result.code == 1 and result.err.count("\n") == 1, result.err
+    assert "not in this content: mystery-move" in result.err and "--content-dir" in result.err
+    assert not (home / "home" / "content" / "my-plan.yaml").exists()

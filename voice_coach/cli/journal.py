@@ -194,15 +194,15 @@ def recommend_command(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     found = log.read(repair=False)  # a log that cannot be read: its one line, my-plan kept
     known = library_from(content_dirs).exercises
     unknown = recommend.unknown(found.entries, known)
+    ranked = recommend.rank(found.entries, known)
+    chosen = recommend.keep(ranked)
+    path = recommend.save_plan(chosen, unknown)  # with nothing to save, the one error
     _note(record.unreadable_note(found.bad))
     if unknown:
         _note(
             "left out, as this content does not have them: " + ", ".join(unknown)
             + " (rated with another --content-dir? give it to recommend too)"
         )  # fmt: skip
-    ranked = recommend.rank(found.entries, known)
-    chosen = recommend.keep(ranked)
-    path = recommend.save_plan(chosen)
     if as_json:
         print_json({"playlist": recommend.MY_PLAN, "exercises": chosen})
         return

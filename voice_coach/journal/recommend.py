@@ -66,7 +66,16 @@ def keep(ranked: Sequence[Ranked]) -> list[str]:
     return helped or [r.exercise for r in ranked if not r.dropped]
 
 
-def save_plan(exercises: Sequence[str]) -> Path:
+def save_plan(exercises: Sequence[str], unknown: Sequence[str] = ()) -> Path:
+    """Write my-plan with `exercises`; with none, the one error says why, naming the rated
+    exercises the content does not have (`unknown`) when there are some."""
+    if not exercises and unknown:
+        raise UserError(
+            "no exercise this content has was rated without making things worse (rated, but "
+            f"not in this content: {', '.join(unknown)})",
+            hint="give recommend the --content-dir they came from, or rate exercises after a "
+            "session: voice-coach play, or log add --effect",
+        )
     if not exercises:
         raise UserError(
             "no exercise has been rated yet without making things worse",
