@@ -90,6 +90,7 @@ def test_a_database_whose_tables_are_not_its_versions_is_read_as_no_log_and_left
     plan = run_cli("plan", "disc-bulge")
     note(plan, str(path), "planned without your log")
     error(run_cli("recommend"), str(path), "cannot be read")
+    error(run_cli("progress", "--plot", str(home / "pain.png")), str(path), "cannot be read")
     assert not (home / "home" / "content" / "my-plan.yaml").exists()
     assert path.read_bytes() == kept and aside(path) == []
 

@@ -161,10 +161,11 @@ def log_edit(
 def progress(as_json: bool, plot: Path | None) -> None:
     """Your sessions, the pain trend and your streak; and when to see a professional."""
     from voice_coach.cli import views
-    from voice_coach.journal import charts, record, stats
+    from voice_coach.journal import charts, log, record, stats
     from voice_coach.plan.timeline import SEE_PROFESSIONAL
 
-    read = record.contents()
+    # a chart of a log that cannot be read: its one line as the error, and nothing drawn
+    read = record.Found(log.read(repair=False)) if plot is not None else record.contents()
     _note(read.note or record.unreadable_note(read.contents.bad))
     entries = read.entries
     advice = stats.time_to_see_a_professional(entries)
