@@ -142,7 +142,10 @@ def test_an_effect_on_a_skipped_exercise_is_said_as_such_and_not_rated_by_edit(
 ) -> None:
     ident = with_row(run_cli, home, *BAD_ROWS["an effect on a skipped exercise"])
     (row,) = json.loads(run_cli("log", "list", "--json").out)["unreadable"]
-    assert row["problem"] == "clam-shell was skipped, yet rated 'better' (only a done one is rated)"
+    assert (
+        row["problem"]
+        == "clam-shell was skipped, yet rated 'better': only a done exercise is rated"
+    )
     edited = run_cli("log", "edit", str(ident), "--effect", "clam-shell=same")
     assert edited.code == 1 and edited.err.count("\n") == 1, edited.err
     assert f"session {ident} cannot be read (clam-shell was skipped" in edited.err

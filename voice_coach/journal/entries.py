@@ -88,7 +88,7 @@ def _entry(ident: int, values: Sequence[object], exercises: Sequence[Sequence[ob
                 raise _Bad(f"{name} has the effect {_shown(effect)}, not better, same or worse")
             if status != "completed":
                 raise _Bad(
-                    f"{name} was skipped, yet rated {_shown(effect)} (only a done one is rated)"
+                    f"{name} was skipped, yet rated {_shown(effect)}: only a done exercise is rated"
                 )
             effects[name] = str(effect)
     if source not in SOURCES:
