@@ -15,7 +15,7 @@ from pathlib import Path
 from voice_coach.audio.export import Tags, export_file, export_split
 from voice_coach.audio.formats import SPLIT_FORMATS, fits_wav, format_of
 from voice_coach.environment import Environment
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, inert
 from voice_coach.journal import home, record, settings, stats, values
 from voice_coach.listening.echo import echo_cancelled
 from voice_coach.model import Timeline
@@ -191,10 +191,13 @@ def export(
             size = output.stat().st_size / 1_000_000
             length = spoken.clock(timeline.length, timeline.sample_rate).strip()
             chapters = len(timeline.chapters)
-            said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
+            said.append(
+                f"wrote {inert(str(output))} ({length}, {chapters} chapters, {size:.1f} MB)"
+            )
         if split is not None:
             paths = export_split(timeline, session.cues.pcm, split, fmt, tags, step)
-            said.append(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
+            tracks = f"{len(paths) - 1} tracks and {inert(paths[-1].name)}"
+            said.append(f"wrote {tracks} into {inert(str(split))}")
     return said
 
 

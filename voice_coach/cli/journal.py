@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from voice_coach.cli.common import content_option, print_json
+from voice_coach.cli.common import content_option, print_json, say
 from voice_coach.cli.options import pass_env, rating_options
 from voice_coach.environment import Environment
+from voice_coach.errors import inert
 
 if TYPE_CHECKING:
     from voice_coach.journal.entries import BadRow
@@ -28,8 +29,8 @@ def config_list() -> None:
     from voice_coach.cli import views
     from voice_coach.journal import settings
 
-    click.echo(views.settings_table(settings.load_raw()))
-    click.echo(f"\nfile: {settings.config_path()}")
+    say(views.settings_table(settings.load_raw()))
+    say(f"\nfile: {inert(str(settings.config_path()))}")
 
 
 @config_group.command("get")
@@ -39,7 +40,7 @@ def config_get(key: str) -> None:
     from voice_coach.journal import settings
 
     value = settings.value_of(key)
-    click.echo("" if value is None else str(value))
+    say("" if value is None else inert(str(value)))
 
 
 @config_group.command("set")
@@ -51,7 +52,7 @@ def config_set(env: Environment, key: str, value: str) -> None:
     from voice_coach.cli.setting_checks import checked
     from voice_coach.journal import settings
 
-    click.echo(f"{key} = {settings.store(key, value, lambda k, v: checked(k, v, env))}")
+    say(f"{key} = {settings.store(key, value, lambda k, v: checked(k, v, env))}")
 
 
 @config_group.command("unset")
@@ -61,7 +62,7 @@ def config_unset(key: str) -> None:
     from voice_coach.journal import settings
 
     settings.forget(key)
-    click.echo(f"{key} is back to its default")
+    say(f"{inert(key)} is back to its default")
 
 
 @click.group("log")
@@ -93,7 +94,7 @@ def log_add(
     entry = log_entry.manual_entry(ids, name, day, pain_before, pain_after, effects)
     with log_entry.as_typed():
         log.add(entry)
-    click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
+    say(f"logged {inert(entry.target)} on {entry.day.isoformat()}")
 
 
 @log_group.command("list")
@@ -108,7 +109,7 @@ def log_list(as_json: bool) -> None:
         sessions = [views.entry_json(e) for e in found.entries]
         print_json({"sessions": sessions, "unreadable": [views.bad_json(b) for b in found.bad]})
     else:
-        click.echo(views.log_table(found.entries, found.bad))
+        say(views.log_table(found.entries, found.bad))
 
 
 @log_group.command("rm")
@@ -125,11 +126,11 @@ def log_rm(env: Environment, ident: int, yes: bool) -> None:
         if not env.can_ask:
             raise click.UsageError(f"to remove {what} without a terminal, add --yes")
         if not env.prompter.confirm(f"Remove {what} from your log?", False):
-            click.echo("kept")
+            say("kept")
             return
     with log_entry.as_typed():
         log.remove(ident)
-    click.echo(f"removed {what}")
+    say(f"removed {what}")
 
 
 @log_group.command("edit")
@@ -149,9 +150,9 @@ def log_edit(
 
     found = log_entry.edit(ident, day, pain_before, pain_after, effects)
     if isinstance(found, Entry):
-        click.echo(views.log_table([found]))
+        say(views.log_table([found]))
     else:
-        click.echo(views.log_table([], [found]))
+        say(views.log_table([], [found]))
 
 
 @click.command()
@@ -176,13 +177,13 @@ def progress(as_json: bool, plot: Path | None) -> None:
         streak = stats.streak(entries)
         print_json({"sessions": sessions, "streak_days": streak, "see_a_professional": advice})
     else:
-        click.echo(views.progress_page(entries, stats.streak(entries)))
+        say(views.progress_page(entries, stats.streak(entries)))
         if advice:
-            click.echo("\n" + SEE_PROFESSIONAL)
+            say("\n" + SEE_PROFESSIONAL)
     if plot is not None:
         charts.plot_pain(entries, plot)
         if not as_json:
-            click.echo(f"wrote {plot}")
+            say(f"wrote {inert(str(plot))}")
 
 
 @click.command("recommend")
@@ -200,8 +201,9 @@ def recommend_command(as_json: bool) -> None:
     if as_json:
         print_json({"playlist": recommend.MY_PLAN, "exercises": chosen})
         return
-    click.echo(views.recommend_table(ranked, chosen))
-    click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
+    say(views.recommend_table(ranked, chosen))
+    saved = f"saved playlist '{recommend.MY_PLAN}' ({inert(str(path))})"
+    say(f"\n{saved}; try: voice-coach play my-plan")
 
 
 def _note_unreadable(bad: Sequence[BadRow]) -> None:
@@ -210,7 +212,7 @@ def _note_unreadable(bad: Sequence[BadRow]) -> None:
 
     note = record.unreadable_note(bad)
     if note:
-        click.echo(f"voice-coach: note: {note}", err=True)
+        say(f"voice-coach: note: {note}", err=True)
 
 
 COMMANDS = (config_group, log_group, progress, recommend_command)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from voice_coach.cli.common import print_json
+from voice_coach.cli.common import print_json, say
 from voice_coach.cli.options import (
     answer_options,
     export_options,
@@ -49,7 +49,7 @@ def plan(env: Environment, target: tuple[str, ...], as_json: bool, options: Sess
         speech = {"engine": engine.name, "voice": engine.voice, "rate": engine.rate or None}
         print_json(timeline_dict(session.timeline) | {"speech": speech})
     else:
-        click.echo(views.plan_page(session.timeline, session.playlist, session.library))
+        say(views.plan_page(session.timeline, session.playlist, session.library))
 
 
 def _play_or_stop(
@@ -114,7 +114,7 @@ def export(
 
     request = coach.ExportRequest(output, split, split_format)
     for line in coach.export(target, options, request, env):
-        click.echo(line)
+        say(line)
 
 
 @click.command("choose")

@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, inert
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
 from voice_coach.plan import spoken
 
@@ -60,7 +60,8 @@ def table(
     first column (an id to type) never wraps. Too narrow for the columns side by side, each row
     becomes a small block of "HEADER  value" lines instead."""
     width = width or _width()
-    grid = [list(headers), *[list(r) for r in rows]]
+    rows = [[inert(cell) for cell in row] for row in rows]  # a stored value is one inert cell
+    grid = [list(headers), *rows]
     natural = [max(len(row[i]) for row in grid) for i in range(len(headers))]
     floor = [
         natural[i]

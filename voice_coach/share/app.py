@@ -22,7 +22,7 @@ from pathlib import Path
 
 from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
-from voice_coach.errors import UserError, describe
+from voice_coach.errors import UserError, describe, inert
 from voice_coach.files import write_text
 from voice_coach.journal import settings
 from voice_coach.journal.home import home
@@ -214,7 +214,9 @@ def share(
     count = f"{len(targets)} routine{'s' if len(targets) != 1 else ''}"
     # The address first: the phone can scan it while the routines are prepared (its request
     # waits in the queue until they are).
-    env.echo(f"Sharing {count} at {chosen.url} (scan the code with your phone; Ctrl-C stops)")
+    env.echo(
+        f"Sharing {count} at {inert(chosen.url)} (scan the code with your phone; Ctrl-C stops)"
+    )
     env.echo(qr_code(chosen.url))
     if chosen.host.startswith("127."):
         env.note("voice-coach: note: only this computer can reach that address; give --host")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from voice_coach.audio.export import Tags, export_file
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, inert
 from voice_coach.files import is_stale_part, private_folder, write_text
 from voice_coach.journal.home import home
 from voice_coach.plan.spoken import fill_sides
@@ -164,7 +164,7 @@ class Store:
                 raise Stopped(routine.title)
             path = self.path(routine, fmt)
             private_folder(self.folder)  # in the person's own folder, made private if new
-            self.note(f"rendering {routine.title} ({fmt.upper()}), first time only...")
+            self.note(f"rendering {inert(routine.title)} ({fmt.upper()}), first time only...")
             session = routine.session
 
             def going_on(samples: int) -> None:  # called a block (a second of audio) at a time
@@ -173,7 +173,9 @@ class Store:
 
             export_file(session.timeline, session.cues.pcm, path, routine.tags, going_on)
             write_text(path.with_name(path.name + ".sha256"), _digest(path) + "\n")
-            self.note(f"ready: {routine.title} ({fmt.upper()}, {path.stat().st_size / 1e6:.1f} MB)")
+            self.note(
+                f"ready: {inert(routine.title)} ({fmt.upper()}, {path.stat().st_size / 1e6:.1f} MB)"
+            )
             return path
 
     def all_ready(self, routines: Sequence[Routine], fmt: str) -> list[Path]:
