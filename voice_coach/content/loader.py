@@ -135,7 +135,8 @@ def _display(path: Path, relative_to: Path | None) -> str:
 def _read_folder(folder: Path, relative_to: Path | None) -> _Pending:
     pending = _Pending()
     first_seen: dict[tuple[str, str], str] = {}
-    files = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    # not only regular files: a pipe or a device named .yaml is said to be one, not passed over
+    files = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
     for path in files:
         name = _display(path, relative_to)
         document = load_file(path, name)
