@@ -83,6 +83,16 @@ def inert_lines(text: str) -> str:
     return "\n".join(inert(line) for line in text.split("\n"))
 
 
+QUOTED_MOST = 40
+"""Characters of a value a person gave that a line quotes back: enough to recognise it."""
+
+
+def clipped(text: str, most: int = QUOTED_MOST) -> str:
+    """`text` as a line quotes it back: its first `most` characters, and "…" when there was
+    more (a 100 KB value repeated in full is no longer one line anyone can read)."""
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def one_line(message: str) -> str:
     """One line, and inert: a control character (an escape sequence from a file or an
     argument) or a bidi control is shown as its code, never sent to the terminal."""

@@ -40,7 +40,7 @@ def config_get(key: str) -> None:
     from voice_coach.journal import settings
 
     value = settings.value_of(key)
-    say("" if value is None else inert(str(value)))
+    say("" if value is None else inert(settings.as_typed(value)))
 
 
 @config_group.command("set")
@@ -52,7 +52,8 @@ def config_set(env: Environment, key: str, value: str) -> None:
     from voice_coach.cli.setting_checks import checked
     from voice_coach.journal import settings
 
-    say(f"{key} = {settings.store(key, value, lambda k, v: checked(k, v, env))}")
+    stored = settings.store(key, value, lambda k, v: checked(k, v, env))
+    say(f"{key} = {inert(settings.as_typed(stored))}")  # as typed: on, not True
 
 
 @config_group.command("unset")

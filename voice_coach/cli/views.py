@@ -336,11 +336,11 @@ def settings_table(stored: dict[str, object]) -> str:
                 settings.parse_value(name, str(value))
             except UserError as exc:
                 origin = f"INVALID ({exc.message}; run: config unset {name})"
-        rows.append(
-            [name, "-" if value is None else str(value), origin, f"{key.help} ({key.values})"]
-        )
+        rows.append([name, settings.as_typed(value), origin, f"{key.help} ({key.values})"])
     for name in stored.keys() - settings.KEYS.keys():
-        rows.append([name, str(stored[name]), f"UNKNOWN (run: config unset {name})", "-"])
+        rows.append(
+            [name, settings.as_typed(stored[name]), f"UNKNOWN (run: config unset {name})", "-"]
+        )
     return table(["KEY", "VALUE", "FROM", "MEANING"], rows)
 
 
@@ -350,10 +350,8 @@ def settings_markdown() -> str:
 
     lines = ["| setting | default | values | what it does |", "| --- | --- | --- | --- |"]
     for name, key in settings.KEYS.items():
-        default = key.default
-        shown = "on" if default is True else "off" if default is False else default
         values = key.values.replace("|", ", ")  # a bar would end the Markdown cell
-        default_text = "-" if shown is None else str(shown)
+        default_text = settings.as_typed(key.default)
         lines.append(f"| `{name}` | {default_text} | {values} | {key.help} |")
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ from voice_coach.content.items import (
     read_pronunciation,
 )
 from voice_coach.content.source import YList, YMap, load_file
-from voice_coach.errors import ContentError
+from voice_coach.errors import ContentError, clipped
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Programme
 from voice_coach.names import did_you_mean, lookup
 
@@ -228,7 +228,7 @@ def resolve_target(library: Library, target: Iterable[str]) -> tuple[list[str], 
         if name not in library.exercises:
             known = list(library.exercises) + list(library.playlists)
             raise ContentError(
-                f"unknown playlist or exercise '{name}'",
+                f"unknown playlist or exercise '{clipped(name)}'",
                 where="TARGET",
                 hint=did_you_mean(name, known)
                 or "see `voice-coach causes` and `voice-coach exercises`",
