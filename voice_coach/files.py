@@ -278,3 +278,28 @@ def read_regular(path: Path, limit: int, *, follow: bool = False) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(handle)
+
+
+def _read_only(info: os.stat_result, path: Path) -> bool:
+    """Whether the person may not write the file: its owner's write bit when it is theirs
+    (root too: root could write anything, but a 0444 file says "keep this"), else access()."""
+    if info.st_uid == os.geteuid():
+        return not info.st_mode & stat.S_IWUSR
+    return not os.access(path, os.W_OK)
+
+
+def refuse_read_only(destination: Path) -> None:
+    """One line when `destination` is a read-only file: a rename would replace it without a
+    word (the folder, not the file, decides whether it may be renamed over), and a read-only
+    file is one its owner meant to keep. A writable file is replaced as ever; a link is
+    replaced as a link (never followed, so its target's mode is not asked)."""
+    try:
+        info = destination.lstat()
+    except OSError:
+        return  # not there (or not to be seen): the write says what is wrong, if anything
+    if stat.S_ISREG(info.st_mode) and _read_only(info, destination):
+        raise FileError(
+            "a read-only file is there, so it is not replaced",
+            where=str(destination),
+            hint="add --force to replace it, or choose another name",
+        )

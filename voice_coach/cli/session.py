@@ -103,6 +103,7 @@ def export(
     output: Path | None,
     split: Path | None,
     split_format: str | None,
+    force: bool,
     options: SessionOptions,
 ) -> None:
     """Render TARGET to an audio file (.mp3, .m4b or .wav) and/or split tracks for your phone."""
@@ -112,7 +113,7 @@ def export(
         )
     from voice_coach import coach
 
-    request = coach.ExportRequest(output, split, split_format)
+    request = coach.ExportRequest(output, split, split_format, force)
     for line in coach.export(target, options, request, env):
         say(line)
 
@@ -140,7 +141,10 @@ def choose_command(
     def export_it(target: str) -> None:
         path = choosing.where_to_save(env, target, output)
         for line in (
-            coach.export((target,), options, coach.ExportRequest(path), env) if path else []
+            # the person said yes to replacing a file that was there: read-only or not
+            coach.export((target,), options, coach.ExportRequest(path, force=True), env)
+            if path
+            else []
         ):
             env.echo(line)
 
