@@ -9,16 +9,23 @@ screen clear: each command that echoes such a thing is run here, and what it pri
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from support.fakes import RATE, PlanFn
 from support.running import Result
 
 from voice_coach.errors import inert, inert_lines, one_line
+from voice_coach.model import Library, Timeline
+from voice_coach.playback.controller import Moment
+from voice_coach.playback.screen import LiveScreen, PlainScreen
 
 Run = Callable[..., Result]
 
@@ -176,3 +183,36 @@ def test_every_line_printed_goes_through_the_one_escape() -> None:
         found += [f"{name}:{n}" for n, line in enumerate(path.read_text().splitlines(), 1)
                   if PRINTS.search(line)]  # fmt: skip
     assert found == []
+
+
+def hostile_timeline(plan_of: PlanFn) -> tuple[Timeline, Moment]:
+    """A session whose titles and cues carry escape codes and a bidi override (a --content-dir
+    may hold bidi controls; the screen shows what the microphone heard as well)."""
+    timeline = plan_of("pelvic-tilts", reps=2)
+    evil = "\x1b]0;PWN\x07\u202e"
+    chapters = tuple(replace(c, title=c.title + evil) for c in timeline.chapters)
+    events = tuple(replace(e, text=e.text + evil) if e.text else e for e in timeline.events)
+    timeline = replace(timeline, chapters=chapters, events=events)
+    titles = tuple((c.exercise, c.title) for c in chapters)
+    position = timeline.chapters[-1].start + RATE
+    return timeline, Moment(timeline, position, False, titles, listening="heard: " + evil)
+
+
+def test_the_plain_screen_shows_titles_and_cues_inert(plan_of: PlanFn) -> None:
+    _, moment = hostile_timeline(plan_of)
+    out = io.StringIO()
+    PlainScreen(out).update(moment)
+    assert raw_in(out.getvalue()) == [] and r"\x1b]0;PWN\x07\u202e" in out.getvalue()
+
+
+@pytest.mark.parametrize("floor", [True, False])
+def test_the_live_screen_shows_titles_and_cues_inert(
+    plan_of: PlanFn, library: Library, floor: bool
+) -> None:
+    _, moment = hostile_timeline(plan_of)
+    console = Console(file=io.StringIO(), width=100, height=30, color_system=None)
+    screen = LiveScreen(library, "Title\x1b[2J\u202e", console=console, floor=floor)
+    screen.live.stop()
+    console.print(screen.render(moment))
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert raw_in(shown) == [] and r"\x1b[2J\u202e" in shown and r"\u202e" in shown
