@@ -320,6 +320,32 @@ def test_a_port_in_use_is_one_line_before_any_work(run_cli: Callable[..., Result
     assert "--port" in lines[0] and "Traceback" not in done.err
 
 
+@pytest.mark.parametrize("where", ["the file", "its checksum"])
+def test_a_pipe_in_place_of_a_rendered_file_is_never_read(tmp_path: Path, where: str) -> None:
+    """A FIFO named as a rendered MP3 (or its .sha256) hung the request that asked for it."""
+    made = routine()
+    store = Store(tmp_path / "shared", lambda line: None)
+    store.folder.mkdir()
+    path = store.path(made, "mp3")
+    if where == "the file":
+        os.mkfifo(path)
+        path.with_name(path.name + ".sha256").write_text("0" * 64)
+    else:
+        path.write_bytes(b"audio")
+        os.mkfifo(path.with_name(path.name + ".sha256"))
+
+    def hung(*args: object) -> None:
+        raise AssertionError("a pipe was read: it hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        assert store.ready(made, "mp3") is None  # so it is rendered again
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.mark.ffmpeg
 def test_a_rendered_file_is_kept_checked_and_rendered_again_when_broken(
     tmp_path: Path, world: Callable[..., FakeWorld]
