@@ -53,6 +53,16 @@ def test_a_full_disk_during_a_split_leaves_the_folder_as_it_was(
     assert f"{folder} is as it was" in err and ".split." not in err
 
 
+def test_a_full_disk_during_a_split_into_a_new_folder_removes_it_and_says_so(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "tracks"
+    full_at_track(monkeypatch, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), at=2)
+    err = one_line(run_cli(*SPLIT, "--split", str(folder)))
+    assert f"{folder} was not there before and is removed again" in err
+    assert not folder.exists()
+
+
 def test_ctrl_c_during_a_split_leaves_no_folder_it_made(
     run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

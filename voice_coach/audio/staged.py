@@ -51,7 +51,7 @@ def staged(folder: Path) -> Iterator[Path]:
         for path in made:  # innermost first; one that is not empty now is not ours alone
             with contextlib.suppress(OSError):
                 path.rmdir()
-        raise _as_was(exc, folder, stage) from None
+        raise _as_was(exc, folder, stage, new=folder in made) from None
     shutil.rmtree(stage, ignore_errors=True)
 
 
@@ -61,10 +61,14 @@ def publish(stage: Path, names: Sequence[str]) -> None:
         (stage / name).replace(stage.parent / name)
 
 
-def _as_was(exc: BaseException, folder: Path, stage: Path) -> BaseException:
+def _as_was(exc: BaseException, folder: Path, stage: Path, *, new: bool) -> BaseException:
     """The fault, naming the file the person asked for (not the staged one) and saying that
-    the folder is as it was."""
-    kept = f"{folder} is as it was: no file of this export was left in it"
+    the folder is as it was (`new`: it was not there, and is not now)."""
+    kept = (
+        f"{folder} was not there before and is removed again"
+        if new
+        else f"{folder} is as it was: no file of this export was left in it"
+    )
     if isinstance(exc, UserError):
         exc.hint = f"{exc.hint}; {kept}" if exc.hint else kept
         if exc.where is not None:
