@@ -216,3 +216,15 @@ def test_the_live_screen_shows_titles_and_cues_inert(
     console.print(screen.render(moment))
     shown = console.file.getvalue()  # type: ignore[attr-defined]
     assert raw_in(shown) == [] and r"\x1b[2J\u202e" in shown and r"\u202e" in shown
+
+
+@pytest.mark.parametrize("command", [["config", "list"], ["recommend"]], ids=" ".join)
+def test_a_hostile_home_folder_is_shown_inert(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """`config list` names config.yaml and `recommend` names my-plan: both under the home."""
+    monkeypatch.setenv("VOICE_COACH_HOME", str(tmp_path / hostile("home")))
+    rated = ("log", "add", "clam-shell", "--effect", "clam-shell=better")
+    assert run_cli(*rated).code == 0
+    result = clean(run_cli(*command))
+    assert r"home\x1b[31m" in result.out
