@@ -20,7 +20,7 @@ from pathlib import Path
 
 from voice_coach.audio.formats import format_of
 from voice_coach.environment import Environment
-from voice_coach.errors import ExitStatus, UserError
+from voice_coach.errors import ExitStatus, UserError, inert
 
 MRI_ANSWERS = ("disc", "stenosis", "both", "none", "no-scan")
 YES_NO = ("yes", "no", "unsure")
@@ -187,7 +187,7 @@ def where_to_save(env: Environment, playlist: str, given: Path | None) -> Path |
             return chosen
 
         path = env.prompter.optional(f"Save it as (Enter for {suggested})", parse) or suggested
-    if path.exists() and not env.prompter.confirm(f"{path} exists. Replace it?", False):
+    if path.exists() and not env.prompter.confirm(f"{inert(str(path))} exists. Replace it?", False):
         env.echo("Nothing written.")
         return None
     return path

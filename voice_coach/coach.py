@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice_coach.audio.export import Tags, export_file, export_split
+from voice_coach.audio.export import Tags, export_file, export_split, track_name
 from voice_coach.audio.formats import SPLIT_FORMATS, fits_wav, format_of
 from voice_coach.environment import Environment
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, inert
+from voice_coach.files import refuse_read_only
 from voice_coach.journal import home, record, settings, stats, values
 from voice_coach.listening.echo import echo_cancelled
 from voice_coach.model import Timeline
@@ -165,6 +166,8 @@ class ExportRequest:
     split: Path | None = None
     split_format: str | None = None
     """Format of the split tracks; default: that of `output`, else mp3."""
+    force: bool = False
+    """Replace read-only files in the way too (writable ones always are)."""
 
 
 def export(
@@ -173,6 +176,8 @@ def export(
     """Render TARGET into the file and/or the split folder; one line for each thing written."""
     output, split = request.output, request.split
     whole = format_of(output) if output is not None else None  # a bad name fails at once
+    if output is not None and not request.force:
+        refuse_read_only(output)
     fmt = request.split_format or (whole if whole is not None and whole in SPLIT_FORMATS else "mp3")
     prepared = prepared_with_note(target, options, env, for_file=True)
     # No session is shorter than its plan with every word taking no time: a WAV that cannot
@@ -181,6 +186,9 @@ def export(
     session = ready(prepared, env)
     timeline = session.timeline
     _refuse_too_long(timeline, request, fmt)
+    if split is not None and not request.force:
+        for number, chapter in enumerate(timeline.chapters, 1):
+            refuse_read_only(split / track_name(number, chapter.title, fmt))
     programme = session.library.programme
     tags = Tags(title=session.title, album=programme.title, comment=programme.disclaimer)
     said = []
@@ -191,10 +199,13 @@ def export(
             size = output.stat().st_size / 1_000_000
             length = spoken.clock(timeline.length, timeline.sample_rate).strip()
             chapters = len(timeline.chapters)
-            said.append(f"wrote {output} ({length}, {chapters} chapters, {size:.1f} MB)")
+            said.append(
+                f"wrote {inert(str(output))} ({length}, {chapters} chapters, {size:.1f} MB)"
+            )
         if split is not None:
             paths = export_split(timeline, session.cues.pcm, split, fmt, tags, step)
-            said.append(f"wrote {len(paths) - 1} tracks and {paths[-1].name} into {split}")
+            tracks = f"{len(paths) - 1} tracks and {inert(paths[-1].name)}"
+            said.append(f"wrote {tracks} into {inert(str(split))}")
     return said
 
 

@@ -17,6 +17,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
+from voice_coach.errors import inert_lines
+
 if TYPE_CHECKING:
     from voice_coach.listening.listener import Listens
     from voice_coach.playback.base import Player
@@ -50,11 +52,11 @@ class NoPrompter:
 
 
 def _echo(text: str) -> None:
-    print(text, flush=True)
+    print(inert_lines(text), flush=True)
 
 
 def _echo_err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    print(inert_lines(text), file=sys.stderr, flush=True)
 
 
 def _select_engine(

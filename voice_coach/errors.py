@@ -49,13 +49,54 @@ class EngineError(UserError):
 
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""C0, DEL and C1: the characters that start or make up a terminal's escape sequences."""
+
+
+def _code(char: str) -> str:
+    """A character as the code a person can read: a byte that was not UTF-8 (a file name's,
+    kept by Python as a lone surrogate) as that byte, so it is shown rather than crashing the
+    encoder."""
+    point = ord(char)
+    if 0xDC80 <= point <= 0xDCFF:
+        return f"\\x{point - 0xDC00:02x}"
+    if point <= 0xFF:
+        return f"\\x{point:02x}"
+    return f"\\u{point:04x}" if point <= 0xFFFF else f"\\U{point:08x}"
+
+
+def inert(text: str) -> str:
+    """`text` (a path, a name, a stored value: anything a person or a file supplied) safe to put
+    in a line on a terminal: every character that is not plainly printable is shown as its code.
+    That takes control characters (escape sequences, a newline that would split the line), the
+    Unicode bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F) and the other format
+    characters that can make text read as something else (zero-width ones, U+FEFF, tags), line
+    separators, and the undecodable bytes of a file name."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else _code(char) for char in text)
+
+
+def inert_lines(text: str) -> str:
+    """Text of several lines (a table, a page) made inert line by line: its own line breaks
+    stay, every other character that is not printable is shown as its code (see `inert`). The
+    terminal's output goes through this, so nothing a site forgot can reach the terminal raw."""
+    return "\n".join(inert(line) for line in text.split("\n"))
+
+
+QUOTED_MOST = 40
+"""Characters of a value a person gave that a line quotes back: enough to recognise it."""
+
+
+def clipped(text: str, most: int = QUOTED_MOST) -> str:
+    """`text` as a line quotes it back: its first `most` characters, and "…" when there was
+    more (a 100 KB value repeated in full is no longer one line anyone can read)."""
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def one_line(message: str) -> str:
     """One line, and inert: a control character (an escape sequence from a file or an
-    argument) is shown as its code, never sent to the terminal."""
-    flat = " ".join(message.split())
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", flat)
+    argument) or a bidi control is shown as its code, never sent to the terminal."""
+    return inert(" ".join(message.split()))
 
 
 FAULT_HINTS = {

@@ -232,3 +232,74 @@ def write_text(
     """`destination` holds exactly `text` (UTF-8), written crash-safely (see `replacing`)."""
     with replacing(destination, make_folder=make_folder, private=private) as temp:
         temp.write_text(text, encoding="utf-8")
+
+
+KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFDIR: "a folder",
+    stat.S_IFLNK: "a link",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+def _regular(info: os.stat_result, limit: int) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        kind = KINDS.get(stat.S_IFMT(info.st_mode), "not a file")
+        raise FileError(f"this is {kind}, not a regular file, so it is not read")
+    if info.st_size > limit:
+        raise FileError(f"the file is {info.st_size} bytes, more than the {limit} it may have")
+
+
+def read_regular(path: Path, limit: int, *, follow: bool = False) -> bytes:
+    """The bytes of `path`, a file the person could replace (a settings file, share.json, a
+    content file): read only if it is a regular file of at most `limit` bytes, else a FileError
+    saying what it is (the caller names the file and says how to fix it).
+
+    A named pipe would block the read forever, a device could be endless, a folder cannot be
+    read: each is told from a stat before it is opened (opening a device may do something), and
+    again from the open file, opened without blocking and without following a link, so that one
+    swapped in meanwhile is refused too. Not following links is the content files' rule (a link
+    may lead anywhere; voice-coach never makes its own files links); `follow` reads through
+    them (a voice model's files, which model caches keep as links). An OSError (no such file,
+    permission) is left to the caller."""
+    _regular(path.stat() if follow else path.lstat(), limit)
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW)
+    handle = os.open(path, flags)
+    try:
+        _regular(os.fstat(handle), limit)
+        chunks, size = [], 0
+        while chunk := os.read(handle, min(65536, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # it grew since: still bounded
+                raise FileError(f"the file is more than the {limit} bytes it may have")
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
+def _read_only(info: os.stat_result, path: Path) -> bool:
+    """Whether the person may not write the file: its owner's write bit when it is theirs
+    (root too: root could write anything, but a 0444 file says "keep this"), else access()."""
+    if info.st_uid == os.geteuid():
+        return not info.st_mode & stat.S_IWUSR
+    return not os.access(path, os.W_OK)
+
+
+def refuse_read_only(destination: Path) -> None:
+    """One line when `destination` is a read-only file: a rename would replace it without a
+    word (the folder, not the file, decides whether it may be renamed over), and a read-only
+    file is one its owner meant to keep. A writable file is replaced as ever; a link is
+    replaced as a link (never followed, so its target's mode is not asked)."""
+    try:
+        info = destination.lstat()
+    except OSError:
+        return  # not there (or not to be seen): the write says what is wrong, if anything
+    if stat.S_ISREG(info.st_mode) and _read_only(info, destination):
+        raise FileError(
+            "a read-only file is there, so it is not replaced",
+            where=str(destination),
+            hint="add --force to replace it, or choose another name",
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -69,9 +70,36 @@ def test_a_wav_too_long_for_the_format_is_one_line_before_any_work(
     monkeypatch.chdir(tmp_path)
     # 200 reps of a 600 s hold: 33 hours, over 5 GB of WAV (it was exit 70, after writing it)
     err = one_line(run("export", "lower-back-extension", "--reps", "200", "--hold", "600", *where))
-    assert "33 hours long, too long for a WAV file" in err and instead in err and "--reps" in err
+    assert re.search(r"33 hours( \d+ minutes?)? long, too long for a WAV file", err)
+    assert instead in err and "--reps" in err
     assert engine.said == []  # not a word synthesised
     assert list(tmp_path.iterdir()) == []  # and nothing written
+
+
+def lengths_said(message: str) -> tuple[str, str]:
+    found = re.search(r"is (.+) long, too long for a WAV file \(4 GB, (.+) at most\)", message)
+    assert found, message
+    return found.group(1), found.group(2)
+
+
+@pytest.mark.parametrize("over", [1, 22050 * 40, 22050 * 60 * 7, 22050 * 3600 * 6])
+def test_a_wav_too_long_says_two_lengths_that_differ(over: int) -> None:
+    """ "27 hours long, too long for ... about 27 hours" read as a contradiction."""
+    from voice_coach.audio.formats import WAV_MOST_SAMPLES, fits_wav
+
+    with pytest.raises(export.ExportError) as caught:
+        fits_wav(WAV_MOST_SAMPLES + over, 22050, "b.wav")
+    length, most = lengths_said(str(caught.value))
+    assert length != most and "27 hours 3 minutes" in most
+
+
+def test_not_sure_at_200_reps_of_440_s_says_by_how_much_it_is_too_long(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    err = one_line(run("export", "not-sure", "--reps", "200", "--hold", "440", "-o", "b.wav"))
+    length, most = lengths_said(err)
+    assert length != most and re.fullmatch(r"27 hours \d+ minutes?", length), length
 
 
 # A full disk names the file that could not be written, not the temporary one or none.

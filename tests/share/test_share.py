@@ -231,6 +231,69 @@ def test_a_share_json_with_a_bad_field_is_one_line_naming_the_file_and_key(
     assert str(app._state()) in lines[0] and key in lines[0] and "--keep-address" in lines[0]
 
 
+def keep_address(run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> str:
+    """`share --keep-address` as far as reading share.json: its one line of error."""
+
+    def no_server(*args: object) -> None:
+        raise KeyboardInterrupt  # a file taken as it is would go on to serve: not here
+
+    def hung(*args: object) -> None:
+        raise AssertionError("share.json was read as it is: it hung")
+
+    monkeypatch.setattr(app, "open_server", no_server)
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        done = run_cli("share", "pelvic-tilts", "--host", "127.0.0.1", "--keep-address")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert done.code == 1 and "Sharing" not in done.out and "Traceback" not in done.err
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and str(app._state()) in lines[0] and "--keep-address" in lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize("key", ["token", "port"])
+def test_a_share_json_missing_a_key_says_the_key_is_missing(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    """It said "must be 22 letters ..., not null" of a token that was not there at all."""
+    saved = {"token": GOOD_TOKEN, "port": 8765}
+    del saved[key]
+    app._state().parent.mkdir(parents=True, exist_ok=True)
+    app._state().write_text(json.dumps(saved))
+    line = keep_address(run_cli, monkeypatch)
+    assert f"key '{key}' is missing" in line and "null" not in line
+
+
+def _link_to_a_fifo(path: str) -> None:
+    os.mkfifo(path + ".fifo")
+    Path(path).symlink_to(path + ".fifo")
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (os.mkfifo, "a named pipe (FIFO), not a regular file"),
+        (os.mkdir, "a folder, not a regular file"),
+        (lambda path: _link_to_a_fifo(path), "a link, not a regular file"),
+        (lambda path: Path(path).write_bytes(b" " * 100_000), "more than the 4096"),
+    ],
+    ids=["fifo", "folder", "link to a fifo", "huge"],
+)
+def test_a_share_json_that_is_no_regular_file_is_one_line_never_a_hang(
+    run_cli: Callable[..., Result],
+    monkeypatch: pytest.MonkeyPatch,
+    make: Callable[[str], object],
+    said: str,
+) -> None:
+    """A FIFO named share.json hung `share --keep-address` forever."""
+    app._state().parent.mkdir(parents=True, exist_ok=True)
+    make(str(app._state()))
+    assert said in keep_address(run_cli, monkeypatch)
+
+
 def test_share_x_x_serves_x_once(
     run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -255,6 +318,32 @@ def test_a_port_in_use_is_one_line_before_any_work(run_cli: Callable[..., Result
     lines = done.err.strip().splitlines()
     assert len(lines) == 1 and f"port {port} on 127.0.0.1 is already in use" in lines[0]
     assert "--port" in lines[0] and "Traceback" not in done.err
+
+
+@pytest.mark.parametrize("where", ["the file", "its checksum"])
+def test_a_pipe_in_place_of_a_rendered_file_is_never_read(tmp_path: Path, where: str) -> None:
+    """A FIFO named as a rendered MP3 (or its .sha256) hung the request that asked for it."""
+    made = routine()
+    store = Store(tmp_path / "shared", lambda line: None)
+    store.folder.mkdir()
+    path = store.path(made, "mp3")
+    if where == "the file":
+        os.mkfifo(path)
+        path.with_name(path.name + ".sha256").write_text("0" * 64)
+    else:
+        path.write_bytes(b"audio")
+        os.mkfifo(path.with_name(path.name + ".sha256"))
+
+    def hung(*args: object) -> None:
+        raise AssertionError("a pipe was read: it hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(10)
+    try:
+        assert store.ready(made, "mp3") is None  # so it is rendered again
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.ffmpeg

@@ -36,6 +36,7 @@ from mutagen.id3 import (
 from voice_coach.audio.formats import ExportError, format_of
 from voice_coach.audio.lametag import fix_end_padding
 from voice_coach.audio.render import render
+from voice_coach.audio.staged import publish, staged
 from voice_coach.errors import FAULT_HINTS
 from voice_coach.files import replacing, write_text
 from voice_coach.model import Timeline
@@ -269,27 +270,29 @@ def export_split(
     tags: Tags,
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
-    """One tagged track per exercise, then an .m3u playlist of them (written last)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """One tagged track per exercise, then an .m3u playlist of them: all of them, or, when
+    anything fails, none (the folder as it was; see audio.staged)."""
     if fmt == "mp3":
         ffmpeg_path()  # fail before writing anything
     total = len(timeline.chapters)
-    written = []
+    names = []
     lines = ["#EXTM3U", f"#PLAYLIST:{tags.title}"]
-    for number, chapter in enumerate(timeline.chapters, 1):
-        path = folder / track_name(number, chapter.title, fmt)
-        blocks = _counted(render(timeline, cue, chapter.start, chapter.end), progress)
-        if fmt == "wav":
-            write_wav(path, blocks, timeline.sample_rate)
-        else:
-            track = Tags(chapter.title, tags.album, tags.comment, f"{number}/{total}")
-            write_mp3(path, blocks, timeline.sample_rate, track)
-        written.append(path)
-        seconds = round((chapter.end - chapter.start) / timeline.sample_rate)
-        lines += [f"#EXTINF:{seconds},{ARTIST} - {chapter.title}", path.name]
-    playlist = folder / f"{_slug(tags.title)}.m3u"
-    write_text(playlist, "\n".join(lines) + "\n", private=False)
-    return [*written, playlist]
+    with staged(folder) as stage:
+        for number, chapter in enumerate(timeline.chapters, 1):
+            path = stage / track_name(number, chapter.title, fmt)
+            blocks = _counted(render(timeline, cue, chapter.start, chapter.end), progress)
+            if fmt == "wav":
+                write_wav(path, blocks, timeline.sample_rate)
+            else:
+                track = Tags(chapter.title, tags.album, tags.comment, f"{number}/{total}")
+                write_mp3(path, blocks, timeline.sample_rate, track)
+            names.append(path.name)
+            seconds = round((chapter.end - chapter.start) / timeline.sample_rate)
+            lines += [f"#EXTINF:{seconds},{ARTIST} - {chapter.title}", path.name]
+        names.append(f"{_slug(tags.title)}.m3u")
+        write_text(stage / names[-1], "\n".join(lines) + "\n", private=False)
+        publish(stage, names)
+    return [folder / name for name in names]
 
 
 def _slug(text: str) -> str:

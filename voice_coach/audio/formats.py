@@ -47,11 +47,27 @@ def fits_wav(
     """One line when `samples` are too many for a WAV file, saying what to do instead
     (`instead`: the other formats, as the option that asked for WAV takes them)."""
     if samples > WAV_MOST_SAMPLES:
-        hours = samples / sample_rate / 3600
-        most = WAV_MOST_SAMPLES / sample_rate / 3600
+        length, most = _lengths(samples / sample_rate, WAV_MOST_SAMPLES / sample_rate)
         raise ExportError(
-            f"{what} is {hours:.0f} hours long, too long for a WAV file "
-            f"(4 GB, about {most:.0f} hours, at most)",
+            f"{what} is {length} long, too long for a WAV file (4 GB, {most} at most)",
             where=where,
             hint=f"{instead}, or with fewer repetitions (--reps) or shorter holds (--hold)",
         )
+
+
+def _lengths(seconds: float, most: float) -> tuple[str, str]:
+    """The two lengths in hours and minutes, or with seconds too when that is what tells them
+    apart: "27 hours long, too long for ... about 27 hours" read as a contradiction."""
+    for unit in (60, 1):
+        length, limit = _spoken(seconds, unit), _spoken(most, unit)
+        if length != limit:
+            return length, limit
+    return f"just over {limit}", limit
+
+
+def _spoken(seconds: float, unit: int) -> str:
+    """`seconds` rounded down to `unit` (60: minutes, 1: seconds), as "27 hours 3 minutes"."""
+    whole = int(seconds) // unit * unit
+    parts = [(whole // 3600, "hour"), (whole % 3600 // 60, "minute"), (whole % 60, "second")]
+    words = [f"{n} {name}{'s' if n != 1 else ''}" for n, name in parts if n]
+    return " ".join(words) or "0 seconds"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from voice_coach.errors import inert_lines
+
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
 
 content_option: Decorator = click.option(
@@ -31,5 +33,29 @@ json_option: Decorator = click.option(
 )
 
 
+def say(text: str, *, err: bool = False) -> None:
+    """A line (or a table, a page) for the terminal: every click.echo of the command line is
+    this, so what a person or a file supplied (a path, a name, a stored value) can never send an
+    escape sequence or a bidi control to the terminal (errors.inert_lines). The sites make each
+    such value inert too (errors.inert), so a newline in it cannot split its line."""
+    click.echo(inert_lines(text), err=err)
+
+
+def _json_inert(text: str) -> str:
+    """JSON whose strings hold no character a terminal would act on: each is written as its
+    JSON escape (ensure_ascii=False keeps the C1 and bidi controls raw, and a file name's
+    undecodable bytes, which cannot even be encoded)."""
+    return "".join(char if char.isprintable() or char == "\n" else _escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    point = ord(char)
+    if point <= 0xFFFF:
+        return f"\\u{point:04x}"
+    point -= 0x10000  # beyond the first plane: JSON spells it as a surrogate pair
+    return f"\\u{0xD800 + (point >> 10):04x}\\u{0xDC00 + (point & 0x3FF):04x}"
+
+
 def print_json(data: object) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    click.echo(_json_inert(text))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from voice_coach.cli.common import content_option, json_option, print_json
+from voice_coach.cli.common import content_option, json_option, print_json, say
 from voice_coach.names import lookup
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def causes(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     if as_json:
         print_json(views.causes_json(library, lengths, ESTIMATE_RATE))
     else:
-        click.echo(views.causes_table(library, lengths, ESTIMATE_RATE))
+        say(views.causes_table(library, lengths, ESTIMATE_RATE))
 
 
 @click.command()
@@ -58,7 +58,7 @@ def exercises(cause: str | None, as_json: bool, content_dirs: tuple[Path, ...]) 
     if as_json:
         print_json([views.exercise_json(library, e) for e in chosen])
     else:
-        click.echo(views.exercises_table(library, chosen))
+        say(views.exercises_table(library, chosen))
 
 
 @click.command()
@@ -75,7 +75,7 @@ def show(exercise_id: str, content_dirs: tuple[Path, ...]) -> None:
             f"'{exercise_id}' is a playlist: try `voice-coach exercises --cause {exercise_id}`"
         )
     exercise = lookup(library.exercises, exercise_id, "exercise", "ID", otherwise)
-    click.echo(views.exercise_page(library, exercise))
+    say(views.exercise_page(library, exercise))
 
 
 @click.command()
@@ -90,7 +90,7 @@ def guide(topic: str | None, content_dirs: tuple[Path, ...]) -> None:
     if topic is not None:
         otherwise = "topics: " + ", ".join(library.guide)
         topics = [lookup(library.guide, topic, "guide topic", "TOPIC", otherwise)]
-    click.echo(views.guide_page(topics, library.programme.disclaimer))
+    say(views.guide_page(topics, library.programme.disclaimer))
 
 
 COMMANDS = (causes, exercises, show, guide)

@@ -8,11 +8,12 @@ from collections.abc import Callable
 
 import click
 
+from voice_coach.cli.common import say
 from voice_coach.errors import ExitStatus, UserError, one_line, os_fault
 
 
 def _say(text: str) -> None:
-    click.echo(f"voice-coach: {text}", err=True)
+    say(f"voice-coach: {text}", err=True)
 
 
 def funnel(run: Callable[[], object], *, debug: bool) -> int:

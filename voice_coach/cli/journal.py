@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from voice_coach.cli.common import content_option, print_json
+from voice_coach.cli.common import content_option, print_json, say
 from voice_coach.cli.options import pass_env, rating_options
 from voice_coach.environment import Environment
+from voice_coach.errors import inert
 
 
 @click.group("config")
@@ -23,8 +24,8 @@ def config_list() -> None:
     from voice_coach.cli import views
     from voice_coach.journal import settings
 
-    click.echo(views.settings_table(settings.load_raw()))
-    click.echo(f"\nfile: {settings.config_path()}")
+    say(views.settings_table(settings.load_raw()))
+    say(f"\nfile: {inert(str(settings.config_path()))}")
 
 
 @config_group.command("get")
@@ -34,7 +35,7 @@ def config_get(key: str) -> None:
     from voice_coach.journal import settings
 
     value = settings.value_of(key)
-    click.echo("" if value is None else str(value))
+    say("" if value is None else inert(settings.as_typed(value)))
 
 
 @config_group.command("set")
@@ -46,7 +47,8 @@ def config_set(env: Environment, key: str, value: str) -> None:
     from voice_coach.cli.setting_checks import checked
     from voice_coach.journal import settings
 
-    click.echo(f"{key} = {settings.store(key, value, lambda k, v: checked(k, v, env))}")
+    stored = settings.store(key, value, lambda k, v: checked(k, v, env))
+    say(f"{key} = {inert(settings.as_typed(stored))}")  # as typed: on, not True
 
 
 @config_group.command("unset")
@@ -56,7 +58,7 @@ def config_unset(key: str) -> None:
     from voice_coach.journal import settings
 
     settings.forget(key)
-    click.echo(f"{key} is back to its default")
+    say(f"{inert(key)} is back to its default")
 
 
 @click.group("log")
@@ -88,7 +90,7 @@ def log_add(
     entry = log_entry.manual_entry(ids, name, day, pain_before, pain_after, effects)
     with log_entry.as_typed():
         log.add(entry)
-    click.echo(f"logged {entry.target} on {entry.day.isoformat()}")
+    say(f"logged {inert(entry.target)} on {entry.day.isoformat()}")
 
 
 @log_group.command("list")
@@ -105,7 +107,7 @@ def log_list(as_json: bool) -> None:
         sessions = [views.entry_json(e) for e in found.entries]
         print_json({"sessions": sessions, "unreadable": [views.bad_json(b) for b in found.bad]})
     else:
-        click.echo(views.log_table(found.entries, found.bad))
+        say(views.log_table(found.entries, found.bad))
 
 
 @log_group.command("rm")
@@ -122,11 +124,11 @@ def log_rm(env: Environment, ident: int, yes: bool) -> None:
         if not env.can_ask:
             raise click.UsageError(f"to remove {what} without a terminal, add --yes")
         if not env.prompter.confirm(f"Remove {what} from your log?", False):
-            click.echo("kept")
+            say("kept")
             return
     with log_entry.as_typed():
         log.remove(ident)
-    click.echo(f"removed {what}")
+    say(f"removed {what}")
 
 
 @log_group.command("edit")
@@ -146,9 +148,9 @@ def log_edit(
 
     found = log_entry.edit(ident, day, pain_before, pain_after, effects)
     if isinstance(found, Entry):
-        click.echo(views.log_table([found]))
+        say(views.log_table([found]))
     else:
-        click.echo(views.log_table([], [found]))
+        say(views.log_table([], [found]))
 
 
 @click.command()
@@ -174,13 +176,13 @@ def progress(as_json: bool, plot: Path | None) -> None:
         streak = stats.streak(entries)
         print_json({"sessions": sessions, "streak_days": streak, "see_a_professional": advice})
     else:
-        click.echo(views.progress_page(entries, stats.streak(entries)))
+        say(views.progress_page(entries, stats.streak(entries)))
         if advice:
-            click.echo("\n" + SEE_PROFESSIONAL)
+            say("\n" + SEE_PROFESSIONAL)
     if plot is not None:
         charts.plot_pain(entries, plot)
         if not as_json:
-            click.echo(f"wrote {plot}")
+            say(f"wrote {inert(str(plot))}")
 
 
 @click.command("recommend")
@@ -207,14 +209,15 @@ def recommend_command(as_json: bool, content_dirs: tuple[Path, ...]) -> None:
     if as_json:
         print_json({"playlist": recommend.MY_PLAN, "exercises": chosen})
         return
-    click.echo(views.recommend_table(ranked, chosen))
-    click.echo(f"\nsaved playlist '{recommend.MY_PLAN}' ({path}); try: voice-coach play my-plan")
+    say(views.recommend_table(ranked, chosen))
+    saved = f"saved playlist '{recommend.MY_PLAN}' ({inert(str(path))})"
+    say(f"\n{saved}; try: voice-coach play my-plan")
 
 
 def _note(note: str | None) -> None:
     """One line on stderr: the log could not be read, or sessions in it were left out."""
     if note:
-        click.echo(f"voice-coach: note: {note}", err=True)
+        say(f"voice-coach: note: {note}", err=True)
 
 
 COMMANDS = (config_group, log_group, progress, recommend_command)

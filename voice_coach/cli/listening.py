@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import click
 
+from voice_coach.cli.common import say
+from voice_coach.errors import inert
+
 
 @click.command("listen-test")
 @click.option(
@@ -26,9 +29,10 @@ def listen_test(seconds: int) -> None:
     preferences = settings.preferences()
     device = preferences.listen_device
     wake, sensitivity = stored_wake_word(), preferences.listen_sensitivity
-    header = f"Listening for {seconds} s on '{device}', {echo.mode(device)}. Say '{wake}, pause'."
+    where = f"'{inert(device)}', {echo.mode(device)}"
+    header = f"Listening for {seconds} s on {where}. Say '{inert(wake)}, pause'."
     for line in trial.listen_lines(device, wake, sensitivity, seconds, header=header):
-        click.echo(line)
+        say(line)
 
 
 COMMANDS = (listen_test,)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, inert
 from voice_coach.journal import log, record
 from voice_coach.journal.values import Refused, parse_day, parse_effect
 
@@ -82,8 +82,8 @@ def find(ident: int) -> log.Entry | log.BadRow:
 def named(found: log.Entry | log.BadRow) -> str:
     """How `log rm` names what it removes."""
     if isinstance(found, log.BadRow):
-        return f"session {found.id} (cannot be read: {found.problem})"
-    return f"session {found.id} ({found.day.isoformat()}, {found.target})"
+        return f"session {found.id} (cannot be read: {inert(found.problem)})"
+    return f"session {found.id} ({found.day.isoformat()}, {inert(found.target)})"
 
 
 def edit(

@@ -182,6 +182,12 @@ export_options = _stacked(
             type=click.Choice(SPLIT_FORMATS),
             help="Format of the --split tracks [default: that of -o, else mp3].",
         ),
+        click.option(
+            "--force",
+            is_flag=True,
+            help="Replace a read-only file in the way too (a writable one is always replaced; "
+            "a link is replaced as a link, never followed).",
+        ),
     ]
 )
 """`export`'s own options: where to write, and in which format."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from voice_coach.cli.common import print_json
+from voice_coach.cli.common import print_json, say
 from voice_coach.cli.options import (
     answer_options,
     export_options,
@@ -49,7 +49,7 @@ def plan(env: Environment, target: tuple[str, ...], as_json: bool, options: Sess
         speech = {"engine": engine.name, "voice": engine.voice, "rate": engine.rate or None}
         print_json(timeline_dict(session.timeline) | {"speech": speech})
     else:
-        click.echo(views.plan_page(session.timeline, session.playlist, session.library))
+        say(views.plan_page(session.timeline, session.playlist, session.library))
 
 
 def _play_or_stop(
@@ -103,6 +103,7 @@ def export(
     output: Path | None,
     split: Path | None,
     split_format: str | None,
+    force: bool,
     options: SessionOptions,
 ) -> None:
     """Render TARGET to an audio file (.mp3, .m4b or .wav) and/or split tracks for your phone."""
@@ -112,9 +113,9 @@ def export(
         )
     from voice_coach import coach
 
-    request = coach.ExportRequest(output, split, split_format)
+    request = coach.ExportRequest(output, split, split_format, force)
     for line in coach.export(target, options, request, env):
-        click.echo(line)
+        say(line)
 
 
 @click.command("choose")
@@ -140,7 +141,10 @@ def choose_command(
     def export_it(target: str) -> None:
         path = choosing.where_to_save(env, target, output)
         for line in (
-            coach.export((target,), options, coach.ExportRequest(path), env) if path else []
+            # the person said yes to replacing a file that was there: read-only or not
+            coach.export((target,), options, coach.ExportRequest(path, force=True), env)
+            if path
+            else []
         ):
             env.echo(line)
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from voice_coach.cli.common import cache_dir_option, json_option, print_json
-from voice_coach.errors import UserError
+from voice_coach.cli.common import cache_dir_option, json_option, print_json, say
+from voice_coach.errors import UserError, inert
 
 ENGINE_CHOICES = ("piper", "pyttsx3")
 """The engines with voices to list (kept here so `--help` needs no engine loaded; a test checks
@@ -37,9 +37,9 @@ def voices(engine: str | None, language: str | None, every: bool, as_json: bool)
     if as_json:
         print_json(views.voices_json(rows))
     else:
-        click.echo(views.voices_table(rows, current))
+        say(views.voices_table(rows, current))
     for line in missing:
-        click.echo(f"voice-coach: note: {line}", err=True)
+        say(f"voice-coach: note: {line}", err=True)
 
 
 @click.group()
@@ -54,10 +54,10 @@ def cache_stats(cache_dir: Path | None) -> None:
     from voice_coach.speech.cache import CueCache, default_cache_dir
 
     stats = CueCache(cache_dir or default_cache_dir()).stats()
-    click.echo(f"folder:  {stats.folder}")
-    click.echo(f"cues:    {stats.entries} ({stats.seconds / 60:.1f} min of speech)")
-    click.echo(f"size:    {stats.bytes / 1_000_000:.1f} MB")
-    click.echo(f"broken:  {stats.broken} (rebuilt automatically when next needed)")
+    say(f"folder:  {inert(str(stats.folder))}")
+    say(f"cues:    {stats.entries} ({stats.seconds / 60:.1f} min of speech)")
+    say(f"size:    {stats.bytes / 1_000_000:.1f} MB")
+    say(f"broken:  {stats.broken} (rebuilt automatically when next needed)")
 
 
 @cache.command("clear")
@@ -68,7 +68,7 @@ def cache_clear(cache_dir: Path | None) -> None:
 
     folder = cache_dir or default_cache_dir()
     removed = CueCache(folder).clear()
-    click.echo(f"removed {removed} cached cues from {folder}")
+    say(f"removed {removed} cached cues from {inert(str(folder))}")
 
 
 @click.command("doctor")
@@ -79,7 +79,7 @@ def doctor_command() -> None:
 
     results = doctor.run_all()
     for line in views.checks_lines(results):
-        click.echo(line)
+        say(line)
     if not all(r.ok or r.optional for r in results):
         raise UserError(
             "some checks failed",

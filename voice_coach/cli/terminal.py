@@ -10,7 +10,9 @@ from typing import TypeVar
 
 import click
 
+from voice_coach.cli.common import say
 from voice_coach.environment import Environment
+from voice_coach.errors import inert_lines
 
 T = TypeVar("T")
 
@@ -19,11 +21,13 @@ class TerminalPrompter:
     """Questions on the terminal, through click (its retry message on a bad answer)."""
 
     def choice(self, question: str, choices: Sequence[str], default: str) -> str:
-        answer: str = click.prompt(question, type=click.Choice(list(choices)), default=default)
+        answer: str = click.prompt(
+            inert_lines(question), type=click.Choice(list(choices)), default=default
+        )
         return answer
 
     def confirm(self, question: str, default: bool) -> bool:
-        return click.confirm(question, default=default)
+        return click.confirm(inert_lines(question), default=default)
 
     def optional(self, question: str, parse: Callable[[str], T | None]) -> T | None:
         def checked(text: str) -> T | None:
@@ -33,17 +37,17 @@ class TerminalPrompter:
                 raise click.BadParameter(str(exc)) from None
 
         answer: T | None = click.prompt(
-            question, default="", show_default=False, value_proc=checked
+            inert_lines(question), default="", show_default=False, value_proc=checked
         )
         return answer
 
 
 def _echo(text: str) -> None:
-    click.echo(text)
+    say(text)
 
 
 def _echo_err(text: str) -> None:
-    click.echo(text, err=True)
+    say(text, err=True)
 
 
 @contextlib.contextmanager

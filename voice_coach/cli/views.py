@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, inert
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Timeline
 from voice_coach.plan import spoken
 
@@ -60,7 +60,8 @@ def table(
     first column (an id to type) never wraps. Too narrow for the columns side by side, each row
     becomes a small block of "HEADER  value" lines instead."""
     width = width or _width()
-    grid = [list(headers), *[list(r) for r in rows]]
+    rows = [[inert(cell) for cell in row] for row in rows]  # a stored value is one inert cell
+    grid = [list(headers), *rows]
     natural = [max(len(row[i]) for row in grid) for i in range(len(headers))]
     floor = [
         natural[i]
@@ -343,11 +344,11 @@ def settings_table(stored: dict[str, object]) -> str:
                 settings.parse_value(name, str(value))
             except UserError as exc:
                 origin = f"INVALID ({exc.message}; run: config unset {name})"
-        rows.append(
-            [name, "-" if value is None else str(value), origin, f"{key.help} ({key.values})"]
-        )
+        rows.append([name, settings.as_typed(value), origin, f"{key.help} ({key.values})"])
     for name in stored.keys() - settings.KEYS.keys():
-        rows.append([name, str(stored[name]), f"UNKNOWN (run: config unset {name})", "-"])
+        rows.append(
+            [name, settings.as_typed(stored[name]), f"UNKNOWN (run: config unset {name})", "-"]
+        )
     return table(["KEY", "VALUE", "FROM", "MEANING"], rows)
 
 
@@ -357,10 +358,8 @@ def settings_markdown() -> str:
 
     lines = ["| setting | default | values | what it does |", "| --- | --- | --- | --- |"]
     for name, key in settings.KEYS.items():
-        default = key.default
-        shown = "on" if default is True else "off" if default is False else default
         values = key.values.replace("|", ", ")  # a bar would end the Markdown cell
-        default_text = "-" if shown is None else str(shown)
+        default_text = settings.as_typed(key.default)
         lines.append(f"| `{name}` | {default_text} | {values} | {key.help} |")
     return "\n".join(lines)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from voice_coach.content.source import YList, YMap
-from voice_coach.errors import ContentError
+from voice_coach.errors import ContentError, clipped
 from voice_coach.names import did_you_mean
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -133,7 +133,7 @@ def ident_of(item: YMap, what: str) -> str:
 
 def shown(value: Any) -> str:
     if isinstance(value, str):
-        return f"'{value}'"
+        return f"'{clipped(value)}'"
     if isinstance(value, YMap):
         return "a mapping"
     if isinstance(value, YList):

@@ -23,7 +23,7 @@ from voice_coach.content.items import (
     read_pronunciation,
 )
 from voice_coach.content.source import YList, YMap, load_file
-from voice_coach.errors import ContentError
+from voice_coach.errors import ContentError, clipped
 from voice_coach.model import Exercise, GuideTopic, Library, Playlist, Programme
 from voice_coach.names import did_you_mean, lookup
 
@@ -140,7 +140,8 @@ def _display(path: Path, relative_to: Path | None) -> str:
 def _read_folder(folder: Path, relative_to: Path | None) -> _Pending:
     pending = _Pending()
     first_seen: dict[tuple[str, str], str] = {}
-    files = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    # not only regular files: a pipe or a device named .yaml is said to be one, not passed over
+    files = sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
     for path in files:
         name = _display(path, relative_to)
         document = load_file(path, name)
@@ -239,7 +240,7 @@ def resolve_target(library: Library, target: Iterable[str]) -> tuple[list[str], 
         if name not in library.exercises:
             known = list(library.exercises) + list(library.playlists)
             raise ContentError(
-                f"unknown playlist or exercise '{name}'",
+                f"unknown playlist or exercise '{clipped(name)}'",
                 where="TARGET",
                 hint=did_you_mean(name, known)
                 or "see `voice-coach causes` and `voice-coach exercises`",

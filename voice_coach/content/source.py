@@ -9,13 +9,13 @@ their line, so a schema error can say `file:line`.
 from __future__ import annotations
 
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from voice_coach.errors import ContentError
+from voice_coach.files import FileError, read_regular
 
 MAX_BYTES = 1_000_000
 """Content files are a few kilobytes; anything this large is a mistake, not an exercise list."""
@@ -64,28 +64,17 @@ def load_file(path: Path, display: str | None = None) -> Any:
     """Load one YAML file into YMap/YList/scalars, or raise a ContentError naming file and line."""
     name = display or str(path)
     try:
-        info = path.lstat()
+        raw = read_regular(path, MAX_BYTES)
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror}", where=name) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise ContentError(
-            "not a regular file (a link, a folder or a device), so it is not read",
-            where=name,
-            hint="put the YAML file itself there",
-        )
-    size = info.st_size
-    if size > MAX_BYTES:
-        raise ContentError(
-            f"file is {size} bytes, more than the {MAX_BYTES} a content file may have",
-            where=name,
-            hint="split it into several files",
-        )
+    except FileError as exc:
+        odd = "not a regular file" in exc.message  # else: too large
+        hint = "put the YAML file itself there" if odd else "split it into several files"
+        raise ContentError(exc.message, where=name, hint=hint) from None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ContentError(f"not UTF-8 text ({exc.reason})", where=name) from None
-    except OSError as exc:
-        raise ContentError(f"cannot read: {exc.strerror}", where=name) from None
     return load_text(text, name)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, clipped
 from voice_coach.model import (
     AUTO,
     DEFAULT_WAKE_WORD,
@@ -200,7 +200,7 @@ def config_path() -> Path:
 def key_named(name: str) -> Key:
     if name not in KEYS:
         raise UserError(
-            f"unknown setting '{name}'",
+            f"unknown setting '{clipped(name)}'",
             where="KEY",
             hint=did_you_mean(name, KEYS) or "settings: " + ", ".join(KEYS),
         )
@@ -212,7 +212,16 @@ def parse_value(name: str, text: str) -> Any:
     try:
         return key.parse(text)
     except ValueError as exc:
-        raise UserError(f"'{text}' is not a valid {name}: it must be {exc}", where=name) from None
+        raise UserError(
+            f"'{clipped(text)}' is not a valid {name}: it must be {exc}", where=name
+        ) from None
+
+
+def as_typed(value: object) -> str:
+    """A setting's value as a person types it: on and off, not Python's True and False."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return "-" if value is None else str(value)
 
 
 def load_raw() -> dict[str, object]:

@@ -19,6 +19,7 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
+from voice_coach.errors import inert_lines
 from voice_coach.model import Event, Library, Timeline
 from voice_coach.plan import spoken
 from voice_coach.playback.bigdigits import ROWS, big, width_of
@@ -78,6 +79,13 @@ def count_at(timeline: Timeline, position: int, complete: bool = True) -> Count 
     return None
 
 
+def _shown(text: str, style: str = "", *, no_wrap: bool | None = None) -> Text:
+    """Text for the screen: a title, a cue or what the microphone heard comes from content, a
+    setting or the room, so it is made inert first (errors.inert_lines): rich passes escape
+    sequences and bidi controls to the terminal as they are."""
+    return Text(inert_lines(text), style=style, no_wrap=no_wrap)
+
+
 def heading(moment: Moment) -> str:
     """ "3/10  Lumbar Roll"; "Before you start" has no number."""
     timeline = moment.timeline
@@ -121,7 +129,7 @@ def keys_line(width: int) -> Text:
             lines[-1] += "   " + key
         else:
             lines.append(key)
-    return Text("\n".join(lines), style="dim")
+    return _shown("\n".join(lines), style="dim")
 
 
 def progress_line(moment: Moment, width: int) -> RenderableType:
@@ -131,7 +139,7 @@ def progress_line(moment: Moment, width: int) -> RenderableType:
     total = spoken.clock(timeline.length, rate, precise=False) if moment.complete else "..."
     bar = ProgressBar(total=max(1, timeline.length), completed=moment.position, width=width)
     row = Table.grid(padding=(0, 2))
-    row.add_row(bar, Text(f"{here} / {total}"))
+    row.add_row(bar, _shown(f"{here} / {total}"))
     return row
 
 
@@ -141,23 +149,23 @@ def detail_view(moment: Moment, library: Library, width: int) -> RenderableType:
     if timeline.chapters:
         exercise = library.exercises.get(timeline.chapter_at(moment.position).exercise or "")
         for number, step in enumerate(exercise.steps if exercise else [], 1):
-            steps.add_row(f"{number}.", Text(spoken.fill_sides(step, None)), style="dim")
+            steps.add_row(f"{number}.", _shown(spoken.fill_sides(step, None)), style="dim")
     speech = said(moment)
     return Group(
-        Text(heading(moment), style="bold cyan"),
+        _shown(heading(moment), style="bold cyan"),
         steps,
-        Text(""),
-        Text(speech.text if speech and speech.text else "", style="bold"),
-        Text(status(moment), style="bold yellow"),
+        _shown(""),
+        _shown(speech.text if speech and speech.text else "", style="bold"),
+        _shown(status(moment), style="bold yellow"),
         *listening_line(moment),
-        Text(""),
+        _shown(""),
         progress_line(moment, min(50, width - 16)),
         keys_line(width),
     )
 
 
 def listening_line(moment: Moment) -> list[Text]:
-    return [Text(moment.listening, style="green")] if moment.listening else []
+    return [_shown(moment.listening, style="green")] if moment.listening else []
 
 
 def floor_view(moment: Moment, width: int, height: int) -> RenderableType:
@@ -167,24 +175,27 @@ def floor_view(moment: Moment, width: int, height: int) -> RenderableType:
         if moment.paused or moment.preparing
         else count_at(moment.timeline, moment.position, moment.complete)
     )
-    lines: list[RenderableType] = [Text(heading(moment), style="bold cyan"), Text("")]
+    lines: list[RenderableType] = [_shown(heading(moment), style="bold cyan"), _shown("")]
     if count is not None:
         digits = str(count.value)
         scale = 2 if height >= 2 * ROWS + 14 and width_of(digits, 2) <= width else 1
-        block = Text("\n".join(big(digits, scale)), style="bold yellow", no_wrap=True)
+        block = _shown("\n".join(big(digits, scale)), style="bold yellow", no_wrap=True)
         lines.append(Align.center(block))
         label = "seconds left in the hold" if count.hold else "repetition"
         if count.of is not None:
             label += f" {count.value} of {count.of}"
-        lines.append(Align.center(Text(label, style="yellow")))
+        lines.append(Align.center(_shown(label, style="yellow")))
     else:
         speech = said(moment)
         words = status(moment) or (speech.text if speech and speech.text else "")
-        lines.append(Text(words, style="bold yellow"))
+        lines.append(_shown(words, style="bold yellow"))
     following = next_title(moment)
-    lines += [Text(""), Text(f"Next: {following}" if following else "Next: the end", style="bold")]
+    lines += [
+        _shown(""),
+        _shown(f"Next: {following}" if following else "Next: the end", style="bold"),
+    ]
     lines += listening_line(moment)
-    lines += [Text(""), progress_line(moment, min(50, width - 16)), keys_line(width)]
+    lines += [_shown(""), progress_line(moment, min(50, width - 16)), keys_line(width)]
     return Group(*lines)
 
 
@@ -227,7 +238,7 @@ class LiveScreen:
             if self.floor
             else detail_view(moment, self.library, inner)
         )
-        return Panel(body, title=self.title)
+        return Panel(body, title=_shown(self.title))
 
     def update(self, moment: Moment) -> None:
         self._moment = moment
@@ -273,11 +284,11 @@ class PlainScreen:
         if moment.listening != self.listening:
             self.listening = moment.listening
             if moment.listening:
-                self.stream.write(f"({moment.listening})\n")
+                self._line(f"({moment.listening})")
         if moment.preparing != self.preparing:
             self.preparing = moment.preparing
             if moment.preparing and events:  # not before the first sound: that is the start
-                self.stream.write(f"(preparing {moment.preparing}...)\n")
+                self._line(f"(preparing {moment.preparing}...)")
         printed = events[self.next_event - 1].start if self.next_event else 0
         upcoming = events[self.next_event].start if self.next_event < len(events) else None
         jumped_back = position < printed
@@ -294,12 +305,15 @@ class PlainScreen:
             starts = event.exercise is not None or (chapter and chapter.exercise is None)
             if chapter is not None and starts and index != self.chapter:
                 self.chapter = index
-                self.stream.write(f"== {chapter.title}\n")
+                self._line(f"== {chapter.title}")
             if event.kind == "speech":
-                self.stream.write(
-                    f"[{spoken.clock(event.start, rate, precise=False)}] {event.text}\n"
-                )
+                self._line(f"[{spoken.clock(event.start, rate, precise=False)}] {event.text}")
         self.stream.flush()
+
+    def _line(self, text: str) -> None:
+        """A line of the log, inert (a title or a cue from content, what the microphone
+        heard): one line each, whatever it holds."""
+        self.stream.write(inert_lines(text).replace("\n", " ") + "\n")
 
     def close(self) -> None:
         self.stream.flush()

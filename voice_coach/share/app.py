@@ -22,8 +22,8 @@ from pathlib import Path
 
 from voice_coach.content.loader import resolve_target
 from voice_coach.environment import Environment
-from voice_coach.errors import UserError, describe
-from voice_coach.files import write_text
+from voice_coach.errors import UserError, describe, inert
+from voice_coach.files import FileError, read_regular, write_text
 from voice_coach.journal import settings
 from voice_coach.journal.home import home
 from voice_coach.session.options import SessionOptions
@@ -46,6 +46,8 @@ DEFAULT_PORT = 8765
 HOST_HINT = "give an address of this machine with --host (see: ip address), and a port above 1023"
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{22}")
 STATE_HINT = "fix it, or run share without --keep-address, which writes a new one"
+STATE_MOST_BYTES = 4096
+"""share.json holds a secret and a port (about 50 bytes); anything this large is not it."""
 STOP_WAIT_S = 10
 """On Ctrl-C, how long a render under way may take to stop and remove its partial file."""
 
@@ -97,9 +99,11 @@ def _saved() -> tuple[str, int] | None:
         return UserError(what, where=str(path), hint=STATE_HINT)
 
     try:
-        saved = json.loads(path.read_text(encoding="utf-8"))
+        saved = json.loads(read_regular(path, STATE_MOST_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return None
+    except FileError as exc:  # a pipe would hang the share; a device, a folder: said so
+        raise wrong(exc.message) from None
     except UnicodeDecodeError:
         raise wrong("not text (UTF-8)") from None
     except ValueError:
@@ -109,7 +113,10 @@ def _saved() -> tuple[str, int] | None:
     for key in saved:
         if key not in ("token", "port"):
             raise wrong(f"unknown key '{key[:30]}' (only token and port)")
-    token, port = saved.get("token"), saved.get("port")
+    for key in ("token", "port"):
+        if key not in saved:
+            raise wrong(f"key '{key}' is missing (the file needs both token and port)")
+    token, port = saved["token"], saved["port"]
     if not isinstance(token, str) or not _TOKEN.fullmatch(token):
         raise wrong(f"key 'token' must be 22 letters, digits, - or _, not {_shown(token)}")
     if type(port) is not int or not 1 <= port <= 65535:  # `true` is an int to Python
@@ -214,7 +221,9 @@ def share(
     count = f"{len(targets)} routine{'s' if len(targets) != 1 else ''}"
     # The address first: the phone can scan it while the routines are prepared (its request
     # waits in the queue until they are).
-    env.echo(f"Sharing {count} at {chosen.url} (scan the code with your phone; Ctrl-C stops)")
+    env.echo(
+        f"Sharing {count} at {inert(chosen.url)} (scan the code with your phone; Ctrl-C stops)"
+    )
     env.echo(qr_code(chosen.url))
     if chosen.host.startswith("127."):
         env.note("voice-coach: note: only this computer can reach that address; give --host")

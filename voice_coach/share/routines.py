@@ -22,15 +22,18 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from voice_coach.audio.export import Tags, export_file
-from voice_coach.errors import UserError
-from voice_coach.files import is_stale_part, private_folder, write_text
+from voice_coach.errors import UserError, inert
+from voice_coach.files import FileError, is_stale_part, private_folder, read_regular, write_text
 from voice_coach.journal.home import home
 from voice_coach.plan.spoken import fill_sides
 from voice_coach.session.prepare import Prepared, Session
 
 FORMATS = {"mp3": "audio/mpeg", "m4b": "audio/mp4"}
+CHECKSUM_MOST_BYTES = 256
+"""A rendered file's .sha256 holds 64 hex digits; more is not one."""
 _RENDERED = re.compile(r"[a-z0-9-]+-[0-9a-f]{32}\.(mp3|m4b)(\.sha256)?")
 """The names the store gives its files (`Store.path`, and the checksum beside each)."""
 
@@ -137,14 +140,19 @@ class Store:
         return self.folder / f"{routine.id}-{routine.key}.{fmt}"
 
     def ready(self, routine: Routine, fmt: str) -> Path | None:
-        """The file, if it was rendered whole before."""
+        """The file, if it was rendered whole before. A pipe, a device or a folder in its place
+        or its checksum's (put there by hand) is no such file: it is rendered again, never read
+        (a pipe would hang the request)."""
         path = self.path(routine, fmt)
+        sidecar = path.with_name(path.name + ".sha256")
         try:
-            stat = path.stat()
+            stat = path.lstat()
+            if not S_ISREG(stat.st_mode):
+                return None
             if self.checked.get(path) == (stat.st_size, stat.st_mtime_ns):
                 return path
-            expected = path.with_name(path.name + ".sha256").read_text(encoding="utf-8").strip()
-        except (FileNotFoundError, UnicodeDecodeError):
+            expected = read_regular(sidecar, CHECKSUM_MOST_BYTES).decode("utf-8").strip()
+        except (OSError, FileError, UnicodeDecodeError):
             return None
         if _digest(path) != expected:
             return None
@@ -164,7 +172,7 @@ class Store:
                 raise Stopped(routine.title)
             path = self.path(routine, fmt)
             private_folder(self.folder)  # in the person's own folder, made private if new
-            self.note(f"rendering {routine.title} ({fmt.upper()}), first time only...")
+            self.note(f"rendering {inert(routine.title)} ({fmt.upper()}), first time only...")
             session = routine.session
 
             def going_on(samples: int) -> None:  # called a block (a second of audio) at a time
@@ -173,7 +181,9 @@ class Store:
 
             export_file(session.timeline, session.cues.pcm, path, routine.tags, going_on)
             write_text(path.with_name(path.name + ".sha256"), _digest(path) + "\n")
-            self.note(f"ready: {routine.title} ({fmt.upper()}, {path.stat().st_size / 1e6:.1f} MB)")
+            self.note(
+                f"ready: {inert(routine.title)} ({fmt.upper()}, {path.stat().st_size / 1e6:.1f} MB)"
+            )
             return path
 
     def all_ready(self, routines: Sequence[Routine], fmt: str) -> list[Path]:

