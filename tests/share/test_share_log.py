@@ -335,3 +335,16 @@ def test_a_body_that_trickles_past_its_deadline_is_dropped() -> None:
         right.sendall(b"{")
         with pytest.raises(TimeoutError):
             writes.read_body(reader, left, 10, 10.0, lambda: next(times))
+
+
+def test_the_own_origin_is_the_address_served_or_on_every_address_the_hosts() -> None:
+    assert writes.origin_of("192.168.1.20", 8765) == "http://192.168.1.20:8765"
+    assert writes.origin_of("fe80::1", 80) == "http://[fe80::1]"
+    own = "http://192.168.1.20:8765"
+    assert writes.origin_allowed([], own, None, False)  # not a browser's page (curl)
+    assert writes.origin_allowed([own], own, "192.168.1.20:8765", False)
+    assert not writes.origin_allowed(["http://evil.example"], own, "evil.example", False)
+    assert not writes.origin_allowed([own, own], own, None, False)
+    any_address = "http://0.0.0.0:8765"  # served on every address: the one the phone used
+    assert writes.origin_allowed([own], any_address, "192.168.1.20:8765", True)
+    assert not writes.origin_allowed([own], any_address, "192.168.1.21:8765", True)
