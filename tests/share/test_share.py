@@ -10,7 +10,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -23,6 +22,7 @@ import feedparser
 import pytest
 from support.fakes import FakeWorld
 from support.media import decoded
+from support.phone import fake_share
 from support.running import Result
 
 from voice_coach.audio.export import Tags
@@ -303,9 +303,6 @@ def test_a_broken_settings_file_is_one_line_before_any_address(
     assert len(done.err.strip().splitlines()) == 1 and str(path) in done.err
 
 
-FAKE_SHARE = Path(__file__).resolve().parent.parent / "support" / "fake_share.py"
-
-
 @pytest.mark.ffmpeg
 def test_sigterm_during_a_render_leaves_no_part_file(tmp_path: Path) -> None:
     """A real `share` process, killed politely in the middle of rendering: the render thread
@@ -313,16 +310,8 @@ def test_sigterm_during_a_render_leaves_no_part_file(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = str(probe.getsockname()[1])
-    command = [sys.executable, str(FAKE_SHARE), "--endless-render", "share", "pelvic-tilts"]
-    command += ["--reps", "1", "--hold", "2", "--host", "127.0.0.1", "--port", port]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(app.__file__).parents[2])},
-    )
+    command = ["--endless-render", "share", "pelvic-tilts", "--reps", "1", "--hold", "2"]
+    process = fake_share([*command, "--host", "127.0.0.1", "--port", port], subprocess.DEVNULL)
     assert process.stderr is not None
     said = []
     try:
