@@ -365,3 +365,27 @@ def test_a_routine_logs_its_exercises_each_once_in_order() -> None:
         Part("Clam Shell", 30, 40, (), "clam-shell"),
     )
     assert replace(routine(), parts=parts).exercises == ("clam-shell", "pelvic-tilts")
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_share_serves_the_log_address_unless_read_only(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, read_only: bool
+) -> None:
+    tables: list[Any] = []
+    real = app.table
+
+    def served(*args: Any, **kwargs: Any) -> None:
+        tables.append(real(*args, **kwargs))
+        raise KeyboardInterrupt  # the table is all this test wants: no serving
+
+    monkeypatch.setattr(app, "table", served)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    options = ["--reps", "1", "--hold", "2", "--host", "127.0.0.1", "--port", port]
+    done = run_cli("share", "pelvic-tilts", *options, *(["--read-only"] if read_only else []))
+    assert done.code == 0 and "Stopped sharing." in done.out, done.err
+    (table,) = tables
+    assert (table("log") is None) is read_only
+    page = table("").body().decode()
+    assert f'data-log="{"no" if read_only else "yes"}"' in page
