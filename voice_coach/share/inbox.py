@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 from voice_coach.errors import UserError, describe
 from voice_coach.journal import phone
@@ -36,10 +35,8 @@ class _Invalid(Exception):
 class Inbox:
     """The log's address: for each routine served, the exercises a session of it may rate."""
 
-    def __init__(self, exercises: Mapping[str, Sequence[str]], path: Path | None = None) -> None:
+    def __init__(self, exercises: Mapping[str, Sequence[str]]) -> None:
         self.exercises = exercises
-        self.path = path
-        """The log (None: the person's)."""
         self._lock = threading.Lock()
         """One write at a time: the server's threads never wait on each other in SQLite."""
 
@@ -59,7 +56,7 @@ class Inbox:
             )
             ident = _text(sent, "id")
             with self._lock:
-                logged, new = phone.log_once(ident, entry, self.path)
+                logged, new = phone.log_once(ident, entry)
         except _Invalid as exc:
             return Answer(400, {"error": str(exc)})
         except Refused as exc:
