@@ -121,6 +121,27 @@ MUTANTS = [
         "FAMILIAR_AFTER = 1\n",
         "tests/plan/test_fidelity.py",
     ),
+    (
+        "`share` taking a session from another site",
+        "voice_coach/share/writes.py",
+        "    if sent[0] == own:\n",
+        "    if True:\n",
+        "tests/share/test_share_log.py",
+    ),
+    (
+        "a session the phone sends again logged again",
+        "voice_coach/journal/log.py",
+        '"SELECT session_id FROM phone_sends WHERE id = ?"',
+        '"SELECT session_id FROM phone_sends WHERE id = ? AND 0"',
+        "tests/share/test_share_log.py",
+    ),
+    (
+        "no limit to the phone's writes a minute",
+        "voice_coach/share/writes.py",
+        "if len(self._times) >= self.most:",
+        "if len(self._times) >= self.most * 100:",
+        "tests/share/test_share_log.py",
+    ),
 ]
 
 

@@ -38,6 +38,29 @@ RELEASED: dict[int, tuple[str, ...]] = {
         "    PRIMARY KEY (session_id, exercise)\n"
         ")",
     ),
+    2: (
+        # sessions from the phone's page (`share`), and the ids it sent them under
+        "CREATE TABLE sessions (\n"
+        "    id INTEGER PRIMARY KEY,\n"
+        "    day TEXT NOT NULL,\n"
+        "    target TEXT NOT NULL,\n"
+        "    duration_s REAL NOT NULL DEFAULT 0,\n"
+        "    pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),\n"
+        "    pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),\n"
+        "    source TEXT NOT NULL CHECK (source IN ('play', 'manual', 'phone'))\n"
+        ")",
+        "CREATE TABLE exercises (\n"
+        "    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,\n"
+        "    exercise TEXT NOT NULL,\n"
+        "    status TEXT NOT NULL CHECK (status IN ('completed', 'skipped')),\n"
+        "    effect TEXT CHECK (effect IN ('better', 'same', 'worse')),\n"
+        "    PRIMARY KEY (session_id, exercise)\n"
+        ")",
+        "CREATE TABLE phone_sends (\n"
+        "    id TEXT PRIMARY KEY,\n"
+        "    session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL\n"
+        ")",
+    ),
 }
 """Each released version's tables, as that version's SQL made them. Adding step N means adding
 version N here (what it makes) and its rows below: a released version is never changed."""
@@ -52,6 +75,14 @@ ROWS: dict[int, tuple[str, ...]] = {
         "INSERT INTO exercises VALUES (3, 'pelvic-tilts', 'completed', NULL)",
         "INSERT INTO exercises VALUES (3, 'sciatic-nerve-glide', 'skipped', NULL)",
         "INSERT INTO exercises VALUES (7, 'knees-to-chest', 'completed', 'worse')",
+    ),
+    2: (
+        "INSERT INTO sessions VALUES (3, '2026-11-20', 'disc-bulge', 612.5, 6, 4, 'play')",
+        "INSERT INTO sessions VALUES (5, '2026-11-22', 'pelvic-tilts', 0, 5, 3, 'phone')",
+        "INSERT INTO exercises VALUES (3, 'clam-shell', 'completed', 'better')",
+        "INSERT INTO exercises VALUES (5, 'pelvic-tilts', 'completed', 'same')",
+        "INSERT INTO phone_sends VALUES ('page-made-id-1', 5)",
+        "INSERT INTO phone_sends VALUES ('page-made-id-0', NULL)",
     ),
 }
 """Rows a person's log of each version holds, in that version's own SQL."""
@@ -79,6 +110,29 @@ ENTRIES: dict[int, list[log.Entry]] = {
             ("knees-to-chest",),
             effects={"knees-to-chest": "worse"},
             id=7,
+        ),
+    ],
+    2: [
+        log.Entry(
+            DAY + dt.timedelta(days=1),
+            "disc-bulge",
+            ("clam-shell",),
+            duration_s=612.5,
+            pain_before=6,
+            pain_after=4,
+            effects={"clam-shell": "better"},
+            source="play",
+            id=3,
+        ),
+        log.Entry(
+            DAY + dt.timedelta(days=3),
+            "pelvic-tilts",
+            ("pelvic-tilts",),
+            pain_before=5,
+            pain_after=3,
+            effects={"pelvic-tilts": "same"},
+            source="phone",
+            id=5,
         ),
     ],
 }

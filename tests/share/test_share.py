@@ -10,7 +10,6 @@ import re
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -23,6 +22,7 @@ import feedparser
 import pytest
 from support.fakes import FakeWorld
 from support.media import decoded
+from support.phone import fake_share
 from support.running import Result
 
 from voice_coach.audio.export import Tags
@@ -42,7 +42,7 @@ HOSTILE = '</script><script>alert(1)</script> & <b>"bold"</b> \x1b[31m'
 def routine(title: str = "Disc bulge", step: str = "Lie down on your back.") -> Routine:
     parts = (
         Part("Before you start", 0, 22050 * 15, ("Not medical advice.",)),
-        Part("Pelvic Tilts", 22050 * 15, 22050 * 75, (step,)),
+        Part("Pelvic Tilts", 22050 * 15, 22050 * 75, (step,), "pelvic-tilts"),
     )
     return Routine(
         id="disc-bulge",
@@ -60,7 +60,9 @@ def routine(title: str = "Disc bulge", step: str = "Lie down on your back.") -> 
 
 
 def test_the_page_carries_content_only_as_inert_json() -> None:
-    page = page_html([routine(HOSTILE, HOSTILE)], "http://h:1/t/", "Sciatica relief", "Careful.")
+    page = page_html(
+        [routine(HOSTILE, HOSTILE)], "http://h:1/t/", "Sciatica relief", "Careful.", log_form=True
+    )
     text = page.decode()
     assert text.count("<script") == 2  # the data and the page's own script, nothing else
     assert "</script><script>alert" not in text and "<b>" not in text
@@ -69,7 +71,8 @@ def test_the_page_carries_content_only_as_inert_json() -> None:
     loaded = json.loads(data.group(1))
     assert loaded[0]["title"] == HOSTILE  # the words themselves survive, as text
     assert loaded[0]["parts"][1] == {"title": "Pelvic Tilts", "start": 15.0, "end": 75.0} | {
-        "steps": [HOSTILE]
+        "steps": [HOSTILE],
+        "exercise": "pelvic-tilts",
     }
     assert 'rel="alternate" type="application/rss+xml"' in text
     assert 'href="http://h:1/t/feed.xml"' in text
@@ -78,7 +81,9 @@ def test_the_page_carries_content_only_as_inert_json() -> None:
 def test_the_feed_is_valid_rss_whatever_the_content(tmp_path: Path) -> None:
     mp3 = tmp_path / "a.mp3"
     mp3.write_bytes(b"x" * 1234)
-    body = feed_xml([routine(HOSTILE, HOSTILE)], [mp3], "http://h:1/t/", "Sciatica", "Careful.")
+    body = feed_xml(
+        [routine(HOSTILE, HOSTILE)], [mp3], "http://h:1/t/", "Sciatica", "Careful.", log_form=True
+    )
     ET.fromstring(body)  # well-formed
     feed = feedparser.parse(body)
     assert not feed.bozo and len(feed.entries) == 1
@@ -99,12 +104,14 @@ def test_the_programmes_title_and_disclaimer_reach_the_page_and_feed_escaped(
 ) -> None:
     """Only the exercises' texts were tested: a title or disclaimer put in raw would run as
     markup on the phone, or break the feed for every podcast app."""
-    page = page_html([routine()], "http://h:1/t/", HOSTILE, HOSTILE).decode()
+    page = page_html([routine()], "http://h:1/t/", HOSTILE, HOSTILE, log_form=True).decode()
     assert page.count("<script") == 2 and "<b>" not in page and "</script><script>" not in page
     assert html.escape(HOSTILE) in page  # the words themselves arrive, as text
     mp3 = tmp_path / "a.mp3"
     mp3.write_bytes(b"x")
-    channel = ET.fromstring(feed_xml([routine()], [mp3], "http://h:1/t/", HOSTILE, HOSTILE))
+    channel = ET.fromstring(
+        feed_xml([routine()], [mp3], "http://h:1/t/", HOSTILE, HOSTILE, log_form=True)
+    )
     inert = HOSTILE.replace("\x1b", "")  # a control character XML cannot carry is dropped
     assert channel.findtext("channel/title") == f"{inert} (voice-coach)"
     assert channel.findtext("channel/description") == inert
@@ -385,9 +392,6 @@ def test_a_broken_settings_file_is_one_line_before_any_address(
     assert len(done.err.strip().splitlines()) == 1 and str(path) in done.err
 
 
-FAKE_SHARE = Path(__file__).resolve().parent.parent / "support" / "fake_share.py"
-
-
 @pytest.mark.ffmpeg
 def test_sigterm_during_a_render_leaves_no_part_file(tmp_path: Path) -> None:
     """A real `share` process, killed politely in the middle of rendering: the render thread
@@ -395,16 +399,8 @@ def test_sigterm_during_a_render_leaves_no_part_file(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = str(probe.getsockname()[1])
-    command = [sys.executable, str(FAKE_SHARE), "--endless-render", "share", "pelvic-tilts"]
-    command += ["--reps", "1", "--hold", "2", "--host", "127.0.0.1", "--port", port]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(Path(app.__file__).parents[2])},
-    )
+    command = ["--endless-render", "share", "pelvic-tilts", "--reps", "1", "--hold", "2"]
+    process = fake_share([*command, "--host", "127.0.0.1", "--port", port], subprocess.DEVNULL)
     assert process.stderr is not None
     said = []
     try:
@@ -424,3 +420,61 @@ def test_sigterm_during_a_render_leaves_no_part_file(tmp_path: Path) -> None:
     assert "Traceback" not in rest
     assert [p.name for p in shared.iterdir() if p.name.endswith(".part")] == []
     assert list(shared.iterdir()) == []  # and no file that was not whole
+
+
+@pytest.mark.parametrize("form", [True, False])
+def test_the_form_is_on_the_page_and_in_the_feed_unless_read_only(
+    tmp_path: Path, form: bool
+) -> None:
+    """`share --read-only` serves no log address: the page asks nothing, the feed links to
+    nothing, and POST /<secret>/log names nothing (404)."""
+    mp3 = tmp_path / "a.mp3"
+    mp3.write_bytes(b"x")
+    base = "http://h:1/t/"
+    page = page_html([routine()], base, "Sciatica", "Careful.", log_form=form).decode()
+    assert f'data-log="{"yes" if form else "no"}"' in page
+    body = feed_xml([routine()], [mp3], base, "Sciatica", "Careful.", log_form=form)
+    entry = feedparser.parse(body).entries[0]
+    link = f"{base}#log-disc-bulge"
+    assert (f'<a href="{link}">' in entry.description) is form
+    summary = ET.fromstring(body).findtext("channel/item/itunes:summary", namespaces=NS) or ""
+    assert (link in summary) is form
+    inbox = app.Inbox({"disc-bulge": ("pelvic-tilts",)}) if form else None
+    served = app.table([routine()], Store(tmp_path, print), base, "S", "C", inbox=inbox)
+    found = served("log")
+    assert (found is not None and found.post is not None) is form
+    assert served("").allowed == "GET, HEAD"  # type: ignore[union-attr]
+
+
+def test_a_routine_logs_its_exercises_each_once_in_order() -> None:
+    parts = (
+        Part("Before you start", 0, 10, ("x",)),
+        Part("Clam Shell", 10, 20, (), "clam-shell"),
+        Part("Pelvic Tilts", 20, 30, (), "pelvic-tilts"),
+        Part("Clam Shell", 30, 40, (), "clam-shell"),
+    )
+    assert replace(routine(), parts=parts).exercises == ("clam-shell", "pelvic-tilts")
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_share_serves_the_log_address_unless_read_only(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, read_only: bool
+) -> None:
+    tables: list[Any] = []
+    real = app.table
+
+    def served(*args: Any, **kwargs: Any) -> None:
+        tables.append(real(*args, **kwargs))
+        raise KeyboardInterrupt  # the table is all this test wants: no serving
+
+    monkeypatch.setattr(app, "table", served)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    options = ["--reps", "1", "--hold", "2", "--host", "127.0.0.1", "--port", port]
+    done = run_cli("share", "pelvic-tilts", *options, *(["--read-only"] if read_only else []))
+    assert done.code == 0 and "Stopped sharing." in done.out, done.err
+    (table,) = tables
+    assert (table("log") is None) is read_only
+    page = table("").body().decode()
+    assert f'data-log="{"no" if read_only else "yes"}"' in page

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import feedparser
 import pytest
 from PIL import Image
 from support.media import chapters_match, decoded, probed
+from support.phone import phone_page
 
 from voice_coach.content.loader import load_library
 from voice_coach.plan.spoken import fill_sides
@@ -187,52 +187,33 @@ def test_requests_without_the_secret_or_outside_the_table_get_nothing(
     assert shared.process.poll() is None
 
 
-def chromium() -> str:
-    for candidate in ("/usr/lib/chromium/chromium", shutil.which("chromium") or ""):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    pytest.fail("Debian's chromium is not installed: run scripts/setup.sh --dev")
-
-
 def test_the_page_plays_and_a_tapped_chapter_moves_the_audio_there(
     shared: Shared, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     plan = shared.plans["irritated-sciatic-nerve"]
     third = plan["chapters"][2]
     exercise = load_library().exercises[third["exercise"]]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium(),
-            args=["--autoplay-policy=no-user-gesture-required", "--no-sandbox"],
+    with phone_page() as page:
+        page.goto(shared.url)
+        routines = page.locator("section.routine")
+        assert routines.count() == 2
+        assert routines.nth(0).locator("h2").inner_text() == "Irritated sciatic nerve"
+        assert routines.nth(1).locator("h2").inner_text() == "Pelvic Tilts"
+        card = routines.nth(0)
+        audio = card.locator("audio")
+        card.locator("button.play").tap()
+        page.wait_for_function(
+            "a => !a.paused && a.currentTime > 0.5", arg=audio.element_handle(), timeout=20_000
         )
-        try:
-            page = browser.new_page(
-                viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
-            )
-            page.goto(shared.url)
-            routines = page.locator("section.routine")
-            assert routines.count() == 2
-            assert routines.nth(0).locator("h2").inner_text() == "Irritated sciatic nerve"
-            assert routines.nth(1).locator("h2").inner_text() == "Pelvic Tilts"
-            card = routines.nth(0)
-            audio = card.locator("audio")
-            card.locator("button.play").tap()
-            page.wait_for_function(
-                "a => !a.paused && a.currentTime > 0.5", arg=audio.element_handle(), timeout=20_000
-            )
-            card.locator("button.chapter").nth(2).tap()
-            page.wait_for_timeout(300)
-            now = audio.evaluate("a => a.currentTime")
-            assert abs(now - third["start_s"]) < 0.5, (now, third["start_s"])
-            assert card.locator(".now-title").inner_text() == third["title"]
-            shown = card.locator(".now-steps li").all_inner_texts()
-            assert shown == [fill_sides(s, None) for s in (*exercise.setup, *exercise.steps)]
-            assert not any("{" in step for step in shown)
-            page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
-        finally:
-            browser.close()
+        card.locator("button.chapter").nth(2).tap()
+        page.wait_for_timeout(300)
+        now = audio.evaluate("a => a.currentTime")
+        assert abs(now - third["start_s"]) < 0.5, (now, third["start_s"])
+        assert card.locator(".now-title").inner_text() == third["title"]
+        shown = card.locator(".now-steps li").all_inner_texts()
+        assert shown == [fill_sides(s, None) for s in (*exercise.setup, *exercise.steps)]
+        assert not any("{" in step for step in shown)
+        page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
 
 
 def test_a_second_share_serves_what_the_first_rendered_at_once(shared: Shared) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.share_server import TOKEN, FakeClock, request, serving
 
 from voice_coach.share.server import (
     HEAD_DEADLINE_S,
@@ -27,31 +28,8 @@ from voice_coach.share.server import (
     MOST_HEADER_LINES,
     MOST_PER_CLIENT,
     Resource,
-    ShareServer,
     _ranges,
 )
-
-TOKEN = "A" * 11 + "b" * 11
-
-
-class FakeClock:
-    """The server's clock for heads' deadlines: it moves only when a test moves it, and a test
-    can wait until the server has read it."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.reads = 0
-        self.changed = threading.Condition()
-
-    def __call__(self) -> float:
-        with self.changed:
-            self.reads += 1
-            self.changed.notify_all()
-            return self.now
-
-    def wait_for_reads(self, count: int) -> None:
-        with self.changed:
-            assert self.changed.wait_for(lambda: self.reads >= count, timeout=10)
 
 
 @dataclass
@@ -69,16 +47,7 @@ class Running:
     def request(
         self, method: str, path: str, headers: dict[str, str] | None = None
     ) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            connection.putrequest(method, path, skip_accept_encoding=True)
-            for key, value in (headers or {}).items():
-                connection.putheader(key, value)
-            connection.endheaders()
-            response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
-        finally:
-            connection.close()
+        return request(self.port, method, path, headers)
 
 
 @pytest.fixture
@@ -105,15 +74,8 @@ def server(tmp_path: Path) -> Iterator[Running]:
 
     log: list[str] = []
     clock = FakeClock()
-    running = ShareServer(("127.0.0.1", 0), TOKEN, look_up, log.append, clock)
-    thread = threading.Thread(target=running.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield Running(running.server_address[1], log, data, asked, clock, audio)
-    finally:
-        running.shutdown()
-        running.server_close()
-        thread.join(5)
+    with serving(look_up, log, clock) as port:
+        yield Running(port, log, data, asked, clock, audio)
 
 
 def test_the_page_and_a_file_are_served_behind_the_secret(server: Running) -> None:
@@ -261,7 +223,7 @@ def test_the_log_shows_method_path_and_status_but_never_the_secret(server: Runni
     assert server.log == [
         "GET /one.mp3 206",
         "GET (not shared) 404",
-        "other method (not shared) 405",
+        "POST / 405",
     ]
     assert not any(TOKEN in line or "\x1b" in line for line in server.log)
 

@@ -18,6 +18,11 @@ from voice_coach.session.options import SessionOptions
     is_flag=True,
     help="Keep the last run's secret address (for a podcast app that subscribed).",
 )
+@click.option(
+    "--read-only",
+    is_flag=True,
+    help="Take nothing from the phone: the page asks no questions for your log.",
+)
 @session_options
 @pass_env
 def share(
@@ -26,17 +31,19 @@ def share(
     host: str | None,
     port: int | None,
     keep_address: bool,
+    read_only: bool,
     options: SessionOptions,
 ) -> None:
     """Serve the routines to your phone on the home network, until Ctrl-C.
 
     A page with a player and chapters, a podcast feed, and MP3 and M4B downloads: every
-    routine (or TARGET...), at one secret address shown as a QR code.
+    routine (or TARGET...), at one secret address shown as a QR code. The page asks your
+    pain before and after, and how each exercise felt, and saves the answers to your log.
     """
     from voice_coach.share.app import ShareRequest
     from voice_coach.share.app import share as serve
 
-    serve(target, options, ShareRequest(host, port, keep_address), env)
+    serve(target, options, ShareRequest(host, port, keep_address, read_only), env)
 
 
 COMMANDS = (share,)

@@ -21,7 +21,8 @@ from voice_coach.content.fields import ID_PATTERN
 from voice_coach.errors import CONTROL
 from voice_coach.journal.values import EARLIEST, EFFECTS
 
-SOURCES = ("play", "manual")
+SOURCES = ("play", "manual", "phone")
+"""Where a session was logged from: `play`, `log add`, or the phone's page (`share`)."""
 STATUSES = ("completed", "skipped")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -92,7 +93,7 @@ def _entry(ident: int, values: Sequence[object], exercises: Sequence[Sequence[ob
                 )
             effects[name] = str(effect)
     if source not in SOURCES:
-        raise _Bad(f"the source {_shown(source)} is not play or manual")
+        raise _Bad(f"the source {_shown(source)} is not play, manual or phone")
     return Entry(
         day=_day(day),
         target=_text(target, "the session's name"),

@@ -149,32 +149,57 @@ def _read_only_version(path: Path) -> int | None:
 
 
 def add(entry: Entry, path: Path | None = None) -> int:
+    _check(entry)
+    with connect(path) as db, db:
+        return _insert(db, entry)
+
+
+def add_once(entry: Entry, sent: str, path: Path | None = None) -> tuple[int | None, bool]:
+    """Log `entry` unless a session was logged under the id `sent` before (the phone's page
+    gives each session it sends one, and sends again until it hears back): the session's id
+    (None if it was removed since) and whether it was logged now. The look and the write are
+    one transaction, taken at once, so two sends of one id never both write."""
+    _check(entry)
+    with connect(path) as db, db:
+        db.execute("BEGIN IMMEDIATE")
+        found = db.execute("SELECT session_id FROM phone_sends WHERE id = ?", (sent,)).fetchone()
+        if found is not None:
+            return found[0], False
+        session = _insert(db, entry)
+        db.execute("INSERT INTO phone_sends (id, session_id) VALUES (?, ?)", (sent, session))
+        return session, True
+
+
+def _check(entry: Entry) -> None:
     check_pain(entry.pain_before, "pain before")
     check_pain(entry.pain_after, "pain after")
     for exercise, effect in entry.effects.items():
         if effect not in EFFECTS or exercise not in entry.completed + entry.skipped:
             raise UserError(f"bad effect {exercise}={effect}")
-    with connect(path) as db, db:
-        cursor = db.execute(
-            "INSERT INTO sessions (day, target, duration_s, pain_before, pain_after, source)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                entry.day.isoformat(),
-                entry.target,
-                entry.duration_s,
-                entry.pain_before,
-                entry.pain_after,
-                entry.source,
-            ),
-        )
-        session = cursor.lastrowid
-        done = list(dict.fromkeys(entry.completed))  # an exercise done twice is one row
-        rows = [(session, e, "completed", entry.effects.get(e)) for e in done]
-        skipped = dict.fromkeys(e for e in entry.skipped if e not in done)
-        rows += [(session, e, "skipped", None) for e in skipped]
-        db.executemany("INSERT INTO exercises VALUES (?, ?, ?, ?)", rows)
-        assert session is not None
-        return session
+
+
+def _insert(db: sqlite3.Connection, entry: Entry) -> int:
+    """The session's rows, in the caller's transaction; its new id."""
+    cursor = db.execute(
+        "INSERT INTO sessions (day, target, duration_s, pain_before, pain_after, source)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            entry.day.isoformat(),
+            entry.target,
+            entry.duration_s,
+            entry.pain_before,
+            entry.pain_after,
+            entry.source,
+        ),
+    )
+    session = cursor.lastrowid
+    done = list(dict.fromkeys(entry.completed))  # an exercise done twice is one row
+    rows = [(session, e, "completed", entry.effects.get(e)) for e in done]
+    skipped = dict.fromkeys(e for e in entry.skipped if e not in done)
+    rows += [(session, e, "skipped", None) for e in skipped]
+    db.executemany("INSERT INTO exercises VALUES (?, ?, ?, ?)", rows)
+    assert session is not None
+    return session
 
 
 @dataclass(frozen=True)

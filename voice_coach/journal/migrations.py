@@ -131,3 +131,62 @@ def m001_sessions_and_exercises(db: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration
+def m002_sessions_from_the_phone(db: sqlite3.Connection) -> None:
+    """Sessions sent from the phone's page (`share`): the source 'phone', and the id the page
+    gave each one it sent, so that a send retried after a lost answer (or a restart) logs
+    nothing twice. The id outlives a session removed with `log rm` (its session then NULL), so
+    a late retry does not bring the session back.
+
+    SQLite cannot change a CHECK constraint in place, so both tables are made again with their
+    rows: the exercises first out and last in (with foreign keys on, dropping `sessions` while
+    they point at it would delete them), and an exercise row whose session is gone (only a hand
+    edit with foreign keys off makes one, and nothing reads it) is left behind."""
+    db.execute("CREATE TEMP TABLE kept_sessions AS SELECT * FROM sessions")
+    db.execute("CREATE TEMP TABLE kept_exercises AS SELECT * FROM exercises")
+    db.execute("DROP TABLE exercises")
+    db.execute("DROP TABLE sessions")
+    _execute(
+        db,
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,
+            target TEXT NOT NULL,
+            duration_s REAL NOT NULL DEFAULT 0,
+            pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+            pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+            source TEXT NOT NULL CHECK (source IN ('play', 'manual', 'phone'))
+        )
+        """,
+    )
+    _execute(
+        db,
+        """
+        CREATE TABLE exercises (
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            exercise TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('completed', 'skipped')),
+            effect TEXT CHECK (effect IN ('better', 'same', 'worse')),
+            PRIMARY KEY (session_id, exercise)
+        )
+        """,
+    )
+    db.execute("INSERT INTO sessions SELECT * FROM kept_sessions")
+    db.execute(
+        "INSERT INTO exercises SELECT * FROM kept_exercises"
+        " WHERE session_id IN (SELECT id FROM sessions)"
+    )
+    db.execute("DROP TABLE kept_exercises")
+    db.execute("DROP TABLE kept_sessions")
+    _execute(
+        db,
+        """
+        CREATE TABLE phone_sends (
+            id TEXT PRIMARY KEY,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL
+        )
+        """,
+    )

@@ -2,7 +2,8 @@
 
 The address carries a new random secret each run (128 bits), so a URL seen once on the home
 network is useless the next day; `--keep-address` keeps the secret (and the port) of the last
-run instead, for a podcast app that subscribed to the feed.
+run instead, for a podcast app that subscribed to the feed. Its one writable address takes the
+sessions the page sends for the log (`inbox`); `--read-only` serves without it.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from voice_coach.session.prepare import library_from
 from voice_coach.session.ready import prepared_with_note, ready
 from voice_coach.share.cover import cover_jpeg
 from voice_coach.share.feed import chapters_json, feed_xml
+from voice_coach.share.inbox import Inbox
 from voice_coach.share.page import page_html
 from voice_coach.share.routines import (
     FORMATS,
@@ -146,22 +148,33 @@ def qr_code(url: str) -> str:
 
 
 def table(
-    routines: Sequence[Routine], store: Store, base: str, title: str, disclaimer: str
+    routines: Sequence[Routine],
+    store: Store,
+    base: str,
+    title: str,
+    disclaimer: str,
+    *,
+    inbox: Inbox | None,
 ) -> Table:
-    """Every URL `share` answers, by name: the page, the feed, and each routine's files.
-    Names are made here from checked ids; a request can only pick one of them."""
+    """Every URL `share` answers, by name: the page, the feed, each routine's files, and the
+    log's address when there is an `inbox` (none with --read-only). Names are made here from
+    checked ids; a request can only pick one of them."""
+    form = inbox is not None
     resources: dict[str, Resource] = {
         "": Resource(
-            "text/html; charset=utf-8", body=lambda: page_html(routines, base, title, disclaimer)
+            "text/html; charset=utf-8",
+            body=lambda: page_html(routines, base, title, disclaimer, log_form=form),
         ),
         "cover.jpg": Resource("image/jpeg", body=functools.partial(cover_jpeg, title)),
         "feed.xml": Resource(
             "application/rss+xml; charset=utf-8",
             body=lambda: feed_xml(
-                routines, store.all_ready(routines, "mp3"), base, title, disclaimer
+                routines, store.all_ready(routines, "mp3"), base, title, disclaimer, log_form=form
             ),
         ),
     }
+    if inbox is not None:
+        resources["log"] = Resource("application/json", post=inbox.post)
     for routine in routines:
         resources[f"{routine.id}.chapters.json"] = Resource(
             "application/json+chapters", body=functools.partial(chapters_json, routine)
@@ -201,6 +214,8 @@ class ShareRequest:
     host: str | None = None
     port: int | None = None
     keep_address: bool = False
+    read_only: bool = False
+    """No address to write to: the page asks nothing for the log."""
 
 
 def share(
@@ -239,7 +254,10 @@ def share(
     store = Store(shared_folder(), env.note)
     try:
         store.prune(routines)  # other variants' files, and parts of runs that were killed
-        server.table = table(routines, store, chosen.url, programme.title, programme.disclaimer)
+        inbox = None if request.read_only else Inbox({r.id: r.exercises for r in routines})
+        server.table = table(
+            routines, store, chosen.url, programme.title, programme.disclaimer, inbox=inbox
+        )
         threading.Thread(target=_render_all, args=(store, routines, env), daemon=True).start()
         server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (the command line makes it one)

@@ -18,6 +18,7 @@ from voice_coach.share.routines import Routine
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
+LOG_IT = "After the session, note your pain and how each exercise felt:"
 
 
 def escape(text: str) -> str:
@@ -36,9 +37,15 @@ def chapters_json(routine: Routine) -> bytes:
     return json.dumps({"version": "1.2.0", "chapters": chapters}, indent=1).encode()
 
 
-def description(routine: Routine, disclaimer: str) -> str:
-    """What a podcast app shows for an item: what it is for, each chapter's steps, and the
-    programme's disclaimer."""
+def form_url(base: str, routine: Routine) -> str:
+    """The page's questions about a session of `routine` (pain now, how each exercise felt),
+    opened at that routine: for a session heard in a podcast app."""
+    return f"{base}#log-{routine.id}"
+
+
+def description(routine: Routine, disclaimer: str, form: str | None = None) -> str:
+    """What a podcast app shows for an item: what it is for, each chapter's steps, where to
+    log how it went (without `share --read-only`), and the programme's disclaimer."""
     lines = [routine.purpose] if routine.purpose else []
     if routine.equipment:
         lines.append("You need: " + ", ".join(routine.equipment) + ".")
@@ -46,13 +53,23 @@ def description(routine: Routine, disclaimer: str) -> str:
         lines.append("You need someone to help you.")
     for part in routine.parts[1:]:  # the first is "Before you start": the disclaimer, below
         lines.append(f"{_clock(part.start / routine.rate)} {part.title}: " + " ".join(part.steps))
+    if form is not None:
+        lines.append(f"{LOG_IT} {form}")
     lines.append(disclaimer)
     return "\n\n".join(lines)
 
 
-def _html(text: str) -> str:
-    """An item's description is HTML to podcast apps: each paragraph, escaped as text."""
-    return "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in text.split("\n\n"))
+def _html(text: str, form: str | None) -> str:
+    """An item's description is HTML to podcast apps: each paragraph, escaped as text, and the
+    form's address as a link."""
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        if form is not None and paragraph == f"{LOG_IT} {form}":
+            link = f'<a href="{html.escape(form)}">{html.escape(form)}</a>'
+            paragraphs.append(f"<p>{html.escape(LOG_IT)} {link}</p>")
+        else:
+            paragraphs.append(f"<p>{html.escape(paragraph)}</p>")
+    return "".join(paragraphs)
 
 
 def _clock(seconds: float) -> str:
@@ -66,17 +83,22 @@ def feed_xml(
     base: str,
     title: str,
     disclaimer: str,
+    *,
+    log_form: bool,
 ) -> bytes:
     """The feed; `files` are the routines' MP3s (their sizes and times), `base` the URL that
-    every link starts with (it carries the secret)."""
+    every link starts with (it carries the secret); with `log_form`, each item links to the
+    page's questions about a session of it."""
     items = []
     for routine, file in zip(routines, files, strict=True):
         stat = file.stat()
+        form = form_url(base, routine) if log_form else None
+        described = description(routine, disclaimer, form)
         items.append(
             f"""  <item>
    <title>{escape(routine.title)}</title>
-   <description>{escape(_html(description(routine, disclaimer)))}</description>
-   <itunes:summary>{escape(description(routine, disclaimer))}</itunes:summary>
+   <description>{escape(_html(described, form))}</description>
+   <itunes:summary>{escape(described)}</itunes:summary>
    <enclosure url={quoteattr(f"{base}{routine.id}.mp3")} length="{stat.st_size}" type="audio/mpeg"/>
    <guid isPermaLink="false">{routine.key}</guid>
    <pubDate>{formatdate(stat.st_mtime, usegmt=True)}</pubDate>

@@ -31,6 +31,7 @@ def _data(routines: Sequence[Routine]) -> str:
                     "start": round(p.start / r.rate, 3),
                     "end": round(p.end / r.rate, 3),
                     "steps": list(p.steps),
+                    "exercise": p.exercise,
                 }
                 for p in r.parts
             ],
@@ -42,12 +43,19 @@ def _data(routines: Sequence[Routine]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def page_html(routines: Sequence[Routine], base: str, title: str, disclaimer: str) -> bytes:
+def page_html(
+    routines: Sequence[Routine], base: str, title: str, disclaimer: str, *, log_form: bool
+) -> bytes:
     """The page, from its template (page.html, shipped as package data): every value escaped
-    for HTML, the routines as inert JSON."""
+    for HTML, the routines as inert JSON; with `log_form`, the questions around each routine
+    whose answers the page sends to the log (`share --read-only` shows none)."""
     template = Template(
         resources.files("voice_coach.share").joinpath("page.html").read_text("utf-8")
     )
     return template.substitute(
-        title=escape(title), base=escape(base), disclaimer=escape(disclaimer), data=_data(routines)
+        title=escape(title),
+        base=escape(base),
+        disclaimer=escape(disclaimer),
+        data=_data(routines),
+        log="yes" if log_form else "no",
     ).encode()

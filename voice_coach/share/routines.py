@@ -55,6 +55,8 @@ class Part:
     end: int
     """Samples."""
     steps: tuple[str, ...]
+    exercise: str | None = None
+    """The exercise's id (None for a chapter that is no exercise: "Before you start")."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,11 @@ class Routine:
     def seconds(self) -> float:
         return self.length / self.rate
 
+    @property
+    def exercises(self) -> tuple[str, ...]:
+        """Its exercises' ids, each once, in order: what a session of it logs as done."""
+        return tuple(dict.fromkeys(p.exercise for p in self.parts if p.exercise is not None))
+
 
 def routine_of(prepared: Prepared, session: Session) -> Routine:
     """The planned target, described."""
@@ -91,7 +98,7 @@ def routine_of(prepared: Prepared, session: Session) -> Routine:
             exercise = library.exercises[chapter.exercise]
             side = prepared.settings.side
             steps = tuple(fill_sides(step, side) for step in (*exercise.setup, *exercise.steps))
-        parts.append(Part(chapter.title, chapter.start, chapter.end, steps))
+        parts.append(Part(chapter.title, chapter.start, chapter.end, steps, chapter.exercise))
     purpose = prepared.playlist.purpose if prepared.playlist else ""
     return Routine(
         id=prepared.target[0] if len(prepared.target) == 1 else "-".join(prepared.target),

@@ -3,7 +3,9 @@
 A request's path is never turned into a file name: after the secret, the rest of the path must
 be one of the table's keys, exactly (no decoding, no normalising), so `..`, encoded traversal
 and absolute paths simply name nothing. Anything without the secret, or not in the table, is a
-404 that says no more; only GET and HEAD exist. Audio answers range requests, which phones
+404 that says no more, whatever the method. Only GET and HEAD exist, but for one address that
+takes a POST (the log's, see `writes` for what a write must pass, and `inbox`); `share
+--read-only` serves without it. Audio answers range requests, which phones
 (Safari first of all) need to play and seek, with a validator (ETag, If-Range) so that a resumed
 download never splices two versions of a file.
 
@@ -18,6 +20,7 @@ import contextlib
 import hmac
 import http.server
 import io
+import json
 import os
 import re
 import socket
@@ -30,6 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from voice_coach.errors import describe
+from voice_coach.share import writes
 from voice_coach.share.head import HeadTooLarge, read_head
 from voice_coach.share.slots import Slots
 
@@ -60,13 +64,30 @@ is refused by Python itself)."""
 
 
 @dataclass(frozen=True)
+class Answer:
+    """What a POST is answered: a status and a JSON object, and what the terminal says of it
+    besides the status (our own words: never anything the client sent)."""
+
+    status: int
+    payload: dict[str, object]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Resource:
-    """What one URL serves: bytes made on request, or a file found by the server's own table."""
+    """What one URL serves: bytes made on request, or a file found by the server's own table;
+    or, for the one address that takes a POST, what its body is answered."""
 
     content_type: str
     body: Callable[[], bytes] | None = None
     file: Callable[[], Path] | None = None
     """Called on request: the file (it may be rendered first, which can take a while)."""
+    post: Callable[[bytes], Answer] | None = None
+    """Called with a body that passed every check of `writes` (the only way to write)."""
+
+    @property
+    def allowed(self) -> str:
+        return "POST" if self.post is not None else ALLOWED
 
 
 Table = Callable[[str], Resource | None]
@@ -92,9 +113,13 @@ class ShareServer(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.clock = clock
         """What the head's deadline is measured on (tests move a fake one)."""
         self.slots = Slots(MOST_CONNECTIONS, MOST_PER_CLIENT)
+        self.writes = writes.Budget(writes.MOST_WRITES, writes.WRITES_WINDOW_S, clock)
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+        self.origin = writes.origin_of(address[0], self.server_address[1])
+        """The origin of the page this server serves: a write from any other is refused."""
+        self.any_address = address[0] in ("", "0.0.0.0", "::")
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self.slots.admit(request, str(client_address[0])):
@@ -148,22 +173,25 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     sys_version = ""
     shown = "(not shared)"
     """The path as logged: the resource's own name, never the request's raw text."""
+    allowed = ALLOWED
+    """The methods a 405 names: those of the resource asked for."""
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # each answer is logged once, by `_log`, without the secret
 
-    def _log(self, status: int) -> None:
-        if self.command in ("GET", "HEAD"):
+    def _log(self, status: int, note: str | None = None) -> None:
+        if self.command in ("GET", "HEAD", "POST"):
             method = self.command
         else:
             method = "other method" if self.command else "request"
-        self.server.log(f"{method} {self.shown} {status}")
+        self.server.log(f"{method} {self.shown} {status}" + (f" ({note})" if note else ""))
 
     def handle_one_request(self) -> None:
         """One request on this connection: its head read under the limits (`head`), then
         answered; what the standard library parses is only ever a head that passed them."""
         self.command, self.request_version, self.requestline = "", "", ""
         self.shown = "(not shared)"  # nothing of the last request on this connection is kept
+        self.allowed = ALLOWED
         slots, connection = self.server.slots, self.connection
         try:
             head = read_head(
@@ -235,7 +263,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Connection", "close")
         if code == 405:
-            self.send_header("Allow", ALLOWED)
+            self.send_header("Allow", self.allowed)
         self._log(code)  # before the answer leaves: a client that reads it finds it logged
         self.end_headers()
         if self.command != "HEAD" and code >= 200:
@@ -252,6 +280,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         resource = self.server.table(name)
         if resource is not None:
             self.shown = "/" + name
+            self.allowed = resource.allowed
         return resource
 
     def do_GET(self) -> None:
@@ -261,14 +290,110 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _refuse(self) -> None:
-        self.send_error(405)
+        """Without the secret, or outside the table, a 404 whatever the method (nothing tells
+        what exists); else a 405 that names the methods the resource has."""
+        self.send_error(404 if self._resource() is None else 405)
+        self._linger()  # a body it may have sent is left unread: the answer must still arrive
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse
+
+    def do_POST(self) -> None:
+        resource = self._resource()
+        if resource is None or resource.post is None:
+            self._refuse()
+            return
+        body = self._body()
+        if body is None:
+            return  # refused (and said), or the client went away
+        try:
+            answer = resource.post(body)
+        except Exception as exc:  # our bug: said once, the server goes on
+            self.server.log(f"could not serve {self.shown}: {describe(exc)}")
+            answer = Answer(500, {"error": "the computer met a problem (see its terminal)"})
+        self._send_json(answer.status, answer.payload, note=answer.note)
+
+    def _body(self) -> bytes | None:
+        """The body of a write that passed every check of `writes`; None when it was refused
+        (answered here) or did not arrive."""
+        refused = self._refusal()
+        if refused is not None:
+            status, why, extra = refused
+            self._send_json(status, {"error": why}, close=True, extra=extra)
+            self._linger()  # the body is left unread: the answer must still arrive
+            return None
+        server = self.server
+        try:
+            body = writes.read_body(
+                cast(io.BufferedReader, self.rfile),
+                self.connection,
+                int(self.headers["Content-Length"]),
+                server.clock() + writes.BODY_DEADLINE_S,
+                server.clock,
+            )
+        except OSError:  # the deadline passed, or the connection broke
+            body = None
+        if body is None:
+            self.close_connection = True
+        return body
+
+    def _refusal(self) -> tuple[int, str, dict[str, str]] | None:
+        """Why a write may not be read (status, the words, headers), in the order a client can
+        do something about it; None when it may."""
+        server, headers = self.server, self.headers
+        origins = headers.get_all("Origin") or []
+        if not writes.origin_allowed(
+            origins, server.origin, headers.get("Host"), server.any_address
+        ):
+            return 403, "this page may only be sent from its own address", {}
+        wait = server.writes.take()
+        if wait is not None:
+            return (
+                429,
+                "too many sends this minute: try again later",
+                {"Retry-After": str(round(wait))},
+            )
+        if headers.get_content_type() != "application/json":
+            return 415, "send JSON (Content-Type: application/json)", {}
+        lengths = headers.get_all("Content-Length") or []
+        if not lengths or headers.get("Transfer-Encoding") is not None:
+            return 411, "send a Content-Length", {}
+        length = writes.declared_length(lengths)
+        if length is None:
+            return 400, "the Content-Length is not a number", {}
+        if length > writes.MOST_BODY_BYTES:
+            return 413, f"a send is at most {writes.MOST_BODY_BYTES} bytes", {}
+        return None
+
+    def _send_json(
+        self,
+        status: int,
+        payload: dict[str, object],
+        note: str | None = None,
+        close: bool = False,
+        extra: dict[str, str] | None = None,
+    ) -> None:
+        data = json.dumps(payload, ensure_ascii=True).encode() + b"\n"
+        self.send_response_only(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        if close:
+            self.close_connection = True
+            self.send_header("Connection", "close")
+        self._log(status, note)
+        self.end_headers()
+        self.wfile.write(data)
 
     def _answer(self, body: bool) -> None:
         resource = self._resource()
         if resource is None:
             self.send_error(404)
+            return
+        if resource.post is not None:
+            self.send_error(405)
             return
         try:
             if resource.file is not None:

@@ -1,0 +1,120 @@
+"""Sessions sent from the phone's page: checked as `log add` checks its options, logged with the
+source 'phone', and once per id the page gave them, even across a restart and after `log rm`.
+The upgrade to the schema that allows them keeps every exercise of an older log."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from support.running import Result
+
+from voice_coach.journal import log, migrations, phone
+from voice_coach.journal.values import Refused
+
+Run = Callable[..., Result]
+TODAY = dt.date.today()
+EXERCISES = ("pelvic-tilts", "clam-shell")
+
+
+def sent(**changes: object) -> log.Entry:
+    values: dict[str, object] = {
+        "routine": "my-routine",
+        "exercises": EXERCISES,
+        "day": TODAY.isoformat(),
+        "pain_before": 6,
+        "pain_after": 4,
+        "effects": {"clam-shell": "better"},
+    } | changes
+    return phone.entry(**values)  # type: ignore[arg-type]
+
+
+def test_a_sent_session_counts_every_exercise_done_and_comes_from_the_phone() -> None:
+    entry = sent()
+    assert entry == log.Entry(
+        TODAY, "my-routine", EXERCISES, (), 0.0, 6, 4, {"clam-shell": "better"}, "phone"
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"pain_before": 11}, "pain before"),
+        ({"pain_after": -1}, "pain after"),
+        ({"pain_after": True}, "pain after"),
+        ({"effects": {"sciatic-nerve-glide": "better"}}, "effects"),
+        ({"effects": {"clam-shell": "fine"}}, "effects"),
+        ({"day": (TODAY + dt.timedelta(days=1)).isoformat()}, "date"),
+        ({"day": (phone.a_year_before(TODAY) - dt.timedelta(days=1)).isoformat()}, "date"),
+        ({"day": "1999-01-01"}, "date"),
+        ({"day": "2026-02-30"}, "date"),
+        ({"day": "20261120"}, "date"),
+        ({"day": "2026-11-20\n"}, "date"),
+    ],
+)
+def test_a_value_out_of_range_is_refused_naming_it(changes: dict[str, object], where: str) -> None:
+    with pytest.raises(Refused) as refused:
+        sent(**changes)
+    assert refused.value.where == where
+
+
+def test_a_year_ago_today_is_the_earliest_day() -> None:
+    assert sent(day=phone.a_year_before(TODAY).isoformat()).day == phone.a_year_before(TODAY)
+    assert phone.a_year_before(dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)
+
+
+def test_one_id_logs_once_across_a_restart_and_never_again_after_log_rm(tmp_path: Path) -> None:
+    path = tmp_path / "log.sqlite3"
+    first, new = phone.log_once("page-made-id-1", sent(), path)
+    assert new and first is not None
+    assert phone.log_once("page-made-id-1", sent(pain_after=0), path) == (first, False)
+    other, new = phone.log_once("page-made-id-2", sent(), path)
+    assert new and other != first
+    assert [(e.id, e.source, e.pain_after) for e in log.sessions(path)] == [
+        (first, "phone", 4),
+        (other, "phone", 4),
+    ]
+    log.remove(first, path)  # the person removed it: a late retry does not bring it back
+    assert phone.log_once("page-made-id-1", sent(), path) == (None, False)
+    assert [e.id for e in log.sessions(path)] == [other]
+
+
+@pytest.mark.parametrize("ident", ["short", "a" * 65, "<script>alert(1)", "id\x1b[31m-red!!"])
+def test_an_id_the_page_does_not_make_is_refused(ident: str, tmp_path: Path) -> None:
+    with pytest.raises(Refused) as refused:
+        phone.log_once(ident, sent(), tmp_path / "log.sqlite3")
+    assert refused.value.where == "id"
+    assert not (tmp_path / "log.sqlite3").exists()
+
+
+def test_the_upgrade_keeps_every_exercise_and_leaves_rows_of_no_session(tmp_path: Path) -> None:
+    """Dropping `sessions` with foreign keys on deletes the exercises that point at it: the
+    upgrade must move them out first. A row of no session (a hand edit, foreign keys off) must
+    not stop the upgrade."""
+    path = tmp_path / "log.sqlite3"
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        for step in migrations.STEPS[:1]:
+            step(db)
+        db.execute("INSERT INTO sessions VALUES (1, '2026-11-20', 'x', 0, 6, 4, 'manual')")
+        db.execute("INSERT INTO exercises VALUES (1, 'pelvic-tilts', 'completed', 'better')")
+        db.execute("INSERT INTO exercises VALUES (1, 'clam-shell', 'skipped', NULL)")
+        db.execute("INSERT INTO exercises VALUES (9, 'clam-shell', 'completed', NULL)")
+        db.execute("PRAGMA user_version = 1")
+    (entry,) = log.sessions(path)
+    assert (entry.completed, entry.skipped, entry.effects) == (
+        ("pelvic-tilts",),
+        ("clam-shell",),
+        {"pelvic-tilts": "better"},
+    )
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT count(*) FROM exercises").fetchone() == (2,)
+
+
+def test_log_list_shows_a_session_from_the_phone(run_cli: Run) -> None:
+    phone.log_once("page-made-id-1", sent(routine="pelvic-tilts"), None)
+    listed = run_cli("log", "list")
+    assert listed.code == 0 and "phone" in listed.out and "pelvic-tilts" in listed.out
