@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -256,7 +257,14 @@ def test_ctrl_c_stops_at_once_and_restores_the_terminal(
     assert terminal.mode()[3] != terminal.initial_mode[3]  # cbreak mode while playing
     terminal.type(b"\x03")  # Ctrl-C as the terminal sends it
     pressed = time.monotonic()
-    assert terminal.process.wait(timeout=10) == 130
+    try:
+        code = terminal.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        terminal.process.send_signal(signal.SIGUSR1)  # its threads' stacks, to see where
+        time.sleep(1.0)
+        terminal.process.kill()
+        pytest.fail(f"still running 10 s after Ctrl-C; its threads:\n{terminal.text[-6000:]}")
+    assert code == 130
     assert time.monotonic() - pressed < 1.0
     time.sleep(0.2)
     assert terminal.mode() == terminal.initial_mode
