@@ -48,7 +48,8 @@ def test_a_sent_session_counts_every_exercise_done_and_comes_from_the_phone() ->
         ({"pain_after": True}, "pain after"),
         ({"effects": {"sciatic-nerve-glide": "better"}}, "effects"),
         ({"effects": {"clam-shell": "fine"}}, "effects"),
-        ({"day": (TODAY + dt.timedelta(days=1)).isoformat()}, "date"),
+        ({"day": (TODAY + dt.timedelta(days=2)).isoformat()}, "date"),
+        ({"day": "\u0662\u0660\u0662\u0666-11-20"}, "date"),
         ({"day": (phone.a_year_before(TODAY) - dt.timedelta(days=1)).isoformat()}, "date"),
         ({"day": "1999-01-01"}, "date"),
         ({"day": "2026-02-30"}, "date"),
@@ -60,6 +61,29 @@ def test_a_value_out_of_range_is_refused_naming_it(changes: dict[str, object], w
     with pytest.raises(Refused) as refused:
         sent(**changes)
     assert refused.value.where == where
+
+
+def test_a_phone_a_day_ahead_of_the_computer_is_not_refused() -> None:
+    """The page dates a session by the phone's calendar: east of the computer (a computer on
+    UTC, a phone in Sydney) that is already tomorrow, and refusing it lost the session."""
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert sent(day=tomorrow.isoformat()).day == tomorrow
+    assert phone.read_day("2026-12-01", today=dt.date(2026, 11, 30)) == dt.date(2026, 12, 1)
+    with pytest.raises(Refused):
+        phone.read_day("2026-12-02", today=dt.date(2026, 11, 30))
+
+
+def test_a_session_of_an_older_my_plan_is_taken_with_the_exercises_it_rated() -> None:
+    """Kept on the phone while `recommend` changed my-plan: its exercises are no longer the
+    routine's, but the content has them; the session is logged with what was done then."""
+    entry = sent(
+        exercises=("lower-back-extension",),
+        effects={"pelvic-tilts": "better"},
+        known=("pelvic-tilts", "lower-back-extension", "clam-shell"),
+    )
+    assert entry.completed == ("pelvic-tilts",) and entry.effects == {"pelvic-tilts": "better"}
+    with pytest.raises(Refused):
+        sent(effects={"made-up": "better"}, known=("pelvic-tilts",))
 
 
 def test_a_year_ago_today_is_the_earliest_day() -> None:

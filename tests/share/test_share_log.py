@@ -194,7 +194,8 @@ BAD = {
     "pain true": session(pain_before=True),
     "pain as text": session(pain_before="5"),
     "a huge pain": session(pain_before=int("9" * 3000)),
-    "tomorrow": session(date=(dt.date.today() + dt.timedelta(days=1)).isoformat()),
+    "the day after tomorrow": session(date=(dt.date.today() + dt.timedelta(days=2)).isoformat()),
+    "a date in other digits": session(date="\u0662\u0660\u0662\u0666-11-20"),
     "more than a year ago": session(date=(dt.date.today() - dt.timedelta(days=400)).isoformat()),
     "not a date": session(date="2026-02-30"),
     "a date with a time": session(date=f"{TODAY}T10:00"),
@@ -335,6 +336,36 @@ def test_a_body_that_trickles_past_its_deadline_is_dropped() -> None:
         right.sendall(b"{")
         with pytest.raises(TimeoutError):
             writes.read_body(reader, left, 10, 10.0, lambda: next(times))
+
+
+def test_a_send_refused_before_its_body_spends_none_of_the_minutes_budget(
+    server: Running,
+) -> None:
+    """Someone holding the address who sends what is refused anyway (no JSON type, no length)
+    cannot use up the 30 sends a minute that the phone's real sessions need."""
+    text = [("Content-Type", "text/plain"), ("Content-Length", "2")]
+    for _ in range(writes.MOST_WRITES * 2):
+        assert server.post(b"{}", headers=text)[0] == 415
+    assert server.post(session(id="the-phone-s-own"))[0] == 201
+
+
+def test_an_origin_is_compared_as_a_browser_writes_it() -> None:
+    """`--host LOCALHOST` or a long IPv6 form is the same origin as the page's lower-case,
+    short one; anything else stays refused."""
+    assert writes.origin_allowed(["http://localhost:8765"], "http://LOCALHOST:8765", None, False)
+    assert writes.origin_allowed(["http://johns-pc.local:80"], "http://Johns-PC.local", None, False)
+    assert writes.origin_allowed(
+        ["http://[::1]:8765"], "http://[0:0:0:0:0:0:0:1]:8765", None, False
+    )
+    for other in (
+        "http://localhost:8766",
+        "https://localhost:8765",
+        "http://localhost:8765/",
+        "http://user@localhost:8765",
+        "null",
+        "http://localhost:99999",
+    ):
+        assert not writes.origin_allowed([other], "http://localhost:8765", None, False), other
 
 
 def test_the_own_origin_is_the_address_served_or_on_every_address_the_hosts() -> None:

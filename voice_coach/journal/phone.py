@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from voice_coach.journal import log
-from voice_coach.journal.values import EFFECTS, Refused, check_pain, parse_day
+from voice_coach.journal.values import EFFECTS, Refused, check_pain
 
 SENT_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 """The id the page makes for a session it sends (random letters and digits)."""
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+AHEAD = dt.timedelta(days=1)
+"""How far a phone's date may be ahead of the computer's: the page dates a session by the
+phone's own calendar, which in a time zone east of the computer's is already tomorrow."""
 
 
 def a_year_before(today: dt.date) -> dt.date:
@@ -30,12 +33,18 @@ def a_year_before(today: dt.date) -> dt.date:
         return today.replace(year=today.year - 1, day=28)
 
 
-def read_day(text: str) -> dt.date:
-    """YYYY-MM-DD, today or within the year before it."""
+def read_day(text: str, today: dt.date | None = None) -> dt.date:
+    """YYYY-MM-DD, from a year before the computer's today to a day after it (the phone's)."""
     if not _DAY.fullmatch(text):
         raise Refused("the date is not YYYY-MM-DD", where="date")
-    day = parse_day(text, "date")  # a date at all, and not in the future
-    if day < a_year_before(dt.date.today()):
+    today = today or dt.date.today()
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise Refused(f"{text} is not a date", where="date") from None
+    if day > today + AHEAD:
+        raise Refused(f"{text} is in the future", where="date")
+    if day < a_year_before(today):
         raise Refused(f"{text} is more than a year ago", where="date")
     return day
 
@@ -47,20 +56,26 @@ def entry(
     pain_before: int | None,
     pain_after: int | None,
     effects: Mapping[str, str],
+    known: Collection[str] = (),
 ) -> log.Entry:
-    """The log entry for a session of `routine` (whose exercises are `exercises`), every value
-    checked; Refused names the value that is wrong."""
+    """The log entry for a session of `routine` (whose exercises are `exercises` now), every
+    value checked; Refused names the value that is wrong.
+
+    A session kept on the phone may come from an older version of the routine (`my-plan`
+    after `recommend` changed it): an exercise the content has (`known`) but the routine no
+    longer does is taken, and then the exercises done are the ones rated, not today's."""
     check_pain(pain_before, "pain before")
     check_pain(pain_after, "pain after")
     for exercise, effect in effects.items():
-        if exercise not in exercises:
+        if exercise not in exercises and exercise not in known:
             raise Refused("an exercise that is not in this routine was rated", where="effects")
         if effect not in EFFECTS:
             raise Refused("an effect must be better, same or worse", where="effects")
+    older = any(exercise not in exercises for exercise in effects)
     return log.Entry(
         day=read_day(day),
         target=routine,
-        completed=tuple(dict.fromkeys(exercises)),
+        completed=tuple(dict.fromkeys(effects if older else exercises)),
         pain_before=pain_before,
         pain_after=pain_after,
         effects=dict(effects),

@@ -254,7 +254,11 @@ def share(
     store = Store(shared_folder(), env.note)
     try:
         store.prune(routines)  # other variants' files, and parts of runs that were killed
-        inbox = None if request.read_only else Inbox({r.id: r.exercises for r in routines})
+        inbox = (
+            None
+            if request.read_only
+            else Inbox({r.id: r.exercises for r in routines}, library.exercises)
+        )
         server.table = table(
             routines, store, chosen.url, programme.title, programme.disclaimer, inbox=inbox
         )

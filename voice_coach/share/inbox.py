@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from voice_coach.errors import UserError, describe
 from voice_coach.journal import phone
@@ -35,8 +35,11 @@ class _Invalid(Exception):
 class Inbox:
     """The log's address: for each routine served, the exercises a session of it may rate."""
 
-    def __init__(self, exercises: Mapping[str, Sequence[str]]) -> None:
+    def __init__(self, exercises: Mapping[str, Sequence[str]], known: Collection[str] = ()) -> None:
         self.exercises = exercises
+        self.known = frozenset(known)
+        """Every exercise of the content: a session kept on the phone may rate one that its
+        routine (a changed `my-plan`) no longer has."""
         self._lock = threading.Lock()
         """One write at a time: the server's threads never wait on each other in SQLite."""
 
@@ -53,6 +56,7 @@ class Inbox:
                 _pain(sent, "pain_before"),
                 _pain(sent, "pain_after"),
                 _effects(sent),
+                self.known,
             )
             ident = _text(sent, "id")
             with self._lock:

@@ -345,13 +345,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             origins, server.origin, headers.get("Host"), server.any_address
         ):
             return 403, "this page may only be sent from its own address", {}
-        wait = server.writes.take()
-        if wait is not None:
-            return (
-                429,
-                "too many sends this minute: try again later",
-                {"Retry-After": str(round(wait))},
-            )
         if headers.get_content_type() != "application/json":
             return 415, "send JSON (Content-Type: application/json)", {}
         lengths = headers.get_all("Content-Length") or []
@@ -362,6 +355,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return 400, "the Content-Length is not a number", {}
         if length > writes.MOST_BODY_BYTES:
             return 413, f"a send is at most {writes.MOST_BODY_BYTES} bytes", {}
+        # Counted last: a request refused above costs nothing, so a misbehaving client cannot
+        # spend the minute's budget that the phone's real sends need.
+        wait = server.writes.take()
+        if wait is not None:
+            return (
+                429,
+                "too many sends this minute: try again later",
+                {"Retry-After": str(round(wait))},
+            )
         return None
 
     def _send_json(

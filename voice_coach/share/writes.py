@@ -10,9 +10,12 @@ one trickling in cannot hold a thread for hours.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import ipaddress
 import socket
 import threading
+import urllib.parse
 from collections import deque
 from collections.abc import Callable
 
@@ -54,6 +57,30 @@ def origin_of(host: str, port: int) -> str:
     return f"http://{shown}" if port == 80 else f"http://{shown}:{port}"
 
 
+def same_origin(one: str, other: str) -> bool:
+    """Whether two serialised origins name the same one: the scheme and host are compared
+    as a browser writes them (lower case, an IPv6 address in its short form), so `--host
+    LOCALHOST` or a long IPv6 form still matches what the phone's page sends."""
+    first, second = _origin_key(one), _origin_key(other)
+    return first is not None and first == second
+
+
+def _origin_key(origin: str) -> tuple[str, str, int] | None:
+    try:
+        parts = urllib.parse.urlsplit(origin)
+        port = parts.port
+    except ValueError:
+        return None
+    host = parts.hostname
+    if parts.scheme.lower() != "http" or not host or parts.path or parts.query or parts.fragment:
+        return None
+    if parts.username is not None or parts.password is not None:
+        return None
+    with contextlib.suppress(ValueError):
+        host = ipaddress.ip_address(host).compressed
+    return "http", host.lower(), 80 if port is None else port
+
+
 def origin_allowed(sent: list[str], own: str, host_header: str | None, any_address: bool) -> bool:
     """Whether the Origin headers `sent` (none at all is a client that is not a browser's
     page, as curl) name the server's own origin. A server on every address (0.0.0.0) does not
@@ -62,9 +89,9 @@ def origin_allowed(sent: list[str], own: str, host_header: str | None, any_addre
         return True
     if len(sent) > 1:
         return False
-    if sent[0] == own:
+    if same_origin(sent[0], own):
         return True
-    return any_address and host_header is not None and sent[0] == f"http://{host_header}"
+    return any_address and host_header is not None and same_origin(sent[0], f"http://{host_header}")
 
 
 def declared_length(values: list[str]) -> int | None:
