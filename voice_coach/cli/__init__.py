@@ -9,6 +9,7 @@ comes from the Environment on the click context. A command imports its stage whe
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import importlib
 import os
@@ -67,8 +68,10 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> N
     args = [a for a in args if a != "--debug"]
     # A polite kill (SIGTERM) unwinds like Ctrl-C, so half-written files are removed on the way.
     signal.signal(signal.SIGTERM, _terminate)
-    if env is None:  # `kill -USR1 PID` prints every thread's stack: a hang can be looked into
-        faulthandler.register(signal.SIGUSR1, all_threads=True)
+    # `kill -USR1 PID` prints every thread's stack, so a hang can be looked into; only where
+    # stderr is a real file (not when a test or a caller has replaced it).
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        faulthandler.register(signal.SIGUSR1, file=sys.stderr.fileno(), all_threads=True)
 
     def run() -> object:
         from voice_coach.cli.terminal import real_environment
