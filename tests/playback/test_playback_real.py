@@ -252,7 +252,12 @@ def test_ctrl_c_stops_at_once_and_restores_the_terminal(
 ) -> None:
 
     (Path(env["VOICE_COACH_HOME"]) / "disclaimer-heard").touch()
-    terminal = Terminal(play_command(tmp_path, pain="4"), env, controlling=True)
+    # Started as a shell's background job or a CI runner starts it: with SIGINT ignored, which
+    # a process inherits; Ctrl-C at its terminal must stop it all the same.
+    ignoring = "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+    ignoring += "os.execv(sys.argv[1], sys.argv[1:])"
+    command = [sys.executable, "-c", ignoring, *play_command(tmp_path, pain="4")]
+    terminal = Terminal(command, env, controlling=True)
     terminal.wait_for(b"space pause")  # playing, with the live screen up
     assert terminal.mode()[3] != terminal.initial_mode[3]  # cbreak mode while playing
     terminal.type(b"\x03")  # Ctrl-C as the terminal sends it

@@ -68,6 +68,10 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> N
     args = [a for a in args if a != "--debug"]
     # A polite kill (SIGTERM) unwinds like Ctrl-C, so half-written files are removed on the way.
     signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C stops a session even when whatever started us ignores it (a shell's `&`, some CI
+    # runners): a process that inherits an ignored SIGINT gets no KeyboardInterrupt from Python,
+    # and the person at the terminal would press Ctrl-C in vain.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     # `kill -USR1 PID` prints every thread's stack, so a hang can be looked into; only where
     # stderr is a real file (not when a test or a caller has replaced it).
     with contextlib.suppress(AttributeError, OSError, ValueError):
