@@ -24,6 +24,12 @@ from support.soundserver import RATE
 WINDOW = RATE // 100  # 10 ms
 LOUD = 300
 TRACE_ENV = "VOICE_COACH_TRACE"
+RENDER_AHEAD = 512
+"""Samples (23 ms) a null sink's monitor may show around a start or a stop that a device would
+not: the sink mixes a little ahead, the monitor records it at once, and the flush of a stop
+(or the rewind of a start) then takes back from the sink what the monitor already has. Seen:
+the recording goes on 160-340 samples after a stop, and a start's first 260-420 are silent,
+while everything else matches the plan sample for sample."""
 HORIZON = 20 * RATE
 """The longest silence looked through for a stretch after the one before it."""
 
@@ -139,8 +145,9 @@ def stretches(
         piece_at = start + int(np.argmax(envelope(ref[start:end]))) * WINDOW
         lo = max(start, piece_at - RATE)
         piece = ref[lo : min(end, lo + 3 * RATE)]
-        if found:  # heard after the last stretch ended, and within HORIZON of it
-            first = max(0, found[-1].ended + (lo - start) - WINDOW)
+        if found:  # heard after the last stretch ended (less the sink's render-ahead, which
+            # the monitor shows past a stop), and within HORIZON of it
+            first = max(0, found[-1].ended + (lo - start) - RENDER_AHEAD)
             region = recording[first : first + HORIZON + len(piece)]
         else:
             first, region = 0, recording
@@ -153,14 +160,6 @@ def stretches(
         first_miss = start + int(misses[0]) * WINDOW if len(misses) else None
         found.append(Stretch(start, end, lag, mismatch, first_miss))
     return found
-
-
-RENDER_AHEAD = 512
-"""Samples (23 ms) a null sink's monitor may show around a start or a stop that a device would
-not: the sink mixes a little ahead, the monitor records it at once, and the flush of a stop
-(or the rewind of a start) then takes back from the sink what the monitor already has. Seen:
-the recording goes on 160-340 samples after a stop, and a start's first 260-420 are silent,
-while everything else matches the plan sample for sample."""
 
 
 def heard_between(recording: np.ndarray, before: Stretch, after: Stretch) -> list[int]:
