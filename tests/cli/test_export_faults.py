@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.disks import small_disk
 from support.fakes import FakeEngine, fake_selector
-from support.files import small_disk
 from support.running import Result, one_line, runner
 
 from voice_coach import files
