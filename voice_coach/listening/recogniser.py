@@ -70,6 +70,11 @@ class Heard:
     """Samples (at RATE) from the start of listening."""
     phones: int = 0
     """How many phones free decoding heard in it."""
+    margin: float = 0.0
+    """How much better the command fits than the best one for another action (the finder's
+    n-best scores; inf when no other action is in the list)."""
+    level: float = 0.0
+    """How far it stood above the room's noise floor (dB)."""
 
     @property
     def onset(self) -> int:
@@ -168,19 +173,28 @@ class Recogniser:
         self.aligner.activate_search(_search(min(self.phrases)))
         self.phones = ps.Decoder(allphone=str(model / "en-us-phone.lm.bin"), **common)
 
+    def restart(self) -> None:
+        """Begin a new stream (the models stay adapted to the microphone): the calibration
+        between two prompts, the bench between two recordings."""
+        self.segmenter = Segmenter()
+        self.previous = None
+        self.recent.clear()
+        self.fed = 0
+
     def feed(self, pcm: bytes) -> Iterator[Heard]:
         self.fed += len(pcm) // 2
         self.recent += pcm
         del self.recent[: max(0, len(self.recent) - RECENT_S * RATE * 2)]
         first = self.fed - len(self.recent) // 2  # the sample `recent` begins with
         for utterance in self.segmenter.feed(pcm):
-            heard = self.judge(utterance.pcm, utterance.start)
+            heard = self.judge(utterance.pcm, utterance.start, utterance.level)
             previous, self.previous = self.previous, utterance
             close = previous is not None and utterance.start - previous.end <= JOIN_S * RATE
             if previous is not None and close and previous.start >= first:
                 # "Coach ... pause": the wake word and the command may come as two utterances
                 joined = self.recent[(previous.start - first) * 2 : (utterance.end - first) * 2]
-                both = self.judge(bytes(joined), previous.start)
+                level = max(previous.level, utterance.level)
+                both = self.judge(bytes(joined), previous.start, level)
                 if both is not None and (heard is None or both.phrase in self.phrases):
                     heard = both
             if heard is not None:
@@ -193,7 +207,7 @@ class Recogniser:
         other = _runner_up(self.finder, self.phrases, best)
         return math.inf if other is None or hypothesis is None else hypothesis.score - other
 
-    def judge(self, pcm: bytes, start: int) -> Heard | None:
+    def judge(self, pcm: bytes, start: int, level: float = 0.0) -> Heard | None:
         """What one utterance was; None when it is too short to be anything."""
         seconds = len(pcm) / 2 / RATE
         if seconds < MIN_S:
@@ -219,7 +233,7 @@ class Recogniser:
         clear = margin >= MARGIN
         accepted = score >= self.threshold and count <= self.most_phones and clear
         action = self.phrases.get(phrase) if accepted else None
-        return Heard(phrase, action, score, start, end, count)
+        return Heard(phrase, action, score, start, end, count, margin, level)
 
 
 def _search(phrase: str) -> str:
