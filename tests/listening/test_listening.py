@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from support.fakes import RATE, PlanFn
-from support.playback import Clock, FakePlayer, NullScreen
+from support.playback import Clock, FakePlayer, NullScreen, ScriptedKeys
 from support.running import Result
 
 from voice_coach.errors import UserError
@@ -25,13 +25,15 @@ from voice_coach.listening.listener import Command, Listener
 from voice_coach.listening.microphone import RATE as MIC_RATE
 from voice_coach.listening.recogniser import Heard
 from voice_coach.model import Timeline
+from voice_coach.playback.commands_in import REMIND_AFTER_S, REMINDER
 from voice_coach.playback.controller import Listening, Outcome, SessionController
 from voice_coach.playback.ownvoice import MARGIN_S, OwnVoice
 from voice_coach.playback.screen import PlainScreen
 
 
 class ScriptedListener:
-    """Hears each phrase at its time on the fake clock (said over the second before it)."""
+    """Hears each phrase at its time on the fake clock (said over the second before it); a
+    phrase ending in "?" is heard but not surely enough to obey."""
 
     def __init__(self, clock: Clock, script: list[tuple[float, str]]) -> None:
         self.clock = clock
@@ -43,7 +45,9 @@ class ScriptedListener:
         heard = []
         while self.script and self.clock.now >= self.script[0][0]:
             at, said = self.script.pop(0)
-            heard.append(Command(phrases("coach")[said], said, at - 1.0, at))
+            sure = not said.endswith("?")
+            said = said.rstrip("?")
+            heard.append(Command(phrases("coach")[said], said, at - 1.0, at, sure))
         return heard
 
     def close(self) -> None:
@@ -62,7 +66,11 @@ class Ticks:
 
 
 def listen(
-    timeline: Timeline, script: list[tuple[float, str]], *, over_speech: bool = False
+    timeline: Timeline,
+    script: list[tuple[float, str]],
+    *,
+    over_speech: bool = False,
+    keys: list[tuple[float, str]] | None = None,
 ) -> tuple[SessionController, FakePlayer, Outcome, list[str], NullScreen]:
     clock = Clock()
     said: list[str] = []
@@ -83,7 +91,7 @@ def listen(
         cue,
         player,
         screen,
-        Ticks(clock),
+        Ticks(clock) if keys is None else ScriptedKeys(clock, list(keys)),
         Listening(listener, "coach", over_speech),
         clock=lambda: clock.now,
     )
@@ -187,6 +195,58 @@ def test_pause_when_paused_and_go_on_when_playing_do_nothing(plan_of: PlanFn) ->
     assert said == ["Paused. Say 'coach, go on' when you are ready.", "Going on."]
     assert len(player.starts) == 3  # the start, the words while paused, and the resume
     assert outcome.heard_samples == timeline.length
+
+
+PAUSED = "Paused. Say 'coach, go on' when you are ready."
+
+
+def test_a_command_heard_but_not_sure_gets_a_soft_tone_and_nothing_else(plan_of: PlanFn) -> None:
+    from voice_coach.playback.transport import AGAIN_TONE_S
+
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+    _, player, outcome, said, screen = listen(timeline, [(at, "coach stop?")])
+    assert said == [] and not outcome.quit and outcome.skipped == []
+    # the tone sounds where the session was, and the session goes on from that very sample
+    tone = 3 * round(AGAIN_TONE_S * RATE)
+    assert len(player.starts) == 2 and abs(player.starts[1] + tone - at * RATE) <= 0.05 * RATE
+    assert outcome.heard_samples == timeline.length
+    assert "Heard: coach stop? (not sure: say it again)" in [m.listening for m in screen.moments]
+
+
+def test_a_pause_by_voice_reminds_once_after_a_minute(plan_of: PlanFn) -> None:
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+    long = 2.5 * REMIND_AFTER_S
+    _, _, outcome, said, screen = listen(
+        timeline, [(at, "coach pause"), (at + long, "coach go on")]
+    )
+    assert REMINDER.format(wake="coach") == PAUSED
+    assert said == [PAUSED, PAUSED, "Going on."]  # the answer, one reminder, the resume
+    assert outcome.heard_samples == timeline.length
+    lines = [m.listening for m in screen.moments if m.paused]
+    assert lines[-1] == "Paused: say 'coach, go on' (last heard 150 s ago: coach pause)"
+
+    # paused by a key: the person is at the keyboard, and nothing is said
+    _, _, _, said, _ = listen(timeline, [], keys=[(at, " "), (at + long, " ")])
+    assert said == []
+
+
+def test_after_a_pause_by_voice_go_on_gets_the_benefit_of_the_doubt(plan_of: PlanFn) -> None:
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+    script = [(at, "coach pause"), (at + 5, "coach go on?"), (at + 20, "coach go on")]
+    _, player, outcome, said, _ = listen(timeline, script)
+    assert said == [PAUSED, "Going on."] and outcome.heard_samples == timeline.length
+    assert len(player.starts) == 3  # the start, the pause's words, the resume (no tone)
+    # only 'go on', and only after a pause by voice: anything else unsure is asked again
+    script = [(at, "coach pause"), (at + 5, "coach next?"), (at + 9, "coach go on")]
+    _, player, _, said, _ = listen(timeline, script)
+    assert said == [PAUSED, "Going on."]
+    assert len(player.starts) == 4  # the start, the pause's words, the tone, the resume
+    keys = [(at, " "), (at + 9, " ")]
+    _, player, _, said, _ = listen(timeline, [(at + 5, "coach go on?")], keys=keys)
+    assert said == [] and len(player.starts) == 3  # the start, the tone, the resume by key
 
 
 def test_own_voice_spans_with_the_sound_s_way_back_through_the_room() -> None:

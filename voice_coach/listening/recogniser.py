@@ -75,6 +75,9 @@ class Heard:
     n-best scores; inf when no other action is in the list)."""
     level: float = 0.0
     """How far it stood above the room's noise floor (dB)."""
+    unsure: Action | None = None
+    """A command heard, but not surely enough to obey (`action` is then None): the coach asks
+    for it again, and after a pause by voice takes a 'go on' this close."""
 
     @property
     def onset(self) -> int:
