@@ -6,6 +6,7 @@ The real microphone, recogniser and sound server prove the same in test_listenin
 from __future__ import annotations
 
 import io
+import math
 import os
 import subprocess
 import sys
@@ -247,6 +248,35 @@ def test_after_a_pause_by_voice_go_on_gets_the_benefit_of_the_doubt(plan_of: Pla
     keys = [(at, " "), (at + 9, " ")]
     _, player, _, said, _ = listen(timeline, [(at + 5, "coach go on?")], keys=keys)
     assert said == [] and len(player.starts) == 3  # the start, the tone, the resume by key
+
+
+def test_the_confidence_decides_obeyed_asked_again_or_ignored() -> None:
+    from voice_coach.listening import confidence
+    from voice_coach.listening.recogniser import MARGIN, decide
+
+    def heard(score: float, phones: int = 4, margin: float = math.inf) -> Heard:
+        return Heard("coach next", None, score, 0, 2 * MIC_RATE, phones, margin, 20.0)
+
+    table = phrases("coach")
+    clear = heard(-1.2)
+    assert confidence.probability(confidence.log_odds(clear)) > 0.9
+    assert decide(clear, table, confidence.needed(0.5)).action == "next"
+    # a poor fit to the command, against what free phones make of the same sound: ignored
+    poor = decide(heard(-3.0), table, confidence.needed(0.5))
+    assert poor.action is None and poor.unsure is None
+    # a close call between two actions is never obeyed, nor asked again, however good the fit
+    close = decide(heard(-1.0, margin=MARGIN / 2), table, confidence.needed(1.0))
+    assert close.action is None and close.unsure is None
+    # just under the cut: asked again; far under it: ignored
+    odds = confidence.log_odds(clear)
+    unsure = decide(clear, table, odds + confidence.DOUBT / 2)
+    assert unsure.action is None and unsure.unsure == "next"
+    assert decide(clear, table, odds + confidence.DOUBT * 2).unsure is None
+    # a higher sensitivity asks less
+    assert confidence.needed(1.0) < confidence.needed(0.5) < confidence.needed(0.0)
+    # what the grammar could not make a whole command of is nothing
+    none = decide(Heard("coach", None, -1.0, 0, MIC_RATE), table, confidence.needed(1.0))
+    assert none.action is None and none.unsure is None
 
 
 def test_own_voice_spans_with_the_sound_s_way_back_through_the_room() -> None:
