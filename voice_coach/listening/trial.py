@@ -10,6 +10,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 
+from voice_coach.listening.calibration import Calibration, calibrate
 from voice_coach.listening.commands import DOING
 from voice_coach.listening.confidence import probability
 from voice_coach.listening.microphone import PERIOD, RATE, Microphone, level_dbfs
@@ -69,3 +70,17 @@ def listen_lines(
     if not heard_any:
         yield "Nothing that sounded like speech."
     yield f"Loudest: {loudest:.0f} dBFS (speech near the microphone reaches -30 or more)."
+
+
+def calibration_lines(
+    device: str, sensitivity: float, header: str, result: Calibration
+) -> Iterator[str]:
+    """`listen-test --calibrate`: the header once the microphone is open, then each prompt and
+    what was heard, filling `result`."""
+    recogniser = Recogniser(result.wake_word, sensitivity)
+    microphone = Microphone(device, wait=False)
+    try:
+        yield header
+        yield from calibrate(microphone, recogniser, result)
+    finally:
+        microphone.close()
