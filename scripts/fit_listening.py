@@ -31,7 +31,7 @@ from voice_coach.listening.recogniser import MARGIN, Heard
 
 SAFETY = 0.5
 """How far above the surest 'no' of the tuning speech the cut is set at least (log-odds)."""
-WRONG_SHARE = 0.01
+WRONG_SHARE = 0.03
 """...and high enough that at most this share of the tuning commands is taken for another."""
 L2 = 1.0
 
