@@ -75,8 +75,8 @@ MUTANTS = [
     (
         "a close call between two actions obeyed",
         "voice_coach/listening/recogniser.py",
-        "        clear = margin >= MARGIN\n",
-        "        clear = True\n",
+        "    if heard.margin < MARGIN or odds < needed - confidence.DOUBT:\n",
+        "    if odds < needed - confidence.DOUBT:\n",
         "tests/listening/test_recogniser.py",
     ),
     (

@@ -6,6 +6,7 @@ The real microphone, recogniser and sound server prove the same in test_listenin
 from __future__ import annotations
 
 import io
+import math
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from support.fakes import RATE, PlanFn
-from support.playback import Clock, FakePlayer, NullScreen
+from support.playback import Clock, FakePlayer, NullScreen, ScriptedKeys
 from support.running import Result
 
 from voice_coach.errors import UserError
@@ -25,13 +26,15 @@ from voice_coach.listening.listener import Command, Listener
 from voice_coach.listening.microphone import RATE as MIC_RATE
 from voice_coach.listening.recogniser import Heard
 from voice_coach.model import Timeline
+from voice_coach.playback.commands_in import REMIND_AFTER_S, REMINDER
 from voice_coach.playback.controller import Listening, Outcome, SessionController
 from voice_coach.playback.ownvoice import OwnVoice
 from voice_coach.playback.screen import PlainScreen
 
 
 class ScriptedListener:
-    """Hears each phrase at its time on the fake clock (said over the second before it)."""
+    """Hears each phrase at its time on the fake clock (said over the second before it); a
+    phrase ending in "?" is heard but not surely enough to obey."""
 
     def __init__(self, clock: Clock, script: list[tuple[float, str]]) -> None:
         self.clock = clock
@@ -43,7 +46,9 @@ class ScriptedListener:
         heard = []
         while self.script and self.clock.now >= self.script[0][0]:
             at, said = self.script.pop(0)
-            heard.append(Command(phrases("coach")[said], said, at - 1.0, at))
+            sure = not said.endswith("?")
+            said = said.rstrip("?")
+            heard.append(Command(phrases("coach")[said], said, at - 1.0, at, sure))
         return heard
 
     def close(self) -> None:
@@ -62,7 +67,11 @@ class Ticks:
 
 
 def listen(
-    timeline: Timeline, script: list[tuple[float, str]], *, over_speech: bool = False
+    timeline: Timeline,
+    script: list[tuple[float, str]],
+    *,
+    over_speech: bool = False,
+    keys: list[tuple[float, str]] | None = None,
 ) -> tuple[SessionController, FakePlayer, Outcome, list[str], NullScreen]:
     clock = Clock()
     said: list[str] = []
@@ -83,7 +92,7 @@ def listen(
         cue,
         player,
         screen,
-        Ticks(clock),
+        Ticks(clock) if keys is None else ScriptedKeys(clock, list(keys)),
         Listening(listener, "coach", over_speech),
         clock=lambda: clock.now,
     )
@@ -187,6 +196,87 @@ def test_pause_when_paused_and_go_on_when_playing_do_nothing(plan_of: PlanFn) ->
     assert said == ["Paused. Say 'coach, go on' when you are ready.", "Going on."]
     assert len(player.starts) == 3  # the start, the words while paused, and the resume
     assert outcome.heard_samples == timeline.length
+
+
+PAUSED = "Paused. Say 'coach, go on' when you are ready."
+
+
+def test_a_command_heard_but_not_sure_gets_a_soft_tone_and_nothing_else(plan_of: PlanFn) -> None:
+    from voice_coach.playback.transport import AGAIN_TONE_S
+
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+    _, player, outcome, said, screen = listen(timeline, [(at, "coach stop?")])
+    assert said == [] and not outcome.quit and outcome.skipped == []
+    # the tone sounds where the session was, and the session goes on from that very sample
+    tone = 3 * round(AGAIN_TONE_S * RATE)
+    assert len(player.starts) == 2 and abs(player.starts[1] + tone - at * RATE) <= 0.05 * RATE
+    assert outcome.heard_samples == timeline.length
+    assert "Heard: coach stop? (not sure: say it again)" in [m.listening for m in screen.moments]
+
+
+def test_a_pause_by_voice_reminds_once_after_a_minute(plan_of: PlanFn) -> None:
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+    long = 2.5 * REMIND_AFTER_S
+    _, _, outcome, said, screen = listen(
+        timeline, [(at, "coach pause"), (at + long, "coach go on")]
+    )
+    assert REMINDER.format(wake="coach") == PAUSED
+    assert said == [PAUSED, PAUSED, "Going on."]  # the answer, one reminder, the resume
+    assert outcome.heard_samples == timeline.length
+    lines = [m.listening for m in screen.moments if m.paused]
+    assert lines[-1] == "Paused: say 'coach, go on' (last heard 150 s ago: coach pause)"
+
+    # paused by a key: the person is at the keyboard, and nothing is said
+    _, _, _, said, _ = listen(timeline, [], keys=[(at, " "), (at + long, " ")])
+    assert said == []
+
+
+def test_after_a_pause_by_voice_go_on_gets_the_benefit_of_the_doubt(plan_of: PlanFn) -> None:
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+    script = [(at, "coach pause"), (at + 5, "coach go on?"), (at + 20, "coach go on")]
+    _, player, outcome, said, _ = listen(timeline, script)
+    assert said == [PAUSED, "Going on."] and outcome.heard_samples == timeline.length
+    assert len(player.starts) == 3  # the start, the pause's words, the resume (no tone)
+    # only 'go on', and only after a pause by voice: anything else unsure is asked again
+    script = [(at, "coach pause"), (at + 5, "coach next?"), (at + 9, "coach go on")]
+    _, player, _, said, _ = listen(timeline, script)
+    assert said == [PAUSED, "Going on."]
+    assert len(player.starts) == 4  # the start, the pause's words, the tone, the resume
+    keys = [(at, " "), (at + 9, " ")]
+    _, player, _, said, _ = listen(timeline, [(at + 5, "coach go on?")], keys=keys)
+    assert said == [] and len(player.starts) == 3  # the start, the tone, the resume by key
+
+
+def test_the_confidence_decides_obeyed_asked_again_or_ignored() -> None:
+    from voice_coach.listening import confidence
+    from voice_coach.listening.recogniser import MARGIN, decide
+
+    def heard(score: float, phones: int = 4, margin: float = math.inf) -> Heard:
+        return Heard("coach next", None, score, 0, 2 * MIC_RATE, phones, margin, 20.0)
+
+    table = phrases("coach")
+    clear = heard(-1.2)
+    assert confidence.probability(confidence.log_odds(clear)) > 0.9
+    assert decide(clear, table, confidence.needed(0.5)).action == "next"
+    # a poor fit to the command, against what free phones make of the same sound: ignored
+    poor = decide(heard(-3.0), table, confidence.needed(0.5))
+    assert poor.action is None and poor.unsure is None
+    # a close call between two actions is never obeyed, nor asked again, however good the fit
+    close = decide(heard(-1.0, margin=MARGIN / 2), table, confidence.needed(1.0))
+    assert close.action is None and close.unsure is None
+    # just under the cut: asked again; far under it: ignored
+    odds = confidence.log_odds(clear)
+    unsure = decide(clear, table, odds + confidence.DOUBT / 2)
+    assert unsure.action is None and unsure.unsure == "next"
+    assert decide(clear, table, odds + confidence.DOUBT * 2).unsure is None
+    # a higher sensitivity asks less
+    assert confidence.needed(1.0) < confidence.needed(0.5) < confidence.needed(0.0)
+    # what the grammar could not make a whole command of is nothing
+    none = decide(Heard("coach", None, -1.0, 0, MIC_RATE), table, confidence.needed(1.0))
+    assert none.action is None and none.unsure is None
 
 
 def test_own_voice_spans_with_the_sound_s_way_back_through_the_room() -> None:

@@ -128,14 +128,12 @@ def test_a_close_call_between_two_actions_is_no_action(sphinx: PocketSphinx) -> 
     assert listening.judge(SAID, 0).action == "pause"  # type: ignore[union-attr]
 
 
-def test_a_command_is_obeyed_only_when_it_fits_well_and_is_short_in_phones(
-    sphinx: PocketSphinx,
-) -> None:
+def test_a_command_is_obeyed_only_when_it_fits_well(sphinx: PocketSphinx) -> None:
+    """The confidence (a model fitted on other voices) weighs the fit against the free phones'
+    most: a command the free phones fit far better is ordinary speech, never obeyed."""
     listening = Recogniser("coach", 0.5)
     assert listening.judge(SAID, 0).action == "pause"  # type: ignore[union-attr]
     sphinx.scores.fitted = -3.5  # the free phones fit far better: ordinary speech
-    assert listening.judge(SAID, 0).action is None  # type: ignore[union-attr]
-    sphinx.scores.fitted, sphinx.scores.phones = -1.0, 14  # too many phones for a command
     assert listening.judge(SAID, 0).action is None  # type: ignore[union-attr]
 
 

@@ -8,6 +8,7 @@ so memory stays flat however long the session is (and nothing is concatenated pa
 from __future__ import annotations
 
 import array
+import functools
 import math
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -17,8 +18,9 @@ from voice_coach.model import Event, Timeline
 BLOCK_SAMPLES = 22050
 """About a second of audio a block: small for memory, large enough to keep overhead low."""
 
-TONE_HZ = {"get-ready": 660.0, "hold-start": 880.0, "hold-end": 587.33}
-"""Get ready: E5. Hold: A5, bright and short. Release: D5, a step down, so it sounds like "done"."""
+TONE_HZ = {"get-ready": 660.0, "hold-start": 880.0, "hold-end": 587.33, "say-again": 440.0}
+"""Get ready: E5. Hold: A5, bright and short. Release: D5, a step down, so it sounds like "done".
+Say again (a spoken command heard but not sure): A4, low and soft, never a cue's tone."""
 TONE_DBFS = -16.0
 FADE_S = 0.02
 
@@ -27,10 +29,12 @@ class RenderError(Exception):
     """The cues do not fit the plan (a bug, not a user mistake): never play a wrong session."""
 
 
-def tone(name: str, samples: int, sample_rate: int) -> bytes:
-    """A soft sine with raised-cosine edges (no clicks), exactly `samples` long."""
+@functools.lru_cache(maxsize=16)
+def tone(name: str, samples: int, sample_rate: int, dbfs: float = TONE_DBFS) -> bytes:
+    """A soft sine with raised-cosine edges (no clicks), exactly `samples` long (kept: an
+    answer's tone is made while the person waits)."""
     frequency = TONE_HZ[name]
-    amplitude = 32767 * 10 ** (TONE_DBFS / 20) * math.sqrt(2)
+    amplitude = 32767 * 10 ** (dbfs / 20) * math.sqrt(2)
     fade = max(1, min(samples // 2, round(FADE_S * sample_rate)))
     out = array.array("h", bytes(samples * 2))
     for i in range(samples):

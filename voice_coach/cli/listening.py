@@ -16,11 +16,18 @@ from voice_coach.errors import inert
     show_default=True,
     help="How long to listen.",
 )
-def listen_test(seconds: int) -> None:
+@click.option(
+    "--calibrate",
+    is_flag=True,
+    help="Say each command twice when asked; the coach sets listen_sensitivity from your voice.",
+)
+def listen_test(seconds: int, calibrate: bool) -> None:
     """Show what the microphone hears for a while, to tune the listen settings.
 
     Say "coach, pause" and a few other commands, and some ordinary sentences: each gets a
-    line saying what the coach would do. Nothing is recorded or kept.
+    line saying what the coach would do. With --calibrate it asks for each command twice,
+    says which it caught, and stores the sensitivity that suits your voice. Nothing is
+    recorded or kept but that setting.
     """
     from voice_coach.journal import settings
     from voice_coach.listening import echo, trial  # the recogniser and numpy: only here
@@ -29,10 +36,36 @@ def listen_test(seconds: int) -> None:
     preferences = settings.preferences()
     device = preferences.listen_device
     wake, sensitivity = stored_wake_word(), preferences.listen_sensitivity
+    if calibrate:
+        _calibrate(device, wake, sensitivity)
+        return
     where = f"'{inert(device)}', {echo.mode(device)}"
     header = f"Listening for {seconds} s on {where}. Say '{inert(wake)}, pause'."
     for line in trial.listen_lines(device, wake, sensitivity, seconds, header=header):
         say(line)
+
+
+def _calibrate(device: str, wake: str, sensitivity: float) -> None:
+    from voice_coach.journal import settings
+    from voice_coach.listening import calibration, trial
+
+    header = (
+        f"Calibrating on '{inert(device)}': say each command when asked, as you would on the mat."
+    )
+    result = calibration.Calibration(wake)
+    for line in trial.calibration_lines(device, sensitivity, header, result):
+        say(line)
+    for line in calibration.summary(result, sensitivity):
+        say(line)
+    chosen = result.sensitivity(sensitivity)
+    if chosen is None:
+        say(f"listen_sensitivity stays {sensitivity:g}.")
+        return
+    settings.store("listen_sensitivity", f"{chosen:g}")
+    say(
+        f"listen_sensitivity: {sensitivity:g} -> {chosen:g} (stored; "
+        f"voice-coach config set listen_sensitivity {sensitivity:g} puts it back)."
+    )
 
 
 COMMANDS = (listen_test,)

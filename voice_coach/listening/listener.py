@@ -33,6 +33,8 @@ class Command:
     said_from: float
     said_to: float
     """When it was said, on time.monotonic()'s clock."""
+    sure: bool = True
+    """False: heard, but not surely enough to obey (the person is asked to say it again)."""
 
 
 class Source(Protocol):
@@ -144,13 +146,15 @@ class Listener:
             fed += len(pcm) // 2
             for heard in recogniser.feed(pcm):
                 self.heard = heard.phrase or None
-                if heard.action is not None:
+                action = heard.action or heard.unsure
+                if action is not None:
                     self._commands.put(
                         Command(
-                            heard.action,
+                            action,
                             heard.phrase,
                             now - (fed - heard.onset) / RATE,
                             now - (fed - heard.end) / RATE,
+                            heard.action is not None,
                         )
                     )
 

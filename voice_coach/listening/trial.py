@@ -6,24 +6,30 @@ sensitivity setting moves, so a person can see whether to raise or lower it.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 
+from voice_coach.listening.calibration import Calibration, calibrate
 from voice_coach.listening.commands import DOING
+from voice_coach.listening.confidence import probability
 from voice_coach.listening.microphone import PERIOD, RATE, Microphone, level_dbfs
-from voice_coach.listening.recogniser import MAX_S, Heard, Recogniser
+from voice_coach.listening.recogniser import MARGIN, MAX_S, Heard, Recogniser
 
 
 def explain(heard: Heard, recogniser: Recogniser) -> str:
     seconds = f"{heard.seconds:.1f} s"
     if heard.seconds > MAX_S:
         return f"speech ({seconds}): longer than a command, not obeyed"
-    numbers = f"score {heard.score:.2f}, needs {recogniser.threshold:.2f}; "
-    numbers += f"{heard.phones} phones, at most {recogniser.most_phones}"
+    numbers = f"sure {heard.confidence:.0%}, needs {probability(recogniser.needed):.0%}"
     if heard.action is not None:
         return f'"{heard.phrase}" ({seconds}): would {DOING[heard.action]} ({numbers})'
-    if heard.phrase not in recogniser.phrases:
+    if heard.phrase not in recogniser.phrases or heard.score == -math.inf:
         return f"speech ({seconds}): not a command"
+    if heard.margin < MARGIN:
+        return f'"{heard.phrase}"? ({seconds}): as like another command, not obeyed'
+    if heard.unsure is not None:
+        return f'"{heard.phrase}"? ({seconds}): not sure, would ask again ({numbers})'
     return f'"{heard.phrase}"? ({seconds}): not sure enough, not obeyed ({numbers})'
 
 
@@ -64,3 +70,17 @@ def listen_lines(
     if not heard_any:
         yield "Nothing that sounded like speech."
     yield f"Loudest: {loudest:.0f} dBFS (speech near the microphone reaches -30 or more)."
+
+
+def calibration_lines(
+    device: str, sensitivity: float, header: str, result: Calibration
+) -> Iterator[str]:
+    """`listen-test --calibrate`: the header once the microphone is open, then each prompt and
+    what was heard, filling `result`."""
+    recogniser = Recogniser(result.wake_word, sensitivity)
+    microphone = Microphone(device, wait=False)
+    try:
+        yield header
+        yield from calibrate(microphone, recogniser, result)
+    finally:
+        microphone.close()

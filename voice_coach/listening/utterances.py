@@ -45,6 +45,9 @@ class Utterance:
     pcm: bytes
     start: int
     """Sample where it starts, counted from the first audio fed."""
+    level: float = 0.0
+    """How far its loud frames stand above the room's floor (dB, the 90th percentile): a
+    command said near the microphone stands higher than a voice from across the room."""
 
     @property
     def end(self) -> int:
@@ -77,6 +80,8 @@ class Segmenter:
         self.quiet_run = 0
         self.in_speech = False
         self.start = 0
+        self.loudness: list[float] = []
+        """The levels above the floor of the utterance's frames so far."""
         self.longest = round(longest_s * 50)
 
     def feed(self, pcm: bytes) -> Iterator[Utterance]:
@@ -95,19 +100,23 @@ class Segmenter:
         self.levels.append(level)
         floor = max(min(self.levels), QUIET_FLOOR_DB)
         self.frames.append(raw)
+        self.loudness.append(level - floor)
         if not self.in_speech:
             self.loud_run = self.loud_run + 1 if level >= floor + ONSET_DB else 0
             if self.loud_run >= START_FRAMES:
                 self.in_speech = True
                 self.quiet_run = 0
                 self.start = self.fed + FRAME - len(self.frames) * FRAME
+                self.loudness = self.loudness[-START_FRAMES:]
                 return None
             del self.frames[: -(LEAD_FRAMES + START_FRAMES)]
+            del self.loudness[:-START_FRAMES]
             return None
         self.quiet_run = self.quiet_run + 1 if level < floor + HOLD_DB else 0
         if self.quiet_run >= GAP_FRAMES or len(self.frames) >= self.longest:
             keep = len(self.frames) - max(0, self.quiet_run - PAD_FRAMES)
-            utterance = Utterance(b"".join(self.frames[:keep]), self.start)
+            level = float(np.percentile(self.loudness, 90))
+            utterance = Utterance(b"".join(self.frames[:keep]), self.start, level)
             self.in_speech = False
             self.loud_run = 0
             self.frames = []

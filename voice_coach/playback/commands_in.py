@@ -18,6 +18,10 @@ from voice_coach.model import DEFAULT_WAKE_WORD
 from voice_coach.playback.ownvoice import OwnVoice
 
 HEARD_SHOWN_S = 4.0
+REMIND_AFTER_S = 60.0
+"""A session paused by voice says once, after this long, how to go on: a person on the floor
+may have forgotten the words, and may not see the screen."""
+REMINDER = "Paused. Say '{wake}, go on' when you are ready."
 
 ACTION_OF_KEY: dict[str, Action] = {key: a for a, key in KEY_OF.items() if key != KEY_OF["pause"]}
 """Every key but the one for pause and resume, which is either, as the session is."""
@@ -55,6 +59,9 @@ class Voice:
         self.own_voice = OwnVoice(clock)
         self.acted: tuple[str, float] | None = None
         """The last spoken command obeyed (or ignored, and why), and when."""
+        self.paused_at: float | None = None
+        """When a spoken command last paused the session (None once it plays again)."""
+        self.reminded = False
 
     def prepare(self, cue: Callable[[str], bytes]) -> None:
         """Synthesise the acknowledgements now, in the background, so that the first command
@@ -67,17 +74,39 @@ class Voice:
     def note(self, sounding: bool) -> None:
         self.own_voice.note(sounding)
 
-    def heard(self) -> Iterator[tuple[Action, str]]:
+    def heard(self, paused: bool = False) -> Iterator[tuple[Action | None, str]]:
         """Each command to obey, as it is taken (one that ends the session leaves the rest
-        unread): its action, and the words that show it was heard."""
+        unread): its action, and the words that show it was heard; None for one heard but not
+        surely, to be asked again with a soft tone (never acted on). `paused`: the session is
+        paused now; after a pause by voice, a 'go on' not quite sure gets the benefit of the
+        doubt (a close call between resume and nothing is resume)."""
         for command in self.listening.listener.poll():
             said = (command.said_from, command.said_to)
             if not self.listening.over_speech and self.own_voice.during(*said):
                 self.acted = (f"{command.phrase} (ignored: the coach was speaking)", self.clock())
                 continue
+            doubt = paused and self.paused_at is not None and command.action == "resume"
+            if not command.sure and not doubt:
+                self.acted = (f"{command.phrase}? (not sure: say it again)", self.clock())
+                yield None, ""
+                continue
             self.acted = (command.phrase, self.clock())
+            if command.action == "pause":
+                self.paused_at, self.reminded = self.clock(), False
             words = ACKNOWLEDGEMENT[command.action].format(wake=self.listening.wake_word)
             yield command.action, words
+
+    def reminder(self, paused: bool) -> str | None:
+        """The words to say once when a pause by voice has lasted REMIND_AFTER_S, else None."""
+        if not paused:
+            self.paused_at = None
+            return None
+        if self.paused_at is None or self.reminded:
+            return None
+        if self.clock() - self.paused_at < REMIND_AFTER_S:
+            return None
+        self.reminded = True
+        return REMINDER.format(wake=self.listening.wake_word)
 
     def line(self) -> str:
         """What the microphone is doing, for the screen."""
@@ -91,4 +120,11 @@ class Voice:
             )
         if self.acted and self.clock() - self.acted[1] < HEARD_SHOWN_S:
             return f"Heard: {self.acted[0]}"
-        return f"Listening: say '{self.listening.wake_word}, pause'"
+        wake = self.listening.wake_word
+        line = (
+            f"Paused: say '{wake}, go on'" if self.paused_at else f"Listening: say '{wake}, pause'"
+        )
+        if self.acted:
+            ago = round(self.clock() - self.acted[1])
+            line += f" (last heard {ago} s ago: {self.acted[0]})"
+        return line

@@ -173,7 +173,15 @@ class SessionController:
         if self.voice is None:
             return True
         self.voice.note(self.transport.sounding(self.state.playing))
-        return all(self._act(action, position, words) for action, words in self.voice.heard())
+        for action, words in self.voice.heard(self.state.paused):
+            if action is None:
+                self.machine.tell(self.transport.again())
+            elif not self._act(action, position, words):
+                return False
+        reminder = self.voice.reminder(self.state.paused)
+        if reminder is not None:
+            self.machine.tell(self.transport.answer(reminder))
+        return True
 
     def _act(self, action: Action, position: int, words: str = "") -> bool:
         then = self.machine.act(action, position, words)

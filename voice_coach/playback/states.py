@@ -40,6 +40,8 @@ class Transport(Protocol):
 
     def answer(self, text: str) -> bytes: ...
 
+    def again(self) -> bytes: ...
+
     def play(self, position: int, preamble: bytes = b"") -> None: ...
 
     def say(self, answer: bytes, position: int) -> None: ...
@@ -145,6 +147,17 @@ class Machine:
         self._arrive(target, words, early)
         return then
 
+    def tell(self, sound: bytes) -> None:
+        """Something said that changes nothing (a reminder, the 'say again' tone): in place
+        while the session is still, else before it goes on from where it is."""
+        state = self.state
+        if isinstance(state, Paused | Waiting):
+            self.transport.say(sound, state.at)
+        else:
+            at = self.transport.stop()
+            self.transport.play(at, sound)
+            self.state = Telling(at)
+
     def tick(self) -> None:
         """What changes without the person: the plan reaching what the session waits for, and
         words said before the session goes on coming to their end."""
@@ -219,11 +232,5 @@ class Machine:
             self.state = Telling(target.at) if words else Playing()
             return
         self.state = target
-        if not words:
-            return
-        if isinstance(target, Paused | Waiting):
-            self.transport.say(answer, target.at)
-        else:  # it plays on: the words now, then on from where it was
-            at = self.transport.stop()
-            self.transport.play(at, answer)
-            self.state = Telling(at)
+        if words:
+            self.tell(answer)

@@ -18,6 +18,10 @@ from voice_coach.playback.growing import EventStream, GrowingPlan
 
 ANSWER_TONE_S = 0.15
 ANSWER_GAP_S = 0.15
+AGAIN_TONE_S = 0.09
+AGAIN_DBFS = -26.0
+"""'Say again': two short low blips, 10 dB softer than the cues' tones, and no words: the
+person knows they were heard but not understood, and nothing happens."""
 
 
 class Transport:
@@ -81,6 +85,12 @@ class Transport:
         rate = self.plan.sample_rate
         pcm = tone("hold-start", round(ANSWER_TONE_S * rate), rate)
         return pcm + bytes(round(ANSWER_GAP_S * rate) * 2) + self.cue(text)
+
+    def again(self) -> bytes:
+        """The soft 'say again' sound: a command heard, but not surely enough to obey."""
+        rate = self.plan.sample_rate
+        blip = tone("say-again", round(AGAIN_TONE_S * rate), rate, AGAIN_DBFS)
+        return blip + bytes(round(AGAIN_TONE_S * rate) * 2) + blip
 
     def play(self, position: int, preamble: bytes = b"") -> None:
         """Play the session from `position`, after `preamble` (something said in between: the

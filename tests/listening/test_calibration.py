@@ -1,0 +1,139 @@
+"""`listen-test --calibrate` on a fake microphone, a scripted recogniser and a fake clock (fast):
+which commands it caught, and the sensitivity it sets from the person's own voice."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+import pytest
+from support.running import Result
+
+from voice_coach.journal import settings
+from voice_coach.listening import calibration, confidence, trial
+from voice_coach.listening.calibration import TIMES, Calibration, calibrate
+from voice_coach.listening.commands import PHRASES
+from voice_coach.listening.microphone import RATE
+from voice_coach.listening.recogniser import Heard
+
+PERIOD = 640
+
+
+def sounding(phrase: str, odds: float) -> Heard:
+    """A heard command whose confidence comes out at `odds` (log-odds): the score (the first
+    feature) moved until the model says so."""
+    base = Heard(f"coach {phrase}", None, -1.5, 0, 2 * RATE, 4, math.inf, 20.0)
+    step = confidence.SCALE[0] / confidence.WEIGHTS[0]
+    score = base.score + (odds - confidence.log_odds(base)) * step
+    return Heard(base.phrase, None, score, 0, 2 * RATE, 4, math.inf, 20.0)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+
+class Microphone:
+    """A period of sound a read; each read moves the clock on by as long."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.closed = False
+
+    def read(self) -> bytes:
+        self.clock.now += PERIOD / RATE
+        return bytes(PERIOD * 2)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class Scripted:
+    """Hears, for each prompt in turn, what the script says (None: nothing), a second in."""
+
+    def __init__(self, script: list[Heard | None]) -> None:
+        self.script = list(script)
+        self.current: Heard | None = None
+        self.fed = 0
+
+    def restart(self) -> None:
+        self.current = self.script.pop(0) if self.script else None
+        self.fed = 0
+
+    def feed(self, pcm: bytes) -> Iterator[Heard]:
+        self.fed += len(pcm) // 2
+        if self.current is not None and self.fed >= RATE:
+            heard, self.current = self.current, None
+            yield heard
+
+
+def run(script: list[Heard | None]) -> tuple[list[str], Calibration]:
+    clock = Clock()
+    result = Calibration("coach")
+    lines = list(calibrate(Microphone(clock), Scripted(script), result, lambda: clock.now))
+    return lines, result
+
+
+def test_a_voice_the_model_is_unsure_of_gets_the_sensitivity_that_catches_it() -> None:
+    needed = confidence.needed(0.5)
+    # every command heard as itself, but some below what the default sensitivity asks
+    script = [sounding(p, needed + (1.0 if n else -1.2)) for p in PHRASES for n in range(TIMES)]
+    lines, result = run(script)
+    assert lines[0] == 'Say "coach, pause" (1 of 2)' and lines[1].startswith("  heard it (sure ")
+    assert len(lines) == 2 * TIMES * len(PHRASES)
+    assert all(result.caught(p, 0.5) == 1 for p in PHRASES)  # as it is: half of them
+    chosen = result.sensitivity(0.5)
+    assert chosen is not None and 0.5 < chosen <= 1.0
+    assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
+    summary = list(calibration.summary(result, 0.5))
+    assert summary[0] == "coach, pause       caught 2 of 2" and len(summary) == len(PHRASES)
+
+
+def test_a_clear_voice_gets_a_lower_sensitivity_and_fewer_false_actions() -> None:
+    needed = confidence.needed(0.5)
+    _, result = run([sounding(p, needed + 3.0) for p in PHRASES for _ in range(TIMES)])
+    chosen = result.sensitivity(0.5)
+    assert chosen is not None and chosen < 0.5
+    assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
+
+
+def test_the_sensitivity_never_rises_to_where_a_command_is_taken_for_another() -> None:
+    needed = confidence.needed(0.5)
+    script: list[Heard | None] = [sounding(p, needed - 1.5) for p in PHRASES for _ in range(TIMES)]
+    script[4] = sounding("back", needed - 0.5)  # "go on" heard as "back", surer than the rest
+    lines, result = run(script)
+    assert lines[9] == '  heard "coach back" instead (sure ' + lines[9].split("(sure ")[1]
+    chosen = result.sensitivity(0.5)
+    assert chosen is not None
+    assert confidence.needed(chosen) > confidence.log_odds(script[4])  # "back" is not obeyed
+    assert result.caught("pause", chosen) == 0  # the rest too unsure: missed, not mistaken
+
+
+def test_nothing_heard_as_itself_leaves_the_sensitivity_alone() -> None:
+    lines, result = run([None] * (TIMES * len(PHRASES)))
+    assert lines[1] == "  heard nothing like a command"
+    assert result.sensitivity(0.5) is None
+    assert list(calibration.summary(result, 0.5))[-1].startswith("No command was heard")
+
+
+def test_listen_test_calibrate_stores_the_sensitivity(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    needed = confidence.needed(0.5)
+    script = [sounding(p, needed - 1.0) for p in PHRASES for _ in range(TIMES)]
+    clock = Clock()
+    microphone = Microphone(clock)
+    monkeypatch.setattr(trial, "Microphone", lambda device, wait: microphone)
+    monkeypatch.setattr(trial, "Recogniser", lambda wake, sensitivity: Scripted(script))
+    monkeypatch.setattr(calibration.time, "monotonic", lambda: clock.now)
+    done = run_cli("listen-test", "--calibrate")
+    assert done.code == 0, done.err
+    lines = done.out.splitlines()
+    assert lines[0].startswith("Calibrating on 'default'")
+    assert "coach, how long    caught 2 of 2" in lines
+    chosen = settings.preferences().listen_sensitivity
+    assert 0.5 < chosen <= 1.0 and microphone.closed
+    assert lines[-1] == (
+        f"listen_sensitivity: 0.5 -> {chosen:g} (stored; "
+        "voice-coach config set listen_sensitivity 0.5 puts it back)."
+    )

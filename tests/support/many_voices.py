@@ -1,0 +1,280 @@
+"""Many voices and rooms for the spoken commands, split in two: voices to tune on, and voices
+held out that the tuning never hears, so that a rule fitting only its own voices shows up.
+
+A voice is an engine (espeak-ng with one of its dialects and variants, at a rate and a pitch;
+Piper's one voice with its length and noise scales varied) and what sox does to it after (a
+pitch and formant shift, a tempo change, a second person's distance: 10 dB softer with a small
+room's reverberation). A room is a noise at 10 dB below the voice: pink noise, a fan (a low hum
+and its harmonics over brown noise), a TV or radio speaking (another voice reading the guide),
+a kitchen (running water and the clatter of dishes).
+
+Everything is made once and kept in `audio_cache/listening-bench/` (git-ignored): later bench
+runs read it. 16 kHz mono s16le, the recogniser's rate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from support.spoken_commands import pink, speech_power, to_16k
+from voice_coach.listening.commands import PHRASES
+from voice_coach.listening.microphone import RATE
+
+CACHE = Path(__file__).resolve().parents[2] / "audio_cache" / "listening-bench"
+SNR_DB = 10.0
+NOISES = ("pink", "fan", "tv", "kitchen")
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One speaker: an engine's settings and what the room does to its sound."""
+
+    name: str
+    engine: str
+    """"espeak" or "piper"."""
+    dialect: str = "en-us"
+    variant: str = ""
+    rate: int = 160
+    pitch: int = 50
+    length: float = 1.0
+    noise: float = 0.667
+    noise_w: float = 0.8
+    sox: tuple[str, ...] = ()
+    """sox effects after synthesis ("pitch 300", "tempo 0.9", "reverb 40 50 30")."""
+    distance: bool = False
+    """A second person's distance: 10 dB softer, with a small room's reverberation."""
+
+
+def espeak(
+    name: str, dialect: str, variant: str, rate: int, pitch: int = 50, **kw: object
+) -> Voice:
+    return Voice(name, "espeak", dialect, variant, rate, pitch, **kw)  # type: ignore[arg-type]
+
+
+def piper(
+    name: str, length: float, noise: float = 0.667, noise_w: float = 0.8, **kw: object
+) -> Voice:
+    return Voice(name, "piper", length=length, noise=noise, noise_w=noise_w, **kw)  # type: ignore[arg-type]
+
+
+TUNING = (
+    piper("piper natural", 1.0),
+    piper("piper brisk", 0.84),
+    espeak("espeak en-us 150", "en-us", "", 150),
+    espeak("espeak en-us 190", "en-us", "", 190),
+    espeak("espeak rp m3 170", "en-gb-x-rp", "m3", 170),
+    espeak("espeak en-us f2 160 high", "en-us", "f2", 160, 70),
+    espeak("espeak caribbean m5 140", "en-029", "m5", 140, 40),
+    espeak("espeak scotland f4 175", "en-gb-scotland", "f4", 175),
+    piper("piper slow lively", 1.2, 0.9, 1.0),
+    piper("piper lower", 1.0, sox=("pitch -300",)),
+    espeak("espeak nyc Mike 165 slowed", "en-us-nyc", "Mike", 165, sox=("tempo 0.85",)),
+    espeak("espeak Andy 160 far", "en", "Andy", 160, distance=True),
+)
+"""The limits and the confidence model are fitted on these voices only."""
+
+HELD_OUT = (
+    espeak("espeak en-gb f3 155", "en-gb", "f3", 155),
+    espeak("espeak en-us Alicia 170", "en-us", "Alicia", 170, 60),
+    espeak("espeak lancaster m2 180", "en-gb-x-gbclan", "m2", 180),
+    espeak("espeak midlands f5 150", "en-gb-x-gbcwmd", "f5", 150),
+    espeak("espeak en-us Linda 160 high", "en-us", "Linda", 160, 75),
+    espeak("espeak caribbean Gene 175", "en-029", "Gene", 175, 35),
+    espeak("espeak grandpa 135", "en-us", "grandpa", 135),
+    espeak("espeak f1 higher far", "en-us", "f1", 165, sox=("pitch 200",), distance=True),
+    piper("piper higher brisk", 0.9, 0.3, 1.2, sox=("pitch 250",)),
+    piper("piper far", 1.1, distance=True),
+    piper("piper warped", 1.0, 0.8, 0.6, sox=("speed 1.08",)),
+    espeak("espeak rp Steph 150 warped", "en-gb-x-rp", "Steph", 150, sox=("speed 0.93",)),
+)
+"""Never used in tuning: other dialects and variants, other sox shifts, other scales."""
+
+
+def _espeak(voice: Voice, text: str) -> bytes:
+    name = voice.dialect + (f"+{voice.variant}" if voice.variant else "")
+    done = subprocess.run(
+        ["espeak-ng", "-v", name, "-s", str(voice.rate), "-p", str(voice.pitch), "--stdout", text],
+        capture_output=True,
+        check=True,
+    )
+    with wave.open(io.BytesIO(done.stdout)) as wav:
+        return to_16k(wav.readframes(wav.getnframes()), wav.getframerate())
+
+
+_PIPER: list[object] = []
+
+
+def _piper(voice: Voice, text: str) -> bytes:
+    from piper import SynthesisConfig
+
+    if not _PIPER:
+        from voice_coach.speech.selection import make_engine
+
+        _PIPER.append(make_engine("piper")._voice())  # type: ignore[attr-defined]
+    config = SynthesisConfig(
+        length_scale=voice.length, noise_scale=voice.noise, noise_w_scale=voice.noise_w
+    )
+    chunks = list(_PIPER[0].synthesize(text, syn_config=config))  # type: ignore[attr-defined]
+    return to_16k(b"".join(c.audio_int16_bytes for c in chunks), chunks[0].sample_rate)
+
+
+def _sox(pcm: bytes, effects: list[str]) -> bytes:
+    raw = ["-t", "raw", "-r", str(RATE), "-e", "signed", "-b", "16", "-c", "1"]
+    done = subprocess.run(
+        ["sox", *raw, "-", *raw, "-", *" ".join(effects).split()],
+        input=pcm,
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout
+
+
+def say(voice: Voice, text: str) -> bytes:
+    """`text` in `voice`, as the microphone hears it (without the room's noise)."""
+    pcm = _piper(voice, text) if voice.engine == "piper" else _espeak(voice, text)
+    effects = list(voice.sox)
+    if voice.distance:
+        effects += ["reverb 35 50 40 100 10", "vol -10dB"]
+    return _sox(pcm, effects) if effects else pcm
+
+
+def _cached(key: str, make: object) -> bytes:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / (hashlib.sha1(key.encode()).hexdigest()[:16] + ".raw")
+    if path.exists():
+        return path.read_bytes()
+    pcm: bytes = make()  # type: ignore[operator]
+    path.write_bytes(pcm)
+    return pcm
+
+
+def spoken(voice: Voice, text: str) -> bytes:
+    return _cached(repr((voice, text)), lambda: say(voice, text))
+
+
+# ---- rooms ------------------------------------------------------------------------------------
+
+
+def _unit(noise: np.ndarray) -> np.ndarray:
+    return noise / max(float(np.sqrt(np.mean(noise**2))), 1e-9)
+
+
+def fan(length: int, seed: int) -> np.ndarray:
+    """A fan: brown-ish rumble, a hum at its blade rate and harmonics, a steady hiss."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(length) / RATE
+    brown = np.cumsum(rng.normal(0, 1, length))
+    brown -= np.convolve(brown, np.ones(400) / 400, mode="same")
+    hum = sum(np.sin(2 * np.pi * 90 * k * t + rng.uniform(0, 6)) / k for k in range(1, 6))
+    return _unit(_unit(brown) + 0.6 * _unit(hum) + 0.3 * pink(length, seed + 1))
+
+
+def kitchen(length: int, seed: int) -> np.ndarray:
+    """Running water (white-ish noise, swelling) and dishes clattering (short bright clicks)."""
+    rng = np.random.default_rng(seed)
+    water = rng.normal(0, 1, length) * (1 + 0.4 * np.sin(np.arange(length) / RATE * 2.1))
+    clatter = np.zeros(length)
+    for at in rng.integers(0, max(length - 2000, 1), size=max(1, length // RATE * 2)):
+        ring = np.exp(-np.arange(2000) / 300) * np.sin(np.arange(2000) * rng.uniform(0.6, 1.4))
+        clatter[at : at + 2000] += ring * rng.uniform(2, 6)
+    return _unit(_unit(water) + 0.4 * _unit(clatter))
+
+
+def tv(length: int, seed: int) -> np.ndarray:
+    """A TV or radio: another voice reading the guide, through a small speaker (band-limited)."""
+    talker = espeak("tv", "en-gb", "m1", 175)
+    texts = guide_texts()
+    out = bytearray()
+    index = seed * 7
+    while len(out) < length * 2:
+        out += spoken(talker, texts[index % len(texts)]) + bytes(RATE // 5)
+        index += 1
+    voice = np.frombuffer(bytes(out[: length * 2]), dtype="<i2").astype(np.float64)
+    spectrum = np.fft.rfft(voice)
+    frequencies = np.fft.rfftfreq(len(voice), 1 / RATE)
+    spectrum[(frequencies < 200) | (frequencies > 5000)] = 0
+    speech = np.fft.irfft(spectrum, len(voice))
+    # its power where it speaks, as the command's is measured: a talker's pauses do not make
+    # it quieter
+    frames = speech[: len(speech) // 320 * 320].reshape(-1, 320)
+    power = np.mean(frames**2, axis=1)
+    active = float(np.mean(power[power >= np.median(power)])) if len(power) else 1.0
+    return speech / np.sqrt(max(active, 1e-9)) + 0.05 * pink(length, seed)
+
+
+def room(kind: str, length: int, seed: int) -> np.ndarray:
+    """`length` samples of the room's noise, unit power."""
+    if kind == "pink":
+        return pink(length, seed)
+    return {"fan": fan, "tv": tv, "kitchen": kitchen}[kind](length, seed)
+
+
+def in_room(pcm: bytes, kind: str, seed: int, snr_db: float = SNR_DB) -> bytes:
+    """The voice with the room's noise `snr_db` below it (measured where it speaks)."""
+    speech = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    noise = room(kind, len(speech), seed) * np.sqrt(speech_power(pcm) / 10 ** (snr_db / 10))
+    return np.clip(speech + noise, -32768, 32767).astype("<i2").tobytes()
+
+
+# ---- material ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Said:
+    phrase: str
+    voice: str
+    noise: str
+    pcm: bytes
+    end: int
+    """The sample where the command's speech ends."""
+
+
+def commands(
+    voices: tuple[Voice, ...], repeats: int = 4, wake: str = "coach", first_seed: int = 0
+) -> Iterator[Said]:
+    """Every command by every voice, once in each room (`repeats` of NOISES), in a second of
+    silence either side."""
+    silence = bytes(RATE * 2)
+    for voice in voices:
+        for phrase in PHRASES:
+            raw = spoken(voice, f"{wake.capitalize()}, {phrase}.")
+            clean = silence + raw + silence
+            for repeat in range(repeats):
+                noise = NOISES[repeat % len(NOISES)]
+                seed = first_seed + repeat + 1000 * len(phrase)
+                pcm = in_room(clean, noise, seed)
+                yield Said(phrase, voice.name, noise, pcm, len(silence + raw) // 2)
+
+
+def guide_texts() -> list[str]:
+    from voice_coach.content.loader import load_library
+
+    library = load_library()
+    texts = [p for topic in library.guide.values() for p in [topic.title, *topic.paragraphs]]
+    texts += [s for e in library.exercises.values() for s in [*e.setup, *e.steps]]
+    return texts
+
+
+def other_speech(voices: tuple[Voice, ...], minutes: float, half: int, seed: int = 7) -> bytes:
+    """About `minutes` of speech without the wake word: half `half` (0 or 1) of the guide's
+    texts, read in turn by `voices`, in the rooms in turn (a minute each); the two halves never
+    share a text, so what the tuning heard is not what the report hears."""
+    texts = guide_texts()[half::2]
+    out = bytearray()
+    index = 0
+    while len(out) < minutes * 60 * RATE * 2:
+        voice = voices[index % len(voices)]
+        out += spoken(voice, texts[index % len(texts)]) + bytes(RATE // 2 * 2)
+        index += 1
+    minute = 60 * RATE * 2
+    pieces = [bytes(out[i : i + minute]) for i in range(0, len(out), minute)]
+    mixed = [in_room(p, NOISES[n % len(NOISES)], seed + n) for n, p in enumerate(pieces)]
+    return b"".join(mixed)

@@ -1,0 +1,170 @@
+"""`listen-test --calibrate`: the person says each command twice, and the sensitivity is set from
+their own voice.
+
+The confidence model was fitted on synthetic voices; a real person may sound surer or less sure
+to it. So the coach asks for every command twice, sees how sure it was of each, and sets
+`listen_sensitivity` as low as catches them all (the lower, the fewer false actions), but never
+so high that one command would have been taken for another. The audio stays in memory for the
+few seconds each prompt takes; nothing is recorded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from voice_coach.listening import confidence
+from voice_coach.listening.commands import PHRASES, Action, phrases
+from voice_coach.listening.microphone import PERIOD, RATE
+from voice_coach.listening.recogniser import MARGIN, Heard
+
+TIMES = 2
+PROMPT_S = 6.0
+"""How long each prompt waits for the command."""
+SLACK = 0.25
+"""The sensitivity is set this much (log-odds) beyond the least sure command caught, so that
+the same command said a little less clearly is still caught."""
+LOWEST, HIGHEST = 0.2, 1.0
+"""The range the calibration may set (below 0.2 even a clear voice is missed)."""
+
+
+class Source(Protocol):
+    def read(self) -> bytes: ...
+
+
+class Hears(Protocol):
+    def feed(self, pcm: bytes) -> Iterable[Heard]: ...
+
+    def restart(self) -> None: ...
+
+
+@dataclass
+class Calibration:
+    wake_word: str
+    heard: dict[str, list[Heard | None]] = field(default_factory=dict)
+    """For each command (as said after the wake word), what was heard each time it was asked
+    for (None: nothing that sounded like a command)."""
+
+    def right(self) -> list[float]:
+        """The log-odds of each time the command asked for was heard as itself."""
+        return self._odds(as_asked=True)
+
+    def wrong(self) -> list[float]:
+        """The log-odds of each time a command was heard as one for another action."""
+        return self._odds(as_asked=False)
+
+    def _odds(self, as_asked: bool) -> list[float]:
+        table = phrases(self.wake_word)
+        return [
+            confidence.log_odds(h)
+            for phrase, said in self.heard.items()
+            for h in said
+            if h is not None
+            and h.phrase in table
+            and (table[h.phrase] == PHRASES[phrase]) == as_asked
+        ]
+
+    def sensitivity(self, current: float) -> float | None:
+        """The sensitivity that catches every command heard as itself, unless that would take
+        one for another (then just below where it would); None if none was heard as itself."""
+        right = self.right()
+        if not right:
+            return None
+        catches = _sensitivity_for(min(right) - SLACK)
+        wrong = self.wrong()
+        if wrong:
+            catches = min(catches, _sensitivity_for(max(wrong) + SLACK))
+        return round(min(max(catches, LOWEST), HIGHEST), 2)
+
+    def caught(self, phrase: str, sensitivity: float) -> int:
+        """How many times `phrase` would have been obeyed as itself at `sensitivity`."""
+        table = phrases(self.wake_word)
+        return sum(
+            1
+            for h in self.heard.get(phrase, [])
+            if h is not None
+            and table.get(h.phrase) == PHRASES[phrase]
+            and h.margin >= MARGIN
+            and confidence.log_odds(h) >= confidence.needed(sensitivity)
+        )
+
+
+def _sensitivity_for(odds: float) -> float:
+    """The sensitivity at which a command of these log-odds is just obeyed."""
+    return confidence.DEFAULT_SENSITIVITY + (confidence.CUT - odds) / confidence.SPAN
+
+
+def listen_once(
+    source: Source,
+    recogniser: Hears,
+    expected: Action,
+    wake_word: str,
+    clock: Callable[[], float] = time.monotonic,
+    seconds: float = PROMPT_S,
+) -> Heard | None:
+    """What the person said in answer to one prompt: the first utterance the grammar made a
+    command of (the one asked for, if several), within `seconds`."""
+    table = phrases(wake_word)
+    recogniser.restart()
+    end = clock() + seconds
+    found: Heard | None = None
+    while clock() < end:
+        pcm = source.read()
+        if not pcm:
+            time.sleep(PERIOD / RATE / 2)
+            continue
+        for heard in recogniser.feed(pcm):
+            if heard.phrase not in table:
+                continue
+            if table[heard.phrase] == expected:
+                return heard
+            found = found or heard
+        if found is not None:
+            return found
+    return found
+
+
+def calibrate(
+    source: Source,
+    recogniser: Hears,
+    result: Calibration,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[str]:
+    """Prompt for each command TIMES times, filling `result`: yields each prompt's line as it
+    comes, then what was heard."""
+    wake_word = result.wake_word
+    for phrase, action in PHRASES.items():
+        result.heard[phrase] = []
+        for time_ in range(1, TIMES + 1):
+            yield f'Say "{wake_word}, {phrase}" ({time_} of {TIMES})'
+            heard = listen_once(source, recogniser, action, wake_word, clock)
+            result.heard[phrase].append(heard)
+            yield f"  {_what(heard, phrase, wake_word)}"
+
+
+def _what(heard: Heard | None, phrase: str, wake_word: str) -> str:
+    if heard is None:
+        return "heard nothing like a command"
+    sure = f"sure {confidence.probability(confidence.log_odds(heard)):.0%}"
+    if heard.phrase == f"{wake_word} {phrase}":
+        return f"heard it ({sure})"
+    if phrases(wake_word)[heard.phrase] == PHRASES[phrase]:
+        return f'heard "{heard.phrase}", which does the same ({sure})'
+    return f'heard "{heard.phrase}" instead ({sure})'
+
+
+def summary(result: Calibration, current: float) -> Iterator[str]:
+    """A line per command (caught at the sensitivity chosen), then the choice."""
+    chosen = result.sensitivity(current)
+    at = current if chosen is None else chosen
+    for phrase in PHRASES:
+        count = result.caught(phrase, at)
+        yield f"{wake_phrase(result.wake_word, phrase):<18} caught {count} of {TIMES}"
+    if chosen is None:
+        yield "No command was heard as itself: is the microphone near you, and the room quiet?"
+
+
+def wake_phrase(wake_word: str, phrase: str) -> str:
+    return f"{wake_word}, {phrase}"
