@@ -13,6 +13,8 @@ PulseAudio null sink, recorded).
 Goals (issue 13): spoken commands caught, never set off by other sound, answered at once, cheap
 (scripts/listening_bench.py).
 Goals (issue 14): a second `share` serves at once (scripts/share_bench.py).
+Goals (issue 26): the person's music costs little: warm MP3 export with music against without and
+against ffmpeg alone; memory flat with music on a session twice as long.
 Goals (issue 21): `--help`, `--version` and the listings start within twice a bare click program
 (scripts/startup_bench.py).
 
@@ -123,6 +125,36 @@ def main() -> None:
         )
         rows.append(("ffmpeg alone, same audio -> mp3", f"{ffmpeg_time:.2f}", "-", "reference"))
 
+        # Issue 26: the person's music under the coach (a 3-minute stand-in song, looped).
+        song = work / "song.mp3"
+        subprocess.run(
+            [
+                *("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=330:duration=180"),
+                *(
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "anoisesrc=d=180:a=0.05",
+                    "-filter_complex",
+                    "amix=inputs=2",
+                ),
+                str(song),
+            ],
+            check=True,
+        )
+        music = ["--music", str(song)]
+        seconds, peak = measure(
+            [SCRIPT, "export", playlist, *common, *music, "-o", str(work / "music.mp3")]
+        )
+        rows.append(
+            (
+                f"warm export {playlist} -> mp3, with music",
+                f"{seconds:.2f}",
+                f"{peak:.0f}",
+                f"vs without: {seconds / mp3_time:.2f}x; vs ffmpeg: {seconds / ffmpeg_time:.2f}x",
+            )
+        )
+
         plan_time, plan_peak = measure([SCRIPT, "plan", playlist, *common, "--json"])
         rows.append(
             (
@@ -145,6 +177,18 @@ def main() -> None:
                 f"{seconds:.2f}",
                 f"{peak_double:.0f}",
                 "< 150 MB, flat",
+            )
+        )
+        measure([SCRIPT, "export", *doubled, *common, *music, "-o", str(work / "double-m.wav")])
+        seconds, peak_music = measure(
+            [SCRIPT, "export", *doubled, *common, *music, "-o", str(work / "double-m.wav")]
+        )
+        rows.append(
+            (
+                "warm export, session twice as long -> wav, with music",
+                f"{seconds:.2f}",
+                f"{peak_music:.0f}",
+                "flat (music decoded as a stream)",
             )
         )
         duration = json.loads(

@@ -17,6 +17,34 @@ ROOT = Path(__file__).resolve().parent.parent
 
 MUTANTS = [
     (
+        "the music ducked only 5 dB under the words",
+        "voice_coach/audio/mix.py",
+        "DUCK_DB = -12.0",
+        "DUCK_DB = -5.0",
+        "tests/audio/test_mix.py",
+    ),
+    (
+        "the music ducked when the word starts, not before",
+        "voice_coach/audio/mix.py",
+        "        before = (here >= span.start - down) & (here < span.start)\n",
+        "        before = (here >= span.start) & (here < span.start)\n",
+        "tests/audio/test_mix.py",
+    ),
+    (
+        "the limiter's ceiling at full scale",
+        "voice_coach/speech/loudness.py",
+        "CEILING_DBTP = -2.0",
+        "CEILING_DBTP = 0.0",
+        "tests/speech/test_loudness.py",
+    ),
+    (
+        "the K-weighting's high shelf left out",
+        "voice_coach/speech/loudness.py",
+        "    return [shelf, high_pass]",
+        "    return [high_pass]",
+        "tests/speech/test_loudness.py",
+    ),
+    (
         "easier holds at 3/4 instead of 2/3",
         "voice_coach/plan/timeline.py",
         "EASIER_HOLD = 2 / 3",

@@ -24,6 +24,7 @@ from voice_coach.plan import spoken
 from voice_coach.plan.timeline import SEE_PROFESSIONAL
 from voice_coach.playback.controller import Listening, Outcome
 from voice_coach.playback.run import play_session
+from voice_coach.session.music import music_for
 from voice_coach.session.options import SessionOptions
 from voice_coach.session.prepare import Session
 from voice_coach.session.ready import prepared_with_note, ready
@@ -66,9 +67,11 @@ def play(
     for line in spoken.notices(plan_settings.left_out, plan_settings.pain_rising, prepared.library):
         env.echo(line)
     listening = None if listen is None else listening_for(listen, env)
-    timeline, outcome = play_session(
-        prepared, output, live_screen=env.stdout_isatty, listening=listening
-    )
+    guess = prepared.guessed()
+    with music_for(prepared.music, guess, env.note) as mixing:
+        timeline, outcome = play_session(
+            prepared, output, live_screen=env.stdout_isatty, listening=listening, mixing=mixing
+        )
     if first_time:
         record.remember_disclaimer(timeline, disclaimer, outcome.heard_samples)
     exercises = len(outcome.completed) + len(outcome.skipped)  # planned or not when it ended
@@ -193,9 +196,12 @@ def export(
     tags = Tags(title=session.title, album=programme.title, comment=programme.disclaimer)
     said = []
     rendering = timeline.length * ((output is not None) + (split is not None))
-    with env.progress(rendering, "Writing the audio") as step:
+    with (
+        music_for(session.music, timeline, env.note) as mixing,
+        env.progress(rendering, "Writing the audio") as step,
+    ):
         if output is not None:
-            export_file(timeline, session.cues.pcm, output, tags, step)
+            export_file(timeline, session.cues.pcm, output, tags, step, mixing)
             size = output.stat().st_size / 1_000_000
             length = spoken.clock(timeline.length, timeline.sample_rate).strip()
             chapters = len(timeline.chapters)
@@ -203,7 +209,7 @@ def export(
                 f"wrote {inert(str(output))} ({length}, {chapters} chapters, {size:.1f} MB)"
             )
         if split is not None:
-            paths = export_split(timeline, session.cues.pcm, split, fmt, tags, step)
+            paths = export_split(timeline, session.cues.pcm, split, fmt, tags, step, mixing)
             tracks = f"{len(paths) - 1} tracks and {inert(paths[-1].name)}"
             said.append(f"wrote {tracks} into {inert(str(split))}")
     return said

@@ -82,6 +82,21 @@ def test_plan_json_for_a_playlist_is_contiguous(run_cli: Run) -> None:
     assert len(reps) == 20
 
 
+def test_plan_json_says_whether_music_is_on_and_which(run_cli: Run, tmp_path: Path) -> None:
+    songs = tmp_path / "songs"
+    songs.mkdir()
+    data = json.loads(run_cli("plan", "pelvic-tilts", "--json").out)
+    assert data["music"] == {"on": False}
+    given = ["--music", str(songs), "--music-level", "-6", "--shuffle"]
+    data = json.loads(run_cli("plan", "pelvic-tilts", *given, "--json").out)
+    assert data["music"] == {"on": True, "file": str(songs), "level_db": -6, "order": "shuffled"}
+    assert run_cli("config", "set", "music", str(songs)).code == 0
+    assert json.loads(run_cli("plan", "pelvic-tilts", "--json").out)["music"]["on"] is True
+    off = json.loads(run_cli("plan", "pelvic-tilts", "--no-music", "--json").out)
+    assert off["music"] == {"on": False}
+    assert run_cli("plan", "pelvic-tilts", "--music-level", "20").code == 2
+
+
 def test_plan_overrides_from_the_command_line(run_cli: Run) -> None:
     data = json.loads(run_cli("plan", "pelvic-tilts", "clam-shell", "--reps", "2", "--json").out)
     assert data["target"] == ["pelvic-tilts", "clam-shell"]

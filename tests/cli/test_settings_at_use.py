@@ -61,6 +61,8 @@ TOLD_BY_TYPE = {
     "leave_out_worse": "on or off",
     "listen_sensitivity": "0-1: the recogniser's threshold moves within its range",
     "listen_device": "a device name: whether one is plugged in is said when listening starts",
+    "music_level": "-30-10 dB: any level mixes",
+    "music_shuffle": "on or off",
 }
 
 
@@ -78,6 +80,7 @@ def test_every_setting_is_either_checked_by_its_stage_or_fully_told_by_its_type(
         ("engine: piper\n", "voice", "/nowhere/x.onnx", "the piper engine has no voice"),
         ("voice: gmw/en-us\n", "engine", "piper", "the piper engine has no voice 'gmw/en-us'"),
         ("listen_wake_word: xqzzyv\n", "listen", "on", "config.yaml (listen_wake_word)"),
+        ("", "music", "/nowhere/songs", "no music file or folder at /nowhere/songs"),
     ],
 )
 def test_a_setting_that_would_break_later_is_refused_when_set(

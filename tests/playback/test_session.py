@@ -137,3 +137,40 @@ def test_the_spoken_time_left_rounds_as_a_person_would() -> None:
         "About forty seconds left in this exercise, and one minute in the session."
     )
     assert spoken.remaining(None, 3) == "About ten seconds left in the session."
+
+
+class Song:
+    """Music whose title says which second of music time is heard."""
+
+    def read(self, at: int, count: int) -> object:
+        import numpy as np
+
+        return np.zeros(count, dtype=np.float32)
+
+    def title_at(self, at: int) -> str | None:
+        return f"second {at // RATE}"
+
+
+def test_music_pauses_with_the_session_and_does_not_jump_on_a_skip(plan_of: PlanFn) -> None:
+    from voice_coach.audio.mix import Mixing
+
+    timeline = plan_of("disc-bulge", reps=2, hold_s=5)
+    clock = Clock()
+    player = FakePlayer(clock, timeline.length)
+    mixing = Mixing(Song(), RATE, lambda: timeline.length)  # type: ignore[arg-type]
+    screen = NullScreen()
+    script = [(10.0, " "), (13.0, " "), (20.0, "n")]
+    controller = SessionController(
+        timeline, lambda text: b"", player, screen, ScriptedKeys(clock, script), mixing=mixing
+    )
+    controller.run()
+    paused = [m for m in screen.moments if m.paused]
+    assert paused and all(m.music is None for m in paused)  # nothing shown while still
+    resumed, skipped = player.starts[1], player.starts[2]
+    assert skipped > 20 * RATE
+    after_pause = next(m for m in screen.moments if m.position >= resumed and not m.paused)
+    after_skip = next(m for m in screen.moments if m.position >= skipped)
+    # After the pause the music goes on from the 10 s heard; after the skip from the 17 s heard
+    # (10 before the pause, 7 after), wherever in the session the skip landed.
+    assert after_pause.music == "second 10"
+    assert after_skip.music == "second 17"

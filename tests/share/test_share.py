@@ -155,7 +155,9 @@ def test_stopping_share_stops_a_render_and_removes_its_part(
     """The render's own loop is asked, each block, whether to go on; its partial file goes."""
     started, blocks = threading.Event(), []
 
-    def export(timeline: object, cue: object, path: Path, tags: Tags, going_on: Any) -> None:
+    def export(
+        timeline: object, cue: object, path: Path, tags: Tags, going_on: Any, mixing: object
+    ) -> None:
         with replacing(path) as temp:
             temp.write_bytes(b"the first second")
             started.set()
@@ -167,7 +169,8 @@ def test_stopping_share_stops_a_render_and_removes_its_part(
     monkeypatch.setattr(routines, "export_file", export)
     store = Store(tmp_path / "shared", lambda line: None)
     faked = replace(
-        routine(), session=SimpleNamespace(timeline=None, cues=SimpleNamespace(pcm=None))
+        routine(),
+        session=SimpleNamespace(timeline=None, cues=SimpleNamespace(pcm=None), music=None),
     )
     failed: list[BaseException] = []
 

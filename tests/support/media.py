@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -36,3 +37,36 @@ def decoded(path: Path) -> array.array[int]:
     out = array.array("h")
     out.frombytes(raw)
     return out
+
+
+METER = ["-af", "ebur128=peak=true", "-f", "null", "-"]
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) as ffmpeg's own EBU R128 meter measures
+    them: a second implementation of BS.1770, not the one voice-coach levels with."""
+    done = subprocess.run(
+        ["ffmpeg", "-nostats", "-hide_banner", "-i", str(path), *METER],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    summary = done.stderr[done.stderr.rindex("Summary:") :]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))  # type: ignore[union-attr]
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))  # type: ignore[union-attr]
+    return integrated, peak
+
+
+def tone_file(path: Path, seconds: float, *, volume_db: float = -10, frequency: int = 330) -> Path:
+    """A stand-in for a person's music: a chord over pink noise (so that, like music, it does
+    not line up with itself where a loop crossfades), encoded by ffmpeg."""
+    sources = [
+        f"sine=frequency={f}:duration={seconds}:sample_rate=44100" for f in (frequency, 415)
+    ] + [f"anoisesrc=duration={seconds}:color=pink:sample_rate=44100:amplitude=0.5"]
+    graph = "".join(f"[{i}]" for i in range(3)) + f"amix=inputs=3,volume={volume_db}dB"
+    inputs = [arg for s in sources for arg in ("-f", "lavfi", "-i", s)]
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", *inputs, "-filter_complex", graph, "-ac", "2", str(path)],
+        check=True,
+    )
+    return path

@@ -17,7 +17,7 @@ import wave
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mutagen import MutagenError
 from mutagen.id3 import (
@@ -40,6 +40,9 @@ from voice_coach.audio.staged import publish, staged
 from voice_coach.errors import FAULT_HINTS
 from voice_coach.files import replacing, write_text
 from voice_coach.model import Timeline
+
+if TYPE_CHECKING:
+    from voice_coach.audio.mix import Mixing
 
 MP3_BITRATE = "64k"
 """Mono speech at 22 kHz: 64 kbit/s is clear and keeps an hour under 30 MB."""
@@ -238,9 +241,11 @@ def export_file(
     path: Path,
     tags: Tags,
     progress: Callable[[int], None] | None = None,
+    mixing: Mixing | None = None,
 ) -> None:
-    """The whole session as one file; an MP3 or M4B gets one chapter per exercise."""
-    blocks = _counted(render(timeline, cue), progress)
+    """The whole session as one file; an MP3 or M4B gets one chapter per exercise. `mixing`:
+    the person's music under it (the same length, the chapters where they were)."""
+    blocks = _counted(render(timeline, cue, mixing=mixing), progress)
     fmt = format_of(path)
     if fmt == "wav":
         write_wav(path, blocks, timeline.sample_rate)
@@ -269,6 +274,7 @@ def export_split(
     fmt: str,
     tags: Tags,
     progress: Callable[[int], None] | None = None,
+    mixing: Mixing | None = None,
 ) -> list[Path]:
     """One tagged track per exercise, then an .m3u playlist of them: all of them, or, when
     anything fails, none (the folder as it was; see audio.staged)."""
@@ -280,7 +286,8 @@ def export_split(
     with staged(folder) as stage:
         for number, chapter in enumerate(timeline.chapters, 1):
             path = stage / track_name(number, chapter.title, fmt)
-            blocks = _counted(render(timeline, cue, chapter.start, chapter.end), progress)
+            span = render(timeline, cue, chapter.start, chapter.end, mixing=mixing)
+            blocks = _counted(span, progress)
             if fmt == "wav":
                 write_wav(path, blocks, timeline.sample_rate)
             else:

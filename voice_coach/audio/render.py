@@ -12,8 +12,12 @@ import functools
 import math
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from voice_coach.model import Event, Timeline
+
+if TYPE_CHECKING:
+    from voice_coach.audio.mix import Mixing, Span
 
 BLOCK_SAMPLES = 22050
 """About a second of audio a block: small for memory, large enough to keep overhead low."""
@@ -21,7 +25,9 @@ BLOCK_SAMPLES = 22050
 TONE_HZ = {"get-ready": 660.0, "hold-start": 880.0, "hold-end": 587.33, "say-again": 440.0}
 """Get ready: E5. Hold: A5, bright and short. Release: D5, a step down, so it sounds like "done".
 Say again (a spoken command heard but not sure): A4, low and soft, never a cue's tone."""
-TONE_DBFS = -16.0
+TONE_DBFS = -17.5
+"""About -18 LUFS: a little under the voice's -16 (speech.loudness), so a tone marks the
+time without startling."""
 FADE_S = 0.02
 
 
@@ -70,10 +76,14 @@ def render(
     start: int = 0,
     stop: int | None = None,
     block_samples: int = BLOCK_SAMPLES,
+    mixing: Mixing | None = None,
 ) -> Iterator[bytes]:
     """Yield the session's PCM (mono s16le) from sample `start` to `stop`, in blocks."""
     stop = timeline.length if stop is None else stop
-    return render_events(timeline.events, timeline.sample_rate, cue, start, stop, block_samples)
+    if mixing is not None:
+        mixing.start_at(start)
+    rate = timeline.sample_rate
+    return render_events(timeline.events, rate, cue, start, stop, block_samples, mixing=mixing)
 
 
 def render_events(
@@ -85,15 +95,44 @@ def render_events(
     block_samples: int = BLOCK_SAMPLES,
     *,
     flush: bool = False,
+    mixing: Mixing | None = None,
 ) -> Iterator[bytes]:
     """The same from events that may still be arriving (a session planned while it plays).
 
     `flush`: also yield at the end of every event, so that sound already planned is never held
-    back waiting for the next event to fill the block (the first words of a cold session)."""
+    back waiting for the next event to fill the block (the first words of a cold session).
+    `mixing`: the person's music under it (see audio.mix), in music time from where `mixing`
+    says; the same number of samples come out."""
+    if mixing is None:
+        return _voice(events, sample_rate, cue, start, stop, block_samples, flush, None)
+    from voice_coach.audio.mix import Span  # numpy: loaded only with music
+
+    spans: list[Span] = []
+
+    def reached(first: int, end: int) -> None:
+        spans.append(Span(first, end))
+
+    voice = _voice(events, sample_rate, cue, start, stop, block_samples, flush, reached)
+    return mixing.mix(voice, start, lambda: spans)
+
+
+def _voice(
+    events: Iterable[Event],
+    sample_rate: int,
+    cue: Callable[[str], bytes],
+    start: int,
+    stop: int | None,
+    block_samples: int,
+    flush: bool,
+    reached: Callable[[int, int], None] | None,
+) -> Iterator[bytes]:
+    """The coach alone; `reached` is told of each cue and tone as it is taken into a block."""
     tones: dict[tuple[str, int], bytes] = {}
     buffer = bytearray()
     limit = block_samples * 2
     for event in events:
+        if reached is not None and event.kind != "silence":
+            reached(event.start, event.end)  # also those outside: their ramps may reach in
         if event.end <= start or (stop is not None and event.start >= stop):
             continue
         first = max(start, event.start) - event.start

@@ -68,6 +68,20 @@ _SESSION_OPTIONS: list[Decorator] = [
         is_flag=True,
         help="Say every setup and step, even for exercises you have done often.",
     ),
+    click.option(
+        "--music",
+        metavar="FILE|DIR",
+        help="Your own music under the coach (any format ffmpeg reads; a folder plays every "
+        "file in it), ducked under every word [default: the music setting].",
+    ),
+    click.option("--no-music", is_flag=True, help="No music this time, whatever the setting."),
+    _setting_option("music_level"),
+    click.option(
+        "--shuffle/--in-order",
+        "music_shuffle",
+        default=None,
+        help="The music's order: shuffled, or by name [default: the music_shuffle setting].",
+    ),
 ]
 
 
@@ -88,6 +102,10 @@ def session_options(command: Callable[..., None]) -> Callable[..., None]:
         rate: int | None,
         difficulty: Difficulty | None,
         full: bool,
+        music: str | None,
+        no_music: bool,
+        music_level: int | None,
+        music_shuffle: bool | None,
         **rest: object,
     ) -> None:
         options = SessionOptions(
@@ -102,6 +120,10 @@ def session_options(command: Callable[..., None]) -> Callable[..., None]:
             rate,
             difficulty,
             full,
+            music,
+            music_level,
+            music_shuffle,
+            no_music,
         )
         command(*args, options=options, **rest)
 

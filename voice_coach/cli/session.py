@@ -47,7 +47,8 @@ def plan(env: Environment, target: tuple[str, ...], as_json: bool, options: Sess
     if as_json:
         engine = session.cues.engine
         speech = {"engine": engine.name, "voice": engine.voice, "rate": engine.rate or None}
-        print_json(timeline_dict(session.timeline) | {"speech": speech})
+        music = session.music.describe() if session.music else {"on": False}
+        print_json(timeline_dict(session.timeline) | {"speech": speech, "music": music})
     else:
         say(views.plan_page(session.timeline, session.playlist, session.library))
 

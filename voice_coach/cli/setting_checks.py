@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from voice_coach.environment import Environment
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, inert
 from voice_coach.journal import settings
 from voice_coach.model import AUTO
 
@@ -63,7 +63,23 @@ def _listen(value: object, env: Environment) -> object:
     return value
 
 
+def _music(value: object, env: Environment) -> object:
+    """A file or a folder that is there now (what is in it is played, or said, at session
+    time); stored as given, with ~ for the home folder kept as typed."""
+    from pathlib import Path
+
+    path = Path(str(value)).expanduser()
+    if not (path.is_file() or path.is_dir()):
+        raise UserError(
+            f"there is no music file or folder at {inert(str(value))}",
+            where="music",
+            hint="give the path of a music file, or of a folder of them",
+        )
+    return value
+
+
 CHECKS: dict[str, Callable[[object, Environment], object]] = {
+    "music": _music,
     "voice": _voice,
     "engine": _engine,
     "listen_wake_word": _wake_word,

@@ -45,6 +45,10 @@ class Preferences:
     listen_wake_word: str = DEFAULT_WAKE_WORD
     listen_sensitivity: float = 0.5
     listen_device: str = "default"
+    music: str | None = None
+    """The person's own music under the coach: a file or a folder of them."""
+    music_level: int = 0
+    music_shuffle: bool = False
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,15 @@ def _device(text: str) -> str:
     return name
 
 
+def _music(text: str) -> str:
+    """A file or folder name, printable and of sane length; whether it can be played is the
+    music stage's question (`config set` asks it)."""
+    name = text.strip()
+    if not name or len(name) > 4096 or not name.isprintable():
+        raise ValueError("a music file or a folder of music files")
+    return name
+
+
 def _some_text(text: str) -> str:
     if not text.strip():
         raise ValueError("some text")
@@ -187,6 +200,16 @@ KEYS = {
             _device,
         ),
         _whole_number("lead_in", "seconds to get into position before each set", 1, 10),
+        Key(
+            "music",
+            "your own music under the coach: a file or a folder of them (any format ffmpeg "
+            "reads), ducked under every word",
+            _music,
+        ),
+        _whole_number(
+            "music_level", "the music's level in dB, up or down from the usual (0)", -30, 10
+        ),
+        Key("music_shuffle", "on: play the music in a shuffled order (off: by name)", _on_off),
     )
 }
 

@@ -211,12 +211,16 @@ class AlsaPlayer:
         thread, feed = self._thread, self._feed_now
         if thread is None:
             return self.position()
+        # Heard to the end already: say so. The clock runs on between the device's readings
+        # while the writer lives; once it is stopped only the last reading counts, which can be
+        # a few milliseconds behind the end that done() has seen.
+        finished = self.done()
         self._stopping.set()
         if feed is not None:
             feed.stopping.set()  # its render ends by itself, into a queue no one reads
         thread.join()
         self._snapshot()
-        reached = self.position()
+        reached = self._start + self._total if finished else self.position()
         self._pcm.drop()
         self._thread = self._feed_now = None
         if feed is not None and feed.error is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from voice_coach.listening.commands import Action
 from voice_coach.model import Timeline
@@ -22,6 +22,9 @@ from voice_coach.playback.commands_in import Listening, Voice, action_of_key
 from voice_coach.playback.growing import GrowingPlan
 from voice_coach.playback.states import Machine, State, Then
 from voice_coach.playback.transport import Transport
+
+if TYPE_CHECKING:
+    from voice_coach.audio.mix import Mixing
 
 __all__ = ["Keys", "Listening", "Moment", "Outcome", "Screen", "SessionController"]
 
@@ -51,6 +54,8 @@ class Moment:
     complete: bool = True
     listening: str | None = None
     """What the microphone is doing (None: not listening at all)."""
+    music: str | None = None
+    """The track playing under the coach (None: no music, or none heard now)."""
 
 
 class Screen(Protocol):
@@ -81,6 +86,7 @@ class SessionController:
         keys: Keys | None,
         listening: Listening | None = None,
         clock: Callable[[], float] = time.monotonic,
+        mixing: Mixing | None = None,
     ) -> None:
         self.plan = plan if isinstance(plan, GrowingPlan) else GrowingPlan.of(plan)
         self.cue = cue
@@ -90,7 +96,7 @@ class SessionController:
         self.listening = listening
         self.clock = clock
         """Wall-clock time: when commands were said, and when the coach's sound played."""
-        self.transport = Transport(self.plan, cue, player, clock)
+        self.transport = Transport(self.plan, cue, player, clock, mixing)
         self.machine = Machine(self.transport)
         self.voice = None if listening is None else Voice(listening, clock, keys=keys is not None)
 
@@ -153,6 +159,7 @@ class SessionController:
             preparing,
             self.plan.complete,
             self.voice.line() if self.voice is not None else None,
+            self.transport.music_at(position) if state.playing else None,
         )
 
     def handle(self, key: str, position: int) -> bool:

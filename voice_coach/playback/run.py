@@ -8,7 +8,7 @@ on the plan as it grows.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from voice_coach.model import CueLength, Library, Timeline
 from voice_coach.plan.timeline import ChapterTitle, PlanSink
@@ -17,6 +17,9 @@ from voice_coach.playback.controller import Listening, Outcome, SessionControlle
 from voice_coach.playback.growing import GrowingPlan
 from voice_coach.playback.keys import keys
 from voice_coach.playback.screen import LiveScreen, PlainScreen
+
+if TYPE_CHECKING:
+    from voice_coach.audio.mix import Mixing
 
 
 class Cues(Protocol):
@@ -53,7 +56,12 @@ class Playable(Protocol):
 
 
 def play_session(
-    prepared: Playable, output: Player, *, live_screen: bool, listening: Listening | None = None
+    prepared: Playable,
+    output: Player,
+    *,
+    live_screen: bool,
+    listening: Listening | None = None,
+    mixing: Mixing | None = None,
 ) -> tuple[Timeline, Outcome]:
     """Play to the end (or until quit or Ctrl-C); the player is closed afterwards.
 
@@ -68,13 +76,15 @@ def play_session(
         prepared.plan,
         guess=prepared.guessed(),
     )
+    if mixing is not None:  # the music fades out at the end, once the end is known
+        mixing.length = lambda: plan.snapshot().length if plan.complete else None
     title = prepared.session_title
     try:
         screen: LiveScreen | PlainScreen
         screen = LiveScreen(prepared.library, title) if live_screen else PlainScreen()
         with keys() as reader:
             controller = SessionController(
-                plan, prepared.cues.pcm, output, screen, reader, listening
+                plan, prepared.cues.pcm, output, screen, reader, listening, mixing=mixing
             )
             outcome = controller.run()
     finally:

@@ -165,7 +165,9 @@ def detail_view(moment: Moment, library: Library, width: int) -> RenderableType:
 
 
 def listening_line(moment: Moment) -> list[Text]:
-    return [_shown(moment.listening, style="green")] if moment.listening else []
+    """What the microphone heard, and the music playing: the lines under the status."""
+    lines = [_shown(moment.listening, style="green")] if moment.listening else []
+    return lines + ([_shown(f"♪ {moment.music}", style="magenta")] if moment.music else [])
 
 
 def floor_view(moment: Moment, width: int, height: int) -> RenderableType:
@@ -252,6 +254,7 @@ class LiveScreen:
             moment.position // rate,
             moment.complete,
             moment.listening,
+            moment.music,
             self.console.size,
         )
         if state == self._last:
@@ -272,6 +275,7 @@ class PlainScreen:
         self.chapter = -1
         self.preparing: str | None = None
         self.listening: str | None = None
+        self.music: str | None = None
 
     def key(self, key: str) -> bool:
         return False
@@ -285,6 +289,10 @@ class PlainScreen:
             self.listening = moment.listening
             if moment.listening:
                 self._line(f"({moment.listening})")
+        if moment.music != self.music:
+            self.music = moment.music
+            if moment.music:
+                self._line(f"(music: {moment.music})")
         if moment.preparing != self.preparing:
             self.preparing = moment.preparing
             if moment.preparing and events:  # not before the first sound: that is the start

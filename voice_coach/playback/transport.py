@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from voice_coach.audio.render import render_events, tone
 from voice_coach.plan import spoken
 from voice_coach.playback.base import Player
 from voice_coach.playback.growing import EventStream, GrowingPlan
+
+if TYPE_CHECKING:
+    from voice_coach.audio.mix import Mixing
 
 ANSWER_TONE_S = 0.15
 ANSWER_GAP_S = 0.15
@@ -31,6 +35,7 @@ class Transport:
         cue: Callable[[str], bytes],
         player: Player,
         clock: Callable[[], float],
+        mixing: Mixing | None = None,
     ) -> None:
         self.plan = plan
         self.cue = cue
@@ -44,6 +49,10 @@ class Transport:
         self.reached_end: set[int] = set()
         self.answer_until = 0.0
         """While the session is still, something said plays until then (on the clock)."""
+        self.mixing = mixing
+        """The person's music, which goes on from where it was heard whenever the sound does."""
+        self.reached = 0
+        """Where the sound last stopped (or 0): how much music has been heard so far."""
 
     # What the transitions need to know of the plan.
 
@@ -98,7 +107,11 @@ class Transport:
         self.segment_start = position
         self.stream = self.plan.stream(position)
         rate = self.plan.sample_rate
-        blocks = render_events(self.stream, rate, self.cue, start=position, flush=True)
+        if self.mixing is not None:
+            self.mixing.resume(self.reached, position)
+        blocks = render_events(
+            self.stream, rate, self.cue, start=position, flush=True, mixing=self.mixing
+        )
         if preamble:
             blocks = itertools.chain([preamble], blocks)
         self.player.start(blocks, position - len(preamble) // 2)
@@ -108,6 +121,10 @@ class Transport:
         stays still, at `position`."""
         self.player.start(iter([answer]), position)
         self.answer_until = self.clock() + len(answer) / 2 / self.plan.sample_rate
+
+    def music_at(self, position: int) -> str | None:
+        """The track heard at `position` of the session, if there is music."""
+        return self.mixing.title_at(position) if self.mixing is not None else None
 
     def position(self) -> int:
         return max(self.player.position(), self.segment_start)
@@ -121,6 +138,7 @@ class Transport:
         self.release()
         reached = max(self.player.stop(), self.segment_start)
         self._account(reached)
+        self.reached = reached
         return reached
 
     def release(self) -> None:

@@ -31,6 +31,12 @@ class SessionOptions:
     rate: int | None = None
     difficulty: Difficulty | None = None
     full: bool = False
+    music: str | None = None
+    """A music file or folder (the music setting otherwise)."""
+    music_level: int | None = None
+    music_shuffle: bool | None = None
+    no_music: bool = False
+    """No music this time, whatever the setting says."""
     """Every setup and step, even for exercises done often (repeat sessions are shorter), and
     every exercise, even one that made the leg worse last time."""
 
@@ -43,4 +49,5 @@ def merged(options: SessionOptions, stored: Preferences) -> Preferences:
         for f in fields(Preferences)
         if getattr(options, f.name, None) is not None
     }
-    return replace(stored, **given)
+    chosen = replace(stored, **given)
+    return replace(chosen, music=None) if options.no_music else chosen

@@ -17,6 +17,7 @@ from voice_coach.journal.home import user_content
 from voice_coach.model import CueLength, Library, Playlist, Settings, Timeline
 from voice_coach.plan.timeline import ChapterTitle, PlanSink, build_timeline, outline
 from voice_coach.session.estimate import estimated_length
+from voice_coach.session.music import MusicChoice
 from voice_coach.session.options import SessionOptions, merged
 from voice_coach.speech.cache import CueCache, default_cache_dir
 from voice_coach.speech.cues import CueSource
@@ -37,6 +38,7 @@ class Session:
     playlist: Playlist | None
     cues: CueSource
     timeline: Timeline
+    music: MusicChoice | None = None
 
     @property
     def title(self) -> str:
@@ -62,12 +64,12 @@ class Prepared:
     """Said once when the log, or sessions in it, could not be read for what adjusts it."""
     content_note: str | None = None
     """Said once when the saved playlist names exercises this content does not have."""
+    music: MusicChoice | None = None
 
     def session(self, timeline: Timeline | None = None) -> Session:
         """The prepared session with its timeline (planned now unless already given)."""
-        return Session(
-            self.library, self.playlist, self.cues, self.plan() if timeline is None else timeline
-        )
+        planned = self.plan() if timeline is None else timeline
+        return Session(self.library, self.playlist, self.cues, planned, self.music)
 
     @property
     def session_title(self) -> str:
@@ -170,4 +172,9 @@ def prepare(
         if playlist and unavailable
         else None
     )
-    return Prepared(library, ids, playlist, plan_settings, cues, speech, note, missing)
+    music = (
+        MusicChoice(Path(chosen.music).expanduser(), chosen.music_level, chosen.music_shuffle)
+        if chosen.music
+        else None
+    )
+    return Prepared(library, ids, playlist, plan_settings, cues, speech, note, missing, music)

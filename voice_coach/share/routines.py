@@ -29,6 +29,7 @@ from voice_coach.errors import UserError, inert
 from voice_coach.files import FileError, is_stale_part, private_folder, read_regular, write_text
 from voice_coach.journal.home import home
 from voice_coach.plan.spoken import fill_sides
+from voice_coach.session.music import music_for
 from voice_coach.session.prepare import Prepared, Session
 
 FORMATS = {"mp3": "audio/mpeg", "m4b": "audio/mp4"}
@@ -122,7 +123,8 @@ def fingerprint(session: Session) -> str:
         for e in timeline.events
     ]
     chapters = [(c.title, c.start, c.end) for c in timeline.chapters]
-    described = json.dumps([timeline.sample_rate, events, chapters], default=str)
+    music = session.music.fingerprint() if session.music else None
+    described = json.dumps([timeline.sample_rate, events, chapters, music], default=str)
     return hashlib.sha256(described.encode()).hexdigest()[:32]
 
 
@@ -186,7 +188,9 @@ class Store:
                 if self.stopping.is_set():
                     raise Stopped(routine.title)
 
-            export_file(session.timeline, session.cues.pcm, path, routine.tags, going_on)
+            timeline = session.timeline
+            with music_for(session.music, timeline, self.note) as mixing:
+                export_file(timeline, session.cues.pcm, path, routine.tags, going_on, mixing)
             write_text(path.with_name(path.name + ".sha256"), _digest(path) + "\n")
             self.note(
                 f"ready: {inert(routine.title)} ({fmt.upper()}, {path.stat().st_size / 1e6:.1f} MB)"

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import platformdirs
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: cues levelled to podcast loudness (speech.loudness); 1 was an RMS level, 4 dB quieter."""
 MAGIC = b"VCCUE"
 SUFFIX = ".cue"
 _HEADER = struct.Struct("<5sBII16s")  # magic, version, sample rate, samples, blake2b-128 of pcm

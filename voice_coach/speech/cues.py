@@ -9,15 +9,9 @@ from __future__ import annotations
 
 import array
 import sys
-import warnings
 from collections.abc import Callable, Iterable
 
-with warnings.catch_warnings():
-    # pydub warns at import when ffmpeg is missing; we only use its in-memory level maths, and
-    # the missing ffmpeg is reported where it matters (MP3 export) in one clear line.
-    warnings.filterwarnings("ignore", message="Couldn't find ffmpeg", category=RuntimeWarning)
-    from pydub import AudioSegment
-
+from voice_coach.speech import loudness
 from voice_coach.speech.base import Engine
 from voice_coach.speech.cache import CueCache, cue_key
 from voice_coach.speech.text import speech_text
@@ -41,19 +35,6 @@ def trim(pcm: bytes, sample_rate: int) -> bytes:
     start = max(0, first - sample_rate * LEAD_MS // 1000)
     stop = min(len(samples), last + 1 + sample_rate * TAIL_MS // 1000)
     return pcm[start * 2 : stop * 2]
-
-
-TARGET_DBFS = -20.0
-PEAK_DBFS = -1.0
-"""Every cue is brought to one loudness (RMS), without letting its peak clip."""
-
-
-def level(pcm: bytes, sample_rate: int) -> bytes:
-    segment = AudioSegment(data=pcm, sample_width=2, frame_rate=sample_rate, channels=1)
-    if segment.rms == 0:
-        return pcm
-    gain = min(TARGET_DBFS - segment.dBFS, PEAK_DBFS - segment.max_dBFS)
-    return bytes(segment.apply_gain(gain).raw_data)
 
 
 class CueSource:
@@ -96,7 +77,8 @@ class CueSource:
         key = self._key(said)
         pcm = self.cache.get(key, self.sample_rate) if self.cache else None
         if pcm is None:
-            pcm = level(trim(self.engine.synthesize(said), self.sample_rate), self.sample_rate)
+            rate = self.sample_rate
+            pcm = loudness.level(trim(self.engine.synthesize(said), rate), rate)
             self.synthesized += 1
             if self.listener is not None:
                 self.listener(text)
