@@ -31,9 +31,9 @@ HELD_OUT = [
     ("foraminal-stenosis", "natural (Piper)", []),
     ("piriformis-syndrome", "natural (Piper)", []),
     ("not-sure", "natural (Piper)", []),
-    ("disc-bulge", "espeak-ng en-us", ["--engine", "pyttsx3", "--voice", "en-us"]),
-    ("not-sure", "espeak-ng en-gb, 200 wpm", [*ESPEAK, "en-gb", "--rate", "200"]),
-    ("piriformis-syndrome", "espeak-ng en-us, 130 wpm", [*ESPEAK, "en-us", "--rate", "130"]),
+    ("disc-bulge", "espeak-ng en-us", [*ESPEAK, "gmw/en-us"]),
+    ("not-sure", "espeak-ng en-gb, 200 wpm", [*ESPEAK, "gmw/en", "--rate", "200"]),
+    ("piriformis-syndrome", "espeak-ng en-us, 130 wpm", [*ESPEAK, "gmw/en-us", "--rate", "130"]),
 ]  # fmt: skip
 GOAL = (-17.0, -15.0, -1.0)
 

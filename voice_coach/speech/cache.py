@@ -57,7 +57,9 @@ def default_cache_dir() -> Path:
 
 
 def cue_key(engine: str, voice: str, rate: int, sample_rate: int, text: str) -> str:
-    identity = json.dumps([FORMAT_VERSION, engine, voice, rate, sample_rate, text])
+    from voice_coach.speech.loudness import CUE_LUFS  # the level a cue is made at shapes it too
+
+    identity = json.dumps([FORMAT_VERSION, CUE_LUFS, engine, voice, rate, sample_rate, text])
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
 
 
