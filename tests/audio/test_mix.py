@@ -12,6 +12,8 @@ from voice_coach.audio.render import render, render_events
 from voice_coach.model import Chapter, Event, Timeline
 
 RATE = 8000
+HUM = 0.2
+"""The stand-in music's amplitude: as levelled music is, well under full scale."""
 
 
 class Hum:
@@ -23,7 +25,7 @@ class Hum:
     def read(self, at: int, count: int) -> np.ndarray:
         self.reads.append((at, count))
         t = np.arange(at, at + count)
-        return (0.5 * np.sin(2 * np.pi * 220 * t / RATE)).astype(np.float32)
+        return (HUM * np.sin(2 * np.pi * 220 * t / RATE)).astype(np.float32)
 
     def title_at(self, at: int) -> str | None:
         return "first" if at < 10 * RATE else "second"
@@ -87,8 +89,8 @@ def test_the_music_is_ducked_under_every_cue_and_tone_and_up_in_the_silences() -
     # The short gap between two cues of one instruction stays down: no pumping.
     gap = line.events[5]
     assert up - level_db(bed[gap.start : gap.end]) >= 10
-    # The bed sits BED_DB under full level of the hum (a 0.5 sine, -9 dBFS) in the silences.
-    assert up == pytest.approx(20 * np.log10(0.5 / np.sqrt(2)) + mix.BED_DB, abs=0.5)
+    # The bed sits BED_DB under the hum in the silences.
+    assert up == pytest.approx(20 * np.log10(HUM / np.sqrt(2)) + mix.BED_DB, abs=0.5)
 
 
 def test_music_level_moves_the_bed_and_keeps_the_ducking() -> None:
@@ -147,3 +149,46 @@ def test_duck_weight_is_smooth_and_bounded() -> None:
     assert np.max(np.abs(np.diff(weight))) < 3 / (mix.DUCK_DOWN_S * RATE)
     assert weight[RATE - round(mix.DUCK_DOWN_S * RATE) - 1] == 0
     assert weight[RATE] == 1 and weight[2 * RATE + round(mix.DUCK_HANG_S * RATE) - 1] == 1
+
+
+class Spikes(Hum):
+    """A quiet track with full-scale clicks, as levelling by loudness turns it up 20 dB."""
+
+    def read(self, at: int, count: int) -> np.ndarray:
+        out = np.zeros(count, dtype=np.float32)
+        out[(np.arange(at, at + count) % 2000) < 40] = 10.0
+        return out
+
+
+def test_music_with_wild_peaks_cannot_push_the_sum_past_the_voice_ceiling() -> None:
+    line = timeline()
+    mixed = rendered(Mixing(Spikes(), RATE, lambda: line.length, 10.0)) / 32768
+    voice = rendered(None) / 32768
+    assert np.max(np.abs(mixed - voice)) <= mix.MUSIC_CEILING + 1e-4
+    under = [e for e in line.events if e.kind != "silence"]
+    for event in under:  # under a word the music is 14 dB lower still
+        window = slice(event.start, event.end)
+        assert np.max(np.abs((mixed - voice)[window])) <= mix.MUSIC_CEILING * 0.21
+
+
+def test_a_render_left_running_after_a_skip_does_not_move_the_new_ones_place() -> None:
+    """The player's old render may make one more block after a skip back; the new render's
+    ducking and music time must not feel it."""
+    line = timeline()
+    mixing = Mixing(Hum(), RATE, lambda: line.length)
+    mixing.resume(0, 15 * RATE)
+    late = render_events(iter(line.events), RATE, cue, start=15 * RATE, mixing=mixing)
+    next(late)
+    mixing.resume(16 * RATE, 0)
+    fresh = render_events(iter(line.events), RATE, cue, start=0, mixing=mixing)
+    first = next(fresh)
+    next(late, None)  # the old render runs on once
+    rest = b"".join(fresh)
+    whole = np.frombuffer(first + rest, dtype="<i2").astype(np.float64)
+    again = Mixing(Hum(), RATE, lambda: line.length)
+    again.resume(0, 15 * RATE)
+    again.resume(16 * RATE, 0)
+    expected = np.frombuffer(
+        b"".join(render_events(iter(line.events), RATE, cue, start=0, mixing=again)), dtype="<i2"
+    )
+    assert np.array_equal(whole, expected)

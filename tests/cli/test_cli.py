@@ -95,6 +95,8 @@ def test_plan_json_says_whether_music_is_on_and_which(run_cli: Run, tmp_path: Pa
     off = json.loads(run_cli("plan", "pelvic-tilts", "--no-music", "--json").out)
     assert off["music"] == {"on": False}
     assert run_cli("plan", "pelvic-tilts", "--music-level", "20").code == 2
+    gone = json.loads(run_cli("plan", "pelvic-tilts", "--music", "/nowhere/x", "--json").out)
+    assert gone["music"]["on"] is False and gone["music"]["problem"]
 
 
 def test_plan_overrides_from_the_command_line(run_cli: Run) -> None:

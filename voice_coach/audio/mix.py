@@ -36,6 +36,9 @@ instruction, then comes back up over DUCK_UP_S."""
 DUCK_UP_S = 0.6
 FADE_IN_S = 1.0
 FADE_OUT_S = 3.0
+MUSIC_CEILING = 0.35
+"""The music alone never goes over about -9 dBFS, and under a cue 14 dB less: with the voice's
+peaks at -2 dBTP, the sum stays under the -1 dBTP podcast apps ask for."""
 LEVEL_RANGE = (-30, 10)
 """`--music-level`, in dB over BED_DB: from barely there to 4 dB under the voice."""
 
@@ -108,13 +111,6 @@ class Mixing:
     music_start: int = 0
     """Music time at `session_start`: where the bed is read from when the sound starts."""
     session_start: int = 0
-    _passed: int = 0
-
-    def gains(self, spans: Iterable[Span], first: int, count: int) -> np.ndarray[Any, Any]:
-        bed = BED_DB + self.level_db
-        weight = duck_weight(spans, first, count, self.rate)
-        db = bed + DUCK_DB * weight
-        return np.asarray(10 ** (db / 20) * fades(first, count, self.length(), self.rate))
 
     def resume(self, reached: int, position: int) -> None:
         """The sound stopped at session sample `reached` and goes on from `position` (the same
@@ -140,8 +136,24 @@ class Mixing:
 
         Output lags the input by DUCK_DOWN_S: a ramp before a cue can only be drawn once the
         cue is known, which is when the renderer has reached it. `spans` is every cue the
-        renderer has reached so far."""
-        self._passed = 0
+        renderer has reached so far. Where music time stands is taken now, when the sound
+        (re)starts: a render from before a pause or a skip that runs on for a block in its
+        own thread reads the music where it was, and never moves this one's place."""
+        music_start, session_start = self.music_start, self.session_start
+
+        def music_time(position: int) -> int:
+            return music_start + max(0, position - session_start)
+
+        return self._mixing(blocks, start, spans, music_time)
+
+    def _mixing(
+        self,
+        blocks: Iterable[bytes],
+        start: int,
+        spans: Callable[[], list[Span]],
+        music_time: Callable[[int], int],
+    ) -> Iterator[bytes]:
+        passed = [0]  # spans long over, for this render only
         held = np.zeros(0, dtype=np.float64)
         at = start  # session position of held[0]
         margin = round(DUCK_DOWN_S * self.rate)
@@ -151,18 +163,32 @@ class Mixing:
             ready = len(held) - margin
             if ready <= 0:
                 continue
-            yield self._mixed(held[:ready], at, spans())
+            yield self._mixed(held[:ready], at, spans(), passed, music_time)
             held = held[ready:]
             at += ready
         if len(held):
-            yield self._mixed(held, at, spans())
+            yield self._mixed(held, at, spans(), passed, music_time)
 
-    def _mixed(self, voice: np.ndarray[Any, Any], at: int, spans: list[Span]) -> bytes:
+    def _mixed(
+        self,
+        voice: np.ndarray[Any, Any],
+        at: int,
+        spans: list[Span],
+        passed: list[int],
+        music_time: Callable[[int], int],
+    ) -> bytes:
         count = len(voice)
         reach = round((DUCK_HANG_S + DUCK_UP_S) * self.rate)
-        while self._passed < len(spans) and spans[self._passed].end + reach <= at:
-            self._passed += 1  # spans come in order: those long over never matter again
-        nearby = [s for s in spans[self._passed :] if s.start < at + count + reach]
-        music = self.bed.read(self.music_time(at), count).astype(np.float64) * 32768
-        out = voice + music * self.gains(nearby, at, count)
+        while passed[0] < len(spans) and spans[passed[0]].end + reach <= at:
+            passed[0] += 1  # spans come in order: those long over never matter again
+        nearby = [s for s in spans[passed[0] :] if s.start < at + count + reach]
+        music = self.bed.read(music_time(at), count).astype(np.float64)
+        # A track's loud peaks (a quiet one turned up by its levelling) are rounded off before
+        # the music goes under the voice, so nothing the music does can push the sum past the
+        # voice's own true-peak ceiling; ordinary music is far below where this bends.
+        level = 10 ** ((BED_DB + self.level_db) / 20)
+        faded = music * level * fades(at, count, self.length(), self.rate)
+        bed = MUSIC_CEILING * np.tanh(faded / MUSIC_CEILING)
+        duck = 10 ** (DUCK_DB * duck_weight(nearby, at, count, self.rate) / 20)
+        out = voice + bed * duck * 32768
         return np.asarray(np.clip(np.round(out), -32768, 32767)).astype("<i2").tobytes()

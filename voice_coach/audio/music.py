@@ -68,6 +68,10 @@ MAX_GAIN_DB = 20.0
 """A very quiet track is raised by at most this much (more would lift its noise floor)."""
 SILENT_LUFS = -70.0
 """At or below this a track is silence (BS.1770's absolute gate) and is left out."""
+NOTES_MOST = 3
+"""Files left out that are named one by one; more are said in one line."""
+GIVE_UP = 25
+"""Files tried without one playing before the rest of a folder is given up on too."""
 MAX_TRACKS = 1000
 MAX_DEPTH = 2
 """Subfolders looked into below the folder given (an artist's album folders: two levels)."""
@@ -524,6 +528,7 @@ class MusicBed:
         self._restart = False
         self._closed = False
         self._heard = False
+        self._reason = ""
         self._done = False
         self._marks: deque[tuple[int, str]] = deque()
         self._notes: list[str] = []
@@ -723,7 +728,10 @@ class MusicBed:
 
     def _nothing_to_play(self) -> None:
         shown = _shown(self._source, self._source)
-        what = f"{shown} cannot be played" if self._follow else f"no file in {shown} can be played"
+        why = f" ({self._reason})" if self._reason else ""
+        what = (
+            f"cannot play {shown}{why}" if self._follow else f"no file in {shown} can be played"
+        )
         self._note(f"music: {what}; the session plays without music")
         with self._cond:
             self._done = True
@@ -785,11 +793,23 @@ class MusicBed:
 
     def _leave_out(self, index: int, reason: str) -> None:
         """Never play this track again, and say why, once (not when the bed is closing: its
-        ffmpeg was stopped, the file is fine)."""
+        ffmpeg was stopped, the file is fine). A few lines at most: a folder of things that are
+        not music is said once, not file by file, and given up on before it keeps a session
+        waiting (GIVE_UP files tried, none played)."""
         with self._cond:
             if self._closed or index in self._left_out:
                 return
             self._left_out.add(index)
+            left = len(self._left_out)
+            if not self._heard and left >= GIVE_UP:
+                self._left_out.update(range(len(self._tracks)))
+        if self._follow:
+            self._reason = reason  # said with "plays without music", in one line
+            return
+        if left > NOTES_MOST:
+            if left == NOTES_MOST + 1:
+                self._note("music: more files cannot be played; they are left out too")
+            return
         shown = _shown(self._tracks[index], self._source)
         if reason == SILENT:
             self._note(f"music: {shown} is silent; it is left out")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -34,15 +33,24 @@ class MusicChoice:
     def describe(self) -> dict[str, object]:
         """What `plan --json` says of it."""
         order = "shuffled" if self.shuffle else "in order"
-        return {"on": True, "file": str(self.source), "level_db": self.level_db, "order": order}
+        said = {"file": str(self.source), "level_db": self.level_db, "order": order}
+        if not (self.source.is_file() or self.source.is_dir()):  # what a render would say
+            return {"on": False, **said, "problem": "there is no such file or folder"}
+        return {"on": True, **said}
 
     def fingerprint(self) -> str:
         """Names the music as rendered into a file: the choice, and the files as they are now
         (a track replaced or added makes the shared file render anew)."""
+        from voice_coach.audio.music import find_tracks
+
         seen: list[object] = [self.describe()]
-        for path in _listing(self.source):
+        try:
+            tracks = find_tracks(self.source, warn=lambda line: None)
+        except UserError:
+            tracks = []
+        for path in tracks:  # the files the music would play, as it would open them
             try:
-                status = path.lstat()
+                status = path.stat() if path == self.source else path.lstat()
             except OSError:
                 continue
             seen.append([str(path), status.st_size, status.st_mtime_ns])
@@ -82,16 +90,3 @@ def music_for(
         return contextlib.nullcontext()
     length = timeline.length
     return music.mixing(timeline.sample_rate, lambda: length, warn)
-
-
-def _listing(source: Path, limit: int = 1000) -> list[Path]:
-    """The files under `source` (itself if a file), for the fingerprint only."""
-    if not source.is_dir():
-        return [source]
-    found: list[Path] = []
-    for folder, names, files in os.walk(source):
-        names.sort()
-        found += (Path(folder) / name for name in sorted(files))
-        if len(found) >= limit:
-            break
-    return found[:limit]
