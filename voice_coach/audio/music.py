@@ -729,9 +729,7 @@ class MusicBed:
     def _nothing_to_play(self) -> None:
         shown = _shown(self._source, self._source)
         why = f" ({self._reason})" if self._reason else ""
-        what = (
-            f"cannot play {shown}{why}" if self._follow else f"no file in {shown} can be played"
-        )
+        what = f"cannot play {shown}{why}" if self._follow else f"no file in {shown} can be played"
         self._note(f"music: {what}; the session plays without music")
         with self._cond:
             self._done = True
