@@ -65,8 +65,9 @@ def test_wav_is_the_plan_sample_for_sample(tmp_path: Path) -> None:
         elif event["kind"] == "tone":
             assert rms(window) > 1500, event
         else:
-            # Every cue is really spoken: loud in its middle, at one consistent loudness.
-            assert 1000 < rms(window) < 6000, event
+            # Every cue is really spoken, at one consistent loudness (levelled to about -15 LUFS,
+            # some -16 dBFS RMS: 5200 of 32768).
+            assert 2600 < rms(window) < 10400, event
             assert max(abs(s) for s in window) > 8000, event
 
 
