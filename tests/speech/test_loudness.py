@@ -115,3 +115,13 @@ def test_the_meter_agrees_with_pyloudnorm_and_the_true_peak_with_scipy(
     # may find them a little higher, never lower.
     scipys = 20 * np.log10(np.abs(resample_poly(signal, 4, 1)).max())
     assert scipys - 0.02 <= loudness.true_peak_dbtp(signal) <= scipys + 0.3
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=400), st.integers(0, 60))
+def test_the_running_minimum_is_each_windows_minimum(values: list[float], half: int) -> None:
+    samples = np.asarray(values)
+    width = 2 * half + 1
+    padded = np.pad(samples, half, constant_values=1.0)
+    naive = [padded[i : i + width].min() for i in range(len(samples))]
+    assert np.array_equal(loudness._running_min(samples, width), naive)
