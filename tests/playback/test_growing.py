@@ -72,6 +72,34 @@ def test_the_planner_tells_every_chapter_start_and_event_in_order(library: Libra
             assert all(e.end <= value for k, e in sink.steps[:index] if k == "event")  # type: ignore[attr-defined]
 
 
+def test_everything_before_a_cue_is_final_before_the_cue_is_synthesised(library: Library) -> None:
+    """On a cold cache each cue's length is known only once it is synthesised. A session that
+    has just begun plays what is final meanwhile, so the pause before the words must be final
+    already: otherwise the first words alone are there to play, and the session waits for the
+    second cue before it can start (or runs dry and its pause grows)."""
+    ids, playlist = resolve_target(library, ("disc-bulge",))
+    sink = Recorded()
+    asked: list[tuple[str, int]] = []
+
+    def length(text: str) -> int:
+        told = [v for k, v in sink.steps if k == "event"]
+        asked.append((text, told[-1].end if told else 0))  # type: ignore[attr-defined]
+        return RATE // 10 + len(text) * RATE // 20
+
+    settings = Settings(reps=2, hold_s=5, disclaimer=True)
+    timeline = build_timeline(library, ids, playlist, settings, length, RATE, sink=sink)
+    said = [e for e in timeline.events if e.text]
+    assert len(said) > 20
+    # Each word's own synthesis is the last one asked for its text before the next word's
+    # (lengths are asked for timing too): matched from the end.
+    late, upto = [], len(asked)
+    for event in reversed(said):
+        upto = max(i for i in range(upto) if asked[i][0] == event.text)
+        if asked[upto][1] != event.start:
+            late.append(event.text)
+    assert late == []
+
+
 def test_keys_act_at_once_on_a_plan_still_growing(library: Library) -> None:
     timeline, sink, titles = planned(library, "disc-bulge", reps=2, hold_s=5)
     plan = GrowingPlan(timeline.target, RATE, titles)

@@ -86,6 +86,8 @@ class _Builder:
         self.cursor = 0
         self.exercise: str | None = None
         self.cautions_said: set[str] = set()
+        self.sealed = 0
+        """Events handed to the sink so far: final, so nothing is merged into them any more."""
 
     def caution(self, caution: Caution, side: Side | None) -> str:
         """The caution in full the first time this session, its short reminder after that."""
@@ -104,6 +106,7 @@ class _Builder:
         if (
             kind == "silence"
             and last is not None
+            and self.sealed < len(self.events)
             and last.kind == "silence"
             and last.role == role
             and last.exercise == self.exercise
@@ -112,10 +115,15 @@ class _Builder:
             self.events[-1] = replace(last, length=last.length + length)
             self.cursor += length
             return
-        if self.sink is not None and last is not None:
-            self.sink.event(last)  # final now: nothing more can be merged into it
+        self.seal()  # the last event is final now: nothing more can be merged into it
         self.events.append(Event(self.cursor, length, kind, role, exercise=self.exercise, **extra))
         self.cursor += length
+
+    def seal(self) -> None:
+        """Hand the last event to the sink, if it has not had it yet."""
+        if self.sink is not None and self.sealed < len(self.events):
+            self.sink.event(self.events[-1])
+        self.sealed = len(self.events)
 
     def chapter(self, start: int) -> int:
         if self.sink is not None:
@@ -123,6 +131,9 @@ class _Builder:
         return start
 
     def say(self, text: str, role: Role) -> None:
+        # The pause before these words is final before they are synthesised (on a cold cache,
+        # a while): a session that has just begun plays it meanwhile rather than wait for it.
+        self.seal()
         self.add("speech", role, self.cue_length(text), text=text)
 
     def silence(self, role: Role, seconds: float) -> None:
@@ -199,8 +210,7 @@ def build_timeline(
         for e, start, end in zip(exercises, starts, ends, strict=True)
     )
     target = (playlist.id,) if playlist else tuple(exercise_ids)
-    if sink is not None and b.events:
-        sink.event(b.events[-1])
+    b.seal()
     return Timeline(
         target,
         sample_rate,

@@ -42,6 +42,11 @@ SHORTEST_S = 0.4
 short word is as loud as a long sentence, as a person hears them."""
 SILENT_LUFS = -70.0
 PASSES = 6
+"""Tries of the gain at most (two or three are the rule)."""
+TOLERANCE_LU = 0.05
+MIN_SLOPE = 0.1
+"""The least loudness a dB of gain is taken to add (a short word with a loud peak, turned up
+far, gains a fifth of a dB for a dB): a step is at most ten times the miss."""
 
 
 def loudness(samples: Samples, rate: int) -> float:
@@ -145,15 +150,26 @@ def true_peak_dbtp(samples: Samples) -> float:
 
 
 def limit(samples: Samples, rate: int, ceiling_dbtp: float = CEILING_DBTP) -> Samples:
-    """The samples with every true peak over the ceiling turned down, smoothly.
+    """The samples with every true peak over the ceiling turned down, smoothly."""
+    import numpy as np
+
+    ceiling = 10 ** (ceiling_dbtp / 20)
+    out = _limited(samples, peaks(samples), rate, ceiling)
+    if out is samples or len(out) == 0:
+        return out
+    left = float(peaks(out).max())  # what the smoothing moved between samples, if anything
+    return np.asarray(out * (ceiling / left)) if left > ceiling else out
+
+
+def _limited(samples: Samples, top: Samples, rate: int, ceiling: float) -> Samples:
+    """The limiter, given each sample's true peak (`top`, which scales with the samples, so a
+    cue tried at several gains is oversampled once).
 
     The gain each sample needs is spread as a minimum over the window on both sides, then
     averaged over a window no wider: every gain in that average is at most what the sample
     needs, so the result never lets a peak through, and it has no step to click."""
     import numpy as np
 
-    ceiling = 10 ** (ceiling_dbtp / 20)
-    top = peaks(samples)
     if len(samples) == 0 or float(top.max()) <= ceiling:
         return samples
     need = np.minimum(1.0, ceiling / np.maximum(top, 1e-12))
@@ -161,9 +177,7 @@ def limit(samples: Samples, rate: int, ceiling_dbtp: float = CEILING_DBTP) -> Sa
     spread = _running_min(need, 2 * half + 1)
     sums = np.concatenate([[0.0], np.cumsum(np.pad(spread, half, constant_values=1.0))])
     gain = (sums[2 * half + 1 :] - sums[: -(2 * half + 1)]) / (2 * half + 1)
-    out: Samples = samples * np.minimum(gain, need)
-    left = float(peaks(out).max())  # what the smoothing moved between samples, if anything
-    return out * (ceiling / left) if left > ceiling else out
+    return np.asarray(samples * np.minimum(gain, need))
 
 
 def _running_min(values: Samples, width: int) -> Samples:
@@ -183,7 +197,12 @@ def _running_min(values: Samples, width: int) -> Samples:
 
 
 def level(pcm: bytes, rate: int, target_lufs: float = CUE_LUFS) -> bytes:
-    """A cue (mono s16le) at `target_lufs`, its true peak under the ceiling; silence as it is."""
+    """A cue (mono s16le) at `target_lufs`, its true peak under the ceiling; silence as it is.
+
+    Limiting takes a little loudness away, the more the louder the cue is made, so the gain is
+    searched for (the secant method on the gain in dB: loudness rises with it, steadily): two or
+    three tries, each one a loudness measure, the true peak oversampled once. A cold session's
+    first words wait for its first cues, so this is kept cheap."""
     import numpy as np
 
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768
@@ -192,10 +211,27 @@ def level(pcm: bytes, rate: int, target_lufs: float = CUE_LUFS) -> bytes:
     measured = loudness(samples, rate)
     if not np.isfinite(measured) or measured <= SILENT_LUFS:
         return pcm
-    out = samples
-    for _ in range(PASSES):  # limiting takes a little loudness away: make it up, and limit again
-        out = limit(out * 10 ** ((target_lufs - measured) / 20), rate)
-        measured = loudness(out, rate)
-        if abs(measured - target_lufs) < 0.1:
+    ceiling = 10 ** (CEILING_DBTP / 20)
+    top = peaks(samples)
+
+    def tried(gain_db: float) -> tuple[Samples, float]:
+        gain = 10 ** (gain_db / 20)
+        out = _limited(samples * gain, top * gain, rate, ceiling)
+        return out, loudness(out, rate) - target_lufs
+
+    before, gain_db = 0.0, target_lufs - measured
+    out, miss = tried(gain_db)
+    slope = 1.0  # loudness follows the gain at most 1:1, less where the limiter works
+    for _ in range(PASSES):
+        if abs(miss) < TOLERANCE_LU:
             break
+        before, gain_db = gain_db, gain_db - miss / slope
+        tried_out, tried_miss = tried(gain_db)
+        if abs(tried_miss) >= abs(miss):  # a cue the limiter holds down whatever the gain
+            break
+        slope = min(1.0, max(MIN_SLOPE, (miss - tried_miss) / (before - gain_db)))
+        out, miss = tried_out, tried_miss
+    left = float(peaks(out).max())  # what the smoothing moved between samples, if anything
+    if left > ceiling:
+        out = out * (ceiling / left)
     return np.asarray(np.clip(np.round(out * 32768), -32768, 32767)).astype("<i2").tobytes()
