@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support import many_voices as mv
 from support.listening_eval import ACTIONS
 
-from voice_coach.listening.kws import WEIGHTS, Spotter, decisions
+from voice_coach.listening.kws import WEIGHTS, Network, Spotter, decisions
 
 GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995)
 RUNS = 2
@@ -113,16 +113,17 @@ def cpu(spotter: Spotter, seconds: int = 60) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--again", action="store_true", help="measure again (else kept looks)")
+    parser.add_argument("--weights", type=Path, default=WEIGHTS)
     args = parser.parse_args()
-    spotter = Spotter()
-    stamp = WEIGHTS.stat().st_mtime_ns
+    spotter = Spotter(network=Network(args.weights))
+    stamp = args.weights.stat().st_mtime_ns
     path = KWS / f"looks-{stamp}.pkl"
     if path.exists() and not args.again:
         m = pickle.loads(path.read_bytes())
     else:
         m = measure(spotter)
         path.write_bytes(pickle.dumps(m))
-    print(f"weights {WEIGHTS.stat().st_size} bytes")
+    print(f"weights {args.weights} {args.weights.stat().st_size} bytes")
     threshold = choose(m)
     print(f"chosen on tuning material only: threshold {threshold}, {RUNS} looks running\n")
     tuned = tally(m["tuning commands"], threshold)  # type: ignore[arg-type]

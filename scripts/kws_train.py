@@ -144,6 +144,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=4000)
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -164,15 +165,15 @@ def main() -> None:
         loss.backward()
         opt.step()
         sched.step()
-        running = 0.98 * running + 0.02 * float(loss)
+        running = 0.98 * running + 0.02 * float(loss.detach())
         right = 0.98 * right + 0.02 * float((logits.argmax(1) == y).float().mean())
         if step % 200 == 0:
             print(f"{step} loss {running:.3f} acc {right:.3f} {time.time() - began:.0f} s", flush=True)
             net.eval()
-            export(net, OUT)
+            export(net, args.out)
     net.eval()
-    export(net, OUT)
-    print("wrote", OUT, OUT.stat().st_size, "bytes")
+    export(net, args.out)
+    print("wrote", args.out, args.out.stat().st_size, "bytes")
 
 
 if __name__ == "__main__":
