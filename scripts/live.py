@@ -42,6 +42,8 @@ class Live:
     resume_delays_s: list[float]
     faults: list[str]
     """Pauses that replayed, skipped or left sound playing (none expected)."""
+    early: int = 0
+    """Presses before the first sound (not timed)."""
 
 
 def measure(target: str, cache: Path, home: Path, busy: bool = False) -> Live:
@@ -83,15 +85,20 @@ def measure(target: str, cache: Path, home: Path, busy: bool = False) -> Live:
     at = continuity.sound_span(recording)[0]
     first = recorder.started_wall + at / RATE - launched
     keys, again, faults = [], [], []
+    # A press before the first sound (a busy machine, a cold cache) pauses a session that has
+    # not sounded yet: nothing to time, and no stretch of its own in the recording.
+    early = sum(1 for p in pressed if p - launched < first)
     for index, (p, r) in enumerate(zip(pressed, resumed, strict=True)):
-        stopped, going = heard[index], heard[index + 1]
+        if index < early:
+            continue
+        stopped, going = heard[index - early], heard[index - early + 1]
         keys.append((stopped.ended - (p - recorder.started_wall) * RATE) / RATE)
         again.append((going.began - (r - recorder.started_wall) * RATE) / RATE)
         loud = continuity.heard_between(recording, stopped, going)
         if stopped.end != going.start or loud or max(stopped.mismatch, going.mismatch) > 0.02:
             faults.append(f"pause {index + 1}: {stopped} then {going}, loud {loud[:1]}")
             print(f"live: {faults[-1]}", file=sys.stderr)
-    return Live(first, keys, again, faults)
+    return Live(first, keys, again, faults, early)
 
 
 def rows(target: str) -> list[tuple[str, str, str, str]]:
@@ -114,6 +121,8 @@ def rows(target: str) -> list[tuple[str, str, str, str]]:
                     )
                 )
                 shown = ", ".join(f"{d * 1000:.0f}" for d in live.key_delays_s)
+                if live.early:
+                    shown += f"; {live.early} pressed before the first sound"
                 out.append(
                     (
                         f"{what}: space -> silence, first 20 s (ms: {shown})",

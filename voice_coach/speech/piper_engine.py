@@ -141,7 +141,10 @@ class PiperEngine:
 
 def _load(voice_class: Any, model: Path, config: Path) -> Any:
     """The voice with onnxruntime's basic graph optimisations only: the full set costs about
-    0.3 s more at every start (a cold session's first word waits for it) and speaks no faster."""
+    0.3 s more at every start (a cold session's first word waits for it) and speaks no faster.
+    Its threads wait without spinning: on a machine busy with something else, spinning threads
+    fight that work for the cores (a 3.6 s sentence took 0.8-1.1 s spinning, 0.6-0.7 s not,
+    with a CPU-bound process running; 0.4-0.6 s either way without one)."""
     try:
         import onnxruntime
         from piper.config import PiperConfig
@@ -149,6 +152,7 @@ def _load(voice_class: Any, model: Path, config: Path) -> Any:
         return voice_class.load(str(model), config_path=str(config))
     options = onnxruntime.SessionOptions()
     options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(
         str(model), sess_options=options, providers=["CPUExecutionProvider"]
     )
