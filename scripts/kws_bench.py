@@ -101,7 +101,7 @@ def choose(m: dict[str, object]) -> float:
 
 def cpu(spotter: Spotter, seconds: int = 60) -> float:
     """Process time per second of sound, fed 20 ms at a time as the microphone gives it."""
-    pcm = b"".join(s.pcm for s, _ in zip(mv.commands(mv.HELD_OUT[:2], 4), range(20)))
+    pcm = b"".join(s.pcm for s, _ in zip(mv.commands(mv.HELD_OUT[:2], 4), range(20), strict=False))
     pcm = (pcm * 10)[: seconds * 16000 * 2]
     spotter.restart()
     began = time.process_time()
@@ -157,8 +157,10 @@ def main() -> None:
         h = tally(m["held-out commands"], t)["all"]  # type: ignore[arg-type]
         tt = tally(m["tuning commands"], t)["all"]  # type: ignore[arg-type]
         fa = false_actions(m["held-out speech"], t)  # type: ignore[arg-type]
-        print(f"  {t}: tuning {tt[1]}/{tt[0]} wrong {tt[2]}; held-out {h[1]}/{h[0]} wrong {h[2]}, "
-              f"false actions {fa}")
+        print(
+            f"  {t}: tuning {tt[1]}/{tt[0]} wrong {tt[2]}; held-out {h[1]}/{h[0]} wrong {h[2]}, "
+            f"false actions {fa}"
+        )
     print(f"\nCPU: {cpu(spotter):.3f} s per second of sound (one thread)")
 
 

@@ -51,7 +51,8 @@ NOT_COMMANDS = (
     "Next one, please.",
     "Go on then.",
     "Pause the music.",
-) + tuple(f"{p.capitalize()}." for p in PHRASES)
+    *(f"{p.capitalize()}." for p in PHRASES),
+)
 
 
 def sox(pcm: bytes, effects: list[str]) -> bytes:
@@ -131,10 +132,12 @@ def stream(pieces: list[bytes], rng: np.random.Generator, snr: tuple[float, floa
     raw = b"".join(p + bytes(RATE) for p in pieces)
     x = np.frombuffer(raw, dtype="<i2").astype(np.float64)
     out = []
-    for n, at in enumerate(range(0, len(x), 60 * RATE)):
+    for at in range(0, len(x), 60 * RATE):
         chunk = x[at : at + 60 * RATE]
         kind = mv.NOISES[int(rng.integers(4))]
-        out.append(mixed(chunk, kind, SEED0 + 90_000 + int(rng.integers(80_000)), float(rng.uniform(*snr))))
+        out.append(
+            mixed(chunk, kind, SEED0 + 90_000 + int(rng.integers(80_000)), float(rng.uniform(*snr)))
+        )
     return log_mel((np.concatenate(out) / 32768).astype(np.float32)).astype(np.float16)
 
 
@@ -144,7 +147,7 @@ def main() -> None:
     clips, labels, ons, offs = [], [], [], []
     seed = SEED0
     # the commands: each tuning voice's recording, 40 times (raw 4 of them), in rooms
-    for v, voice in enumerate(mv.TUNING):
+    for voice in mv.TUNING:
         for phrase in PHRASES:
             pcm = mv.spoken(voice, f"Coach, {phrase}.")
             for k in range(40):

@@ -62,8 +62,11 @@ def mix(pcm: bytes, noise: np.ndarray, snr_db: float) -> bytes:
 def flite(voice: str, text: str) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "out.wav"
-        subprocess.run(["nice", "-n", "19", "flite", "-voice", voice, "-t", text, "-o", str(path)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["nice", "-n", "19", "flite", "-voice", voice, "-t", text, "-o", str(path)],
+            check=True,
+            capture_output=True,
+        )
         with wave.open(io.BytesIO(path.read_bytes())) as wav:
             return to_16k(wav.readframes(wav.getnframes()), wav.getframerate())
 
@@ -79,16 +82,21 @@ def main() -> None:
     # words' end by energy, not the engine's trailing silence
     items = []
     for s in mv.commands(mv.HELD_OUT, 4):
-        x = np.frombuffer(mv.spoken(next(v for v in mv.HELD_OUT if v.name == s.voice),
-                                    f"Coach, {s.phrase}."), dtype="<i2").astype(float)
+        x = np.frombuffer(
+            mv.spoken(next(v for v in mv.HELD_OUT if v.name == s.voice), f"Coach, {s.phrase}."),
+            dtype="<i2",
+        ).astype(float)
         f = x[: len(x) // 160 * 160].reshape(-1, 160)
         e = 10 * np.log10(np.mean(f**2, axis=1) + 1)
         last = int(np.nonzero(e > e.max() - 35)[0][-1]) + 1
         items.append((s.phrase, s.noise, s.voice, RATE + last * 160, looks(spotter, s.pcm)))
     d = delays(items, THRESHOLD)
-    print(f"held-out, words' end (35 dB below the loudest) -> action: median "
-          f"{1000 * np.median(d):.0f} ms, 90% {1000 * np.percentile(d, 90):.0f} ms, "
-          f"worst {1000 * max(d):.0f} ms, earliest {1000 * min(d):.0f} ms", flush=True)
+    print(
+        f"held-out, words' end (35 dB below the loudest) -> action: median "
+        f"{1000 * np.median(d):.0f} ms, 90% {1000 * np.percentile(d, 90):.0f} ms, "
+        f"worst {1000 * max(d):.0f} ms, earliest {1000 * min(d):.0f} ms",
+        flush=True,
+    )
     silence = bytes(RATE * 2)
     for snr in (5.0, 0.0):
         items = []
@@ -125,8 +133,10 @@ def main() -> None:
     speech = mv.other_speech(mv.HELD_OUT, 60, 1)
     probs = looks(spotter, speech)
     acted = decisions(probs, THRESHOLD, RUNS)
-    print(f"held-out other speech, 60 min (its first 15 are the bench's): {len(acted)} false "
-          f"actions {[(a.action, round(a.probability, 3), a.look) for a in acted]}")
+    print(
+        f"held-out other speech, 60 min (its first 15 are the bench's): {len(acted)} false "
+        f"actions {[(a.action, round(a.probability, 3), a.look) for a in acted]}"
+    )
     for t in (0.5, 0.7, 0.8):
         print(f"  (at {t}: {false_actions(probs, t)})")
 

@@ -23,7 +23,10 @@ def main() -> None:
     for voice in ("slt", "rms", "awb", "kal16"):
         for phrase in PHRASES:
             clean = silence + flite(voice, f"Coach, {phrase}.") + silence
-            tries = [(mv.NOISES[r], mv.in_room(clean, mv.NOISES[r], 90_000 + r + 1000 * len(phrase))) for r in range(4)]
+            tries = [
+                (mv.NOISES[r], mv.in_room(clean, mv.NOISES[r], 90_000 + r + 1000 * len(phrase)))
+                for r in range(4)
+            ]
             for room, pcm in [*tries, ("quiet", clean)]:
                 acts = [h.action for h in Recogniser().feed(pcm) if h.action]
                 want = ACTIONS[f"coach {phrase}"]

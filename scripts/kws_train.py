@@ -133,7 +133,9 @@ def export(net: Net, path: Path) -> None:
     for i, (conv, bn) in enumerate(zip(convs, norms, strict=True)):
         scale = (bn.weight / torch.sqrt(bn.running_var + bn.eps)).detach()
         out[f"conv{i}.w"] = (conv.weight.detach() * scale[:, None, None, None]).numpy()
-        out[f"conv{i}.b"] = ((conv.bias.detach() - bn.running_mean) * scale + bn.bias.detach()).numpy()
+        out[f"conv{i}.b"] = (
+            (conv.bias.detach() - bn.running_mean) * scale + bn.bias.detach()
+        ).numpy()
     out["fc0.w"], out["fc0.b"] = net.fc0.weight.detach().numpy(), net.fc0.bias.detach().numpy()
     out["fc1.w"], out["fc1.b"] = net.fc1.weight.detach().numpy(), net.fc1.bias.detach().numpy()
     np.savez_compressed(path, **{k: v.astype(np.float16) for k, v in out.items()})
@@ -168,7 +170,9 @@ def main() -> None:
         running = 0.98 * running + 0.02 * float(loss.detach())
         right = 0.98 * right + 0.02 * float((logits.argmax(1) == y).float().mean())
         if step % 200 == 0:
-            print(f"{step} loss {running:.3f} acc {right:.3f} {time.time() - began:.0f} s", flush=True)
+            print(
+                f"{step} loss {running:.3f} acc {right:.3f} {time.time() - began:.0f} s", flush=True
+            )
             net.eval()
             export(net, args.out)
     net.eval()
