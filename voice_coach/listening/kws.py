@@ -1,0 +1,215 @@
+"""A small trained keyword classifier for the spoken commands (a prototype, issue 24).
+
+No segmenter: every 100 ms the last 2 s of sound (log-mel, 40 bands, 10 ms frames, each band's
+mean over the window taken off) goes through a small convolutional network that says which of
+the ten full commands ("coach pause" ... "coach how long") the window holds, or none. An action
+is taken when one action's probability (the sum over its phrasings) stays over a threshold for a
+few windows running; then nothing for a while (the same command is still in the window).
+
+Needs numpy only; the weights are a small .npz made by `scripts/kws_train.py` (trained with torch
+on the tuning voices' material alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from voice_coach.listening.commands import PHRASES, Action
+
+RATE = 16000
+HOP = 160
+"""10 ms frames."""
+FRAME = 400
+"""25 ms analysis window."""
+NFFT = 512
+BANDS = 40
+WINDOW = 200
+"""Frames the classifier sees: 2 s."""
+STEP = 10
+"""Frames between two looks: 100 ms."""
+CLASSES: tuple[str, ...] = (*PHRASES, "")
+"""The ten phrases and none ("")."""
+WEIGHTS = Path(__file__).with_name("kws.npz")
+
+Array = np.ndarray[Any, np.dtype[np.float32]]
+
+
+def _mel_matrix(rate: int = RATE, nfft: int = NFFT, bands: int = BANDS) -> Array:
+    def mel(f: float) -> float:
+        return float(2595 * np.log10(1 + f / 700))
+
+    def hz(m: Any) -> Any:
+        return 700 * (10 ** (m / 2595) - 1)
+
+    edges = hz(np.linspace(mel(60), mel(7600), bands + 2))
+    freqs = np.fft.rfftfreq(nfft, 1 / rate)
+    out = np.zeros((bands, len(freqs)))
+    for b in range(bands):
+        lo, mid, hi = edges[b], edges[b + 1], edges[b + 2]
+        out[b] = np.clip(np.minimum((freqs - lo) / (mid - lo), (hi - freqs) / (hi - mid)), 0, None)
+    return out.astype(np.float32)
+
+
+MEL = _mel_matrix()
+HANN = np.hanning(FRAME).astype(np.float32)
+
+
+def log_mel(samples: Array) -> Array:
+    """Frames of log-mel energy (n, BANDS) for float samples in [-1, 1]; a frame every HOP
+    samples, as many as whole frames fit."""
+    if len(samples) < FRAME:
+        return np.zeros((0, BANDS), np.float32)
+    frames = np.lib.stride_tricks.sliding_window_view(samples.astype(np.float32), FRAME)[::HOP]
+    spectrum = np.fft.rfft(frames * HANN, NFFT)
+    power = spectrum.real**2 + spectrum.imag**2
+    return np.asarray(np.log(power.astype(np.float32) @ MEL.T + 1e-6), dtype=np.float32)
+
+
+def normalise(window: Array) -> Array:
+    """Each band's mean over the window taken off (level and microphone colour do not count)."""
+    return np.asarray(window - window.mean(axis=-2, keepdims=True), dtype=np.float32)
+
+
+# ---- the network, in numpy -------------------------------------------------------------------
+
+
+def _conv(x: Array, w: Array, b: Array, stride: int) -> Array:
+    """3x3 convolution, padding 1, `stride` both ways; x (C, H, W), w (O, C, 3, 3)."""
+    x = np.pad(x, ((0, 0), (1, 1), (1, 1)))
+    patches = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2))
+    patches = patches[:, ::stride, ::stride]  # (C, H', W', 3, 3)
+    out = np.einsum("chwij,ocij->ohw", patches, w, optimize=True)
+    return np.asarray(out + b[:, None, None], dtype=np.float32)
+
+
+class Network:
+    """The classifier: four 3x3 convolutions (stride 2, ReLU, batch norm folded in), then two
+    dense layers."""
+
+    def __init__(self, path: Path = WEIGHTS) -> None:
+        with np.load(path) as data:
+            self.w = {k: data[k].astype(np.float32) for k in data.files}
+        self.convs = sum(1 for k in self.w if k.startswith("conv") and k.endswith(".w"))
+
+    def logits(self, window: Array) -> Array:
+        """Logits per class for one normalised window (WINDOW, BANDS)."""
+        x = window[None].astype(np.float32)
+        for i in range(self.convs):
+            x = np.maximum(_conv(x, self.w[f"conv{i}.w"], self.w[f"conv{i}.b"], 2), 0)
+        x = x.reshape(-1)
+        x = np.maximum(self.w["fc0.w"] @ x + self.w["fc0.b"], 0)
+        return np.asarray(self.w["fc1.w"] @ x + self.w["fc1.b"], dtype=np.float32)
+
+    def probabilities(self, window: Array) -> Array:
+        z = self.logits(window)
+        e = np.exp(z - z.max())
+        return np.asarray(e / e.sum(), dtype=np.float32)
+
+
+def action_probabilities(p: Array) -> dict[Action, float]:
+    """Each action's probability: the sum over its phrasings."""
+    out: dict[Action, float] = {}
+    for phrase, prob in zip(CLASSES[:-1], p[:-1], strict=True):
+        action = PHRASES[phrase]
+        out[action] = out.get(action, 0.0) + float(prob)
+    return out
+
+
+@dataclass(frozen=True)
+class Spotted:
+    action: Action
+    probability: float
+    look: int
+    """Which look decided (counted from 0; a look every STEP frames)."""
+
+
+class Decider:
+    """The rule that turns looks into actions: one action's probability over `threshold` for
+    `runs` looks running, then `refractory` looks deaf (the same command is still in the
+    window). Kept as state, so a stream and a recording judged whole decide alike."""
+
+    def __init__(self, threshold: float, runs: int = 2, refractory: int = 15) -> None:
+        self.threshold = threshold
+        self.runs = runs
+        self.refractory = refractory
+        self.restart()
+
+    def restart(self) -> None:
+        self.looked = 0
+        self._streak: Action | None = None
+        self._count = 0
+        self._quiet_until = 0
+
+    def look(self, p: Array) -> Spotted | None:
+        n = self.looked
+        self.looked += 1
+        actions = action_probabilities(p)
+        best = max(actions, key=actions.__getitem__)
+        if n < self._quiet_until or actions[best] < self.threshold:
+            self._streak, self._count = None, 0
+            return None
+        self._count = self._count + 1 if self._streak == best else 1
+        self._streak = best
+        if self._count < self.runs:
+            return None
+        self._streak, self._count = None, 0
+        self._quiet_until = n + 1 + self.refractory
+        return Spotted(best, actions[best], n)
+
+
+def decisions(looks: Array, threshold: float, runs: int = 2, refractory: int = 15) -> list[Spotted]:
+    """The actions taken over a run of looks (each row a look's class probabilities)."""
+    decider = Decider(threshold, runs, refractory)
+    return [s for s in (decider.look(p) for p in looks) if s is not None]
+
+
+class Spotter:
+    """Streaming: feed 16 kHz s16le sound, get each look's class probabilities, and (by
+    `decisions`' rule, kept incrementally) actions."""
+
+    def __init__(
+        self,
+        threshold: float = 0.9,
+        runs: int = 2,
+        refractory_s: float = 1.5,
+        network: Network | None = None,
+    ) -> None:
+        self.network = network or Network()
+        self.decider = Decider(threshold, runs, round(refractory_s * RATE / HOP / STEP))
+        self.restart()
+
+    def restart(self) -> None:
+        self._samples = np.zeros(FRAME - HOP, np.float32)
+        self._frames = np.full((WINDOW, BANDS), np.log(1e-6), np.float32)
+        self._since = 0
+        self.decider.restart()
+
+    def looks(self, pcm: bytes) -> Iterator[Array]:
+        """Each look's class probabilities, as the sound comes."""
+        fresh = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768
+        samples = np.concatenate([self._samples, fresh])
+        usable = (len(samples) - FRAME) // HOP + 1 if len(samples) >= FRAME else 0
+        if usable <= 0:
+            self._samples = samples
+            return
+        frames = log_mel(samples[: (usable - 1) * HOP + FRAME])
+        self._samples = samples[usable * HOP :]
+        for frame in frames:
+            self._frames[:-1] = self._frames[1:]
+            self._frames[-1] = frame
+            self._since += 1
+            if self._since < STEP:
+                continue
+            self._since = 0
+            yield self.network.probabilities(normalise(self._frames))
+
+    def feed(self, pcm: bytes) -> Iterator[Spotted]:
+        for p in self.looks(pcm):
+            spotted = self.decider.look(p)
+            if spotted is not None:
+                yield spotted
