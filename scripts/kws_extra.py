@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kws_bench import RUNS, delays, false_actions, looks, tally
 from support import many_voices as mv
-from support.spoken_commands import pink, speech_power, to_16k
+from support.spoken_commands import speech_power, to_16k
 
 from voice_coach.listening.commands import PHRASES
 from voice_coach.listening.kws import Spotter, decisions
@@ -36,21 +36,7 @@ TV2 = mv.espeak("tv2", "en-us", "m7", 170)
 
 def tv2(length: int, seed: int) -> np.ndarray:
     """As many_voices.tv, with TV2 talking."""
-    texts = mv.guide_texts()
-    out = bytearray()
-    index = seed * 7
-    while len(out) < length * 2:
-        out += mv.spoken(TV2, texts[index % len(texts)]) + bytes(RATE // 5)
-        index += 1
-    voice = np.frombuffer(bytes(out[: length * 2]), dtype="<i2").astype(np.float64)
-    spectrum = np.fft.rfft(voice)
-    frequencies = np.fft.rfftfreq(len(voice), 1 / RATE)
-    spectrum[(frequencies < 200) | (frequencies > 5000)] = 0
-    speech = np.fft.irfft(spectrum, len(voice))
-    frames = speech[: len(speech) // 320 * 320].reshape(-1, 320)
-    power = np.mean(frames**2, axis=1)
-    active = float(np.mean(power[power >= np.median(power)]))
-    return speech / np.sqrt(active) + 0.05 * pink(length, seed)
+    return mv.tv(length, seed, TV2)
 
 
 def mix(pcm: bytes, noise: np.ndarray, snr_db: float) -> bytes:

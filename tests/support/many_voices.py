@@ -188,9 +188,11 @@ def kitchen(length: int, seed: int) -> np.ndarray:
     return _unit(_unit(water) + 0.4 * _unit(clatter))
 
 
-def tv(length: int, seed: int) -> np.ndarray:
+TV_TALKER = espeak("tv", "en-gb", "m1", 175)
+
+
+def tv(length: int, seed: int, talker: Voice = TV_TALKER) -> np.ndarray:
     """A TV or radio: another voice reading the guide, through a small speaker (band-limited)."""
-    talker = espeak("tv", "en-gb", "m1", 175)
     texts = guide_texts()
     out = bytearray()
     index = seed * 7

@@ -1,4 +1,5 @@
-"""A small trained keyword classifier for the spoken commands (a prototype, issue 24).
+"""A small trained keyword classifier for the spoken commands (a prototype, not yet used by
+`play --listen`).
 
 No segmenter: every 100 ms the last 2 s of sound (log-mel, 40 bands, 10 ms frames, each band's
 mean over the window taken off) goes through a small convolutional network that says which of
