@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from support import many_voices as mv
 from support.listening_eval import ACTIONS
 
-from voice_coach.listening.kws import WEIGHTS, Network, Spotter, decisions
+from voice_coach.listening.kws import WEIGHTS, Agreed, Decider, Spotter, decisions
 
 GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995)
 RUNS = 2
@@ -61,7 +61,7 @@ def measure(spotter: Spotter) -> dict[str, object]:
 def tally(items: list, threshold: float) -> dict[str, list[int]]:
     rows: dict[str, list[int]] = {}
     for phrase, noise, _voice, _end, probs in items:
-        acts = [s.action for s in decisions(probs, threshold, RUNS)]
+        acts = [s.action for s in decisions(probs, Decider(threshold, RUNS))]
         want = ACTIONS[f"coach {phrase}"]
         for key in (noise, "all"):
             row = rows.setdefault(key, [0, 0, 0])
@@ -72,7 +72,7 @@ def tally(items: list, threshold: float) -> dict[str, list[int]]:
 
 
 def false_actions(probs: np.ndarray, threshold: float) -> int:
-    return len(decisions(probs, threshold, RUNS)) if len(probs) else 0
+    return len(decisions(probs, Decider(threshold, RUNS))) if len(probs) else 0
 
 
 def delays(items: list, threshold: float) -> list[float]:
@@ -80,7 +80,7 @@ def delays(items: list, threshold: float) -> list[float]:
     out = []
     for phrase, _noise, _voice, end, probs in items:
         want = ACTIONS[f"coach {phrase}"]
-        for s in decisions(probs, threshold, RUNS):
+        for s in decisions(probs, Decider(threshold, RUNS)):
             if s.action == want:
                 # look n sees the sound up to sample (n + 1) * 10 frames * 160
                 out.append(((s.look + 1) * 1600 - end) / 16000)
@@ -113,17 +113,20 @@ def cpu(spotter: Spotter, seconds: int = 60) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--again", action="store_true", help="measure again (else kept looks)")
-    parser.add_argument("--weights", type=Path, default=WEIGHTS)
+    parser.add_argument(
+        "--weights", type=Path, nargs="+", default=list(WEIGHTS), help="networks that must agree"
+    )
     args = parser.parse_args()
-    spotter = Spotter(network=Network(args.weights))
-    stamp = args.weights.stat().st_mtime_ns
+    spotter = Spotter(network=Agreed(tuple(args.weights)))
+    stamp = "-".join(str(w.stat().st_mtime_ns) for w in args.weights)
     path = KWS / f"looks-{stamp}.pkl"
     if path.exists() and not args.again:
         m = pickle.loads(path.read_bytes())
     else:
         m = measure(spotter)
         path.write_bytes(pickle.dumps(m))
-    print(f"weights {args.weights} {args.weights.stat().st_size} bytes")
+    for weights in args.weights:
+        print(f"weights {weights} {weights.stat().st_size} bytes")
     threshold = choose(m)
     print(f"chosen on tuning material only: threshold {threshold}, {RUNS} looks running\n")
     tuned = tally(m["tuning commands"], threshold)  # type: ignore[arg-type]

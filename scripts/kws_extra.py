@@ -25,7 +25,7 @@ from support import many_voices as mv
 from support.spoken_commands import speech_power, to_16k
 
 from voice_coach.listening.commands import PHRASES
-from voice_coach.listening.kws import Spotter, decisions
+from voice_coach.listening.kws import Decider, Spotter, decisions
 
 THRESHOLD = 0.9
 """What kws_bench.py chose on tuning material."""
@@ -114,11 +114,11 @@ def main() -> None:
     for voice in ("slt", "rms", "awb", "kal16"):
         row(f"  flite {voice}", [i for i in items if i[2] == voice])
     tv_alone = (tv2(15 * 60 * RATE, 12345) * 3000).clip(-32768, 32767).astype("<i2").tobytes()
-    acted = decisions(looks(spotter, tv_alone), THRESHOLD, RUNS)
+    acted = decisions(looks(spotter, tv_alone), Decider(THRESHOLD, RUNS))
     print(f"the never-heard TV talker alone, 15 min: {len(acted)} false actions", flush=True)
     speech = mv.other_speech(mv.HELD_OUT, 60, 1)
     probs = looks(spotter, speech)
-    acted = decisions(probs, THRESHOLD, RUNS)
+    acted = decisions(probs, Decider(THRESHOLD, RUNS))
     print(
         f"held-out other speech, 60 min (its first 15 are the bench's): {len(acted)} false "
         f"actions {[(a.action, round(a.probability, 3), a.look) for a in acted]}"

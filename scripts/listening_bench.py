@@ -42,12 +42,14 @@ from support.many_voices import HELD_OUT, NOISES, TUNING, commands
 from support.soundserver import MIC_RATE, RATE, Recorder, speak_into_microphone, start_server
 from support.spoken_commands import (
     SNR_DB,
+    Utterance,
     room_noise,
     session_audio,
     speech_power,
     utterances,
 )
 
+from voice_coach.listening.classifier import Classifier
 from voice_coach.listening.commands import Action
 from voice_coach.listening.recogniser import MARGIN, Heard, Recogniser
 from voice_coach.playback.ownvoice import OwnVoice
@@ -148,17 +150,18 @@ def per_voice(found: dict[str, tuple[list[Judged], list[Heard], float]], decide:
     return "\n".join(lines)
 
 
-def session_row() -> tuple[str, str, str]:
+def session_row(recogniser: str = "classifier") -> tuple[str, str, str]:
     """The session's own sound, fed back by a speaker: what is heard while the coach speaks is
     ignored; anything else would be a false action."""
     timeline = prepare(["not-sure"], SessionOptions(), disclaimer=True).session().timeline
     pcm = session_audio("not-sure")
     hours = len(pcm) / 2 / MIC_RATE / 3600
-    heard = [h for h in Recogniser().feed(pcm) if h.action]
+    judge = Classifier() if recogniser == "classifier" else Recogniser()
+    heard = [h for h in judge.feed(pcm) if h.action]
     voice = OwnVoice.of_plan(timeline)
     obeyed = [h for h in heard if not voice.during(h.onset / MIC_RATE, h.end / MIC_RATE)]
     return (
-        f"the whole not-sure session through a speaker ({hours * 60:.0f} min)",
+        f"the whole not-sure session through a speaker ({hours * 60:.0f} min), {recogniser}",
         f"{len(obeyed)} ({len(obeyed) / hours:.1f} per hour)",
         f"{len(heard)} heard, all while the coach spoke: ignored",
     )
@@ -186,10 +189,22 @@ def quiet_again(path: Path, after: int, deadline_s: float = 15) -> None:
         time.sleep(0.05)
 
 
+def held_out_saying(phrase: str) -> list[Utterance]:
+    """The command said by each held-out espeak-ng voice (never heard in training or tuning)."""
+    out = []
+    for voice in HELD_OUT:
+        if voice.engine != "espeak":
+            continue
+        clean = many_voices.spoken(voice, f"Coach, {phrase}.")
+        out.append(Utterance(phrase, phrase, voice.name, clean, len(clean) // 2, clean))
+    return out
+
+
 def reactions(count: int = 8) -> tuple[list[float], int]:
     """`play --listen` on a null sink: "coach, pause" in a hold, then "coach, how long" again
-    and again while paused, by each voice in turn; each time, from the end of the words to the
-    answer's first sound. Returns the times and how many commands went unanswered."""
+    and again while paused, by each held-out voice in turn; each time, from the end of the
+    words (the engine's, its trailing silence included) to the answer's first sound. Returns the
+    times and how many commands went unanswered."""
     with tempfile.TemporaryDirectory(prefix="voice-coach-listen-") as folder:
         work = Path(folder)
         server = start_server(work / "pulse")
@@ -202,8 +217,8 @@ def reactions(count: int = 8) -> tuple[list[float], int]:
         quiet = next(
             e for e in plan["events"] if e["role"] == "hold" and e["end_s"] - e["start_s"] > 5
         )
-        pauses = list(utterances(phrases=("pause",), repeats=1))
-        questions = list(utterances(phrases=("how long",), repeats=1))
+        pauses = held_out_saying("pause")
+        questions = held_out_saying("how long")
         power = min(speech_power(u.clean) for u in pauses + questions) / 10 ** (SNR_DB / 10)
         noise = speak_into_microphone(server, room_noise(300, power, seed=3))
         recording = work / "recording.raw"
@@ -286,14 +301,20 @@ def table(repeats: int = 4, minutes: float = 15, live: bool = True) -> str:
         per_voice(found, RULES["fitted confidence"]),
         "",
     ]
-    a, b, c = session_row()
     out += ["| audio without a command | false actions | notes |", "| --- | --- | --- |"]
-    out += [f"| {a} | {b} | {c} |"]
+    for recogniser in ("classifier", "grammar"):
+        a, b, c = session_row(recogniser)
+        out += [f"| {a} | {b} | {c} |"]
     if not live:
         return "\n".join(out)
+    out += live_rows()
+    return "\n".join(out)
+
+
+def live_rows() -> list[str]:
     times, missed = reactions()
     cpu = listening_cpu()
-    out += [
+    return [
         "",
         "| live, through the sound server | measured | goal |",
         "| --- | --- | --- |",
@@ -303,7 +324,6 @@ def table(repeats: int = 4, minutes: float = 15, live: bool = True) -> str:
         f"| CPU while listening (`listen-test`, 30 s, start-up included) | {cpu:.1%} of a core"
         f" | < 25% |",
     ]
-    return "\n".join(out)
 
 
 def main() -> None:
@@ -311,8 +331,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=4, help="each command, per voice")
     parser.add_argument("--minutes", type=float, default=15, help="other speech, per set")
     parser.add_argument("--no-live", action="store_true", help="skip the sound server part")
+    parser.add_argument("--live-only", action="store_true", help="only the sound server part")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores\n")
+    if args.live_only:
+        print("\n".join(live_rows()))
+        return
     print(table(args.repeats, args.minutes, not args.no_live))
 
 

@@ -151,15 +151,19 @@ def microphone_check() -> Check:
 def listening_check() -> Check:
     """The recogniser and the mode spoken commands work in (advice only)."""
     name = "voice commands"
-    from voice_coach.listening.recogniser import Recogniser, stored_wake_word  # numpy: here
+    from voice_coach.listening.classifier import WAKE_WORD, recogniser_for  # numpy: here
+    from voice_coach.listening.recogniser import stored_wake_word
 
     preferences = settings.preferences()
     try:
-        Recogniser(stored_wake_word(), preferences.listen_sensitivity)
+        wake_word = stored_wake_word()
+        recogniser_for(wake_word, preferences.listen_sensitivity)
     except UserError as exc:
         return Check(name, False, str(exc), optional=True)
+    by = "the trained classifier" if wake_word == WAKE_WORD else "PocketSphinx's grammar"
     detail = (
-        f"wake word '{preferences.listen_wake_word}'; listens {mode(preferences.listen_device)}"
+        f"wake word '{preferences.listen_wake_word}' ({by}); "
+        f"listens {mode(preferences.listen_device)}"
     )
     if not echo_cancelled(preferences.listen_device):
         detail += f"; to be heard over it too: {LOAD_HINT}"

@@ -61,6 +61,7 @@ def test_a_wheel_installed_in_a_fresh_virtualenv_works_from_any_folder(tmp_path:
         "voice_coach/programme/exercises/sciatic-nerve.yaml",
         "voice_coach/share/page.html",
         "voice_coach/listening/kws.npz",
+        "voice_coach/listening/kws-2.npz",
     ):
         assert shipped in names
 

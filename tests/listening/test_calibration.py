@@ -25,7 +25,10 @@ def sounding(phrase: str, odds: float) -> Heard:
     base = Heard(f"coach {phrase}", None, -1.5, 0, 2 * RATE, 4, math.inf, 20.0)
     step = confidence.SCALE[0] / confidence.WEIGHTS[0]
     score = base.score + (odds - confidence.log_odds(base)) * step
-    return Heard(base.phrase, None, score, 0, 2 * RATE, 4, math.inf, 20.0)
+    heard = Heard(base.phrase, None, score, 0, 2 * RATE, 4, math.inf, 20.0)
+    return Heard(
+        base.phrase, None, score, 0, 2 * RATE, 4, math.inf, 20.0, odds=confidence.log_odds(heard)
+    )
 
 
 class Clock:
@@ -50,6 +53,8 @@ class Microphone:
 
 class Scripted:
     """Hears, for each prompt in turn, what the script says (None: nothing), a second in."""
+
+    scale = confidence.GRAMMAR
 
     def __init__(self, script: list[Heard | None]) -> None:
         self.script = list(script)
@@ -124,7 +129,8 @@ def test_listen_test_calibrate_stores_the_sensitivity(
     clock = Clock()
     microphone = Microphone(clock)
     monkeypatch.setattr(trial, "Microphone", lambda device, wait: microphone)
-    monkeypatch.setattr(trial, "Recogniser", lambda wake, sensitivity: Scripted(script))
+    scripted = Scripted(script)
+    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity, patient: scripted)
     monkeypatch.setattr(calibration.time, "monotonic", lambda: clock.now)
     done = run_cli("listen-test", "--calibrate")
     assert done.code == 0, done.err
@@ -137,3 +143,27 @@ def test_listen_test_calibrate_stores_the_sensitivity(
         f"listen_sensitivity: 0.5 -> {chosen:g} (stored; "
         "voice-coach config set listen_sensitivity 0.5 puts it back)."
     )
+
+
+def test_the_classifier_is_calibrated_on_its_own_scale() -> None:
+    # The classifier's confidence (both networks' agreed probability) is on another scale than
+    # the grammar's model: the same person, as sure of each command as the classifier was of
+    # "coach, pause" said by a held-out voice (0.97), gets a sensitivity that asks no more.
+    from voice_coach.listening import classifier
+
+    scale = classifier.SCALE
+    odds = confidence.logit(0.97)
+    said = [
+        Heard(f"coach {p}", None, 0.97, 0, RATE, margin=math.inf, odds=odds)
+        for p in PHRASES
+        for _ in range(TIMES)
+    ]
+    clock = Clock()
+    result = Calibration("coach", scale)
+    list(calibrate(Microphone(clock), Scripted(said), result, lambda: clock.now))
+    chosen = result.sensitivity(0.5)
+    assert chosen is not None and chosen < 0.5  # surer than the 0.9 asked by default
+    assert scale.needed(chosen) <= odds
+    assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
+    # On the grammar's scale the same numbers would have meant something else entirely.
+    assert Calibration("coach", confidence.GRAMMAR, result.heard).sensitivity(0.5) != chosen

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support import many_voices as mv
 from support.soundserver import (
     MIC_RATE,
     MIC_SINK,
@@ -33,6 +34,8 @@ from support.spoken_commands import (
     utterances,
 )
 
+from voice_coach.listening.classifier import Classifier
+from voice_coach.listening.commands import PHRASES
 from voice_coach.listening.listener import Command, Listener
 from voice_coach.listening.recogniser import Recogniser
 from voice_coach.playback.ownvoice import OwnVoice
@@ -42,8 +45,49 @@ from voice_coach.session.prepare import prepare
 SCRIPT = str(Path(sys.executable).with_name("voice-coach"))
 
 
+HELD_OUT_VOICES = (
+    "espeak en-us Alicia 170",
+    "espeak caribbean Gene 175",
+    "espeak lancaster m2 180",
+)
+"""Voices the classifier never heard in training nor its threshold in tuning (espeak-ng: quick
+to make)."""
+
+
+def held_out(name: str) -> mv.Voice:
+    return next(v for v in mv.HELD_OUT if v.name == name)
+
+
+@pytest.mark.engine
+def test_the_classifier_catches_voices_it_never_heard_and_takes_none_for_another() -> None:
+    # Three held-out voices, each command in pink noise and a fan's at 10 dB: a sample of the
+    # bench's material (scripts/kws_bench.py: 455 of 480 over twelve held-out voices, 1 taken
+    # for another; these three 101 of 120, none). A guard, not the measure: here 53 of 60.
+    # Fed as a microphone gives it, 20 ms at a time.
+    voices = tuple(held_out(name) for name in HELD_OUT_VOICES)
+    said = list(mv.commands(voices, repeats=2))
+    assert len(said) == 60 and {s.noise for s in said} == {"pink", "fan"}
+    classifier = Classifier()
+    caught, wrong = 0, []
+    for command in said:
+        classifier.restart()
+        heard = [
+            h
+            for at in range(0, len(command.pcm), 640)
+            for h in classifier.feed(command.pcm[at : at + 640])
+        ]
+        actions = [h.action for h in heard if h.action is not None]
+        caught += PHRASES[command.phrase] in actions
+        wrong += [
+            (command.voice, command.phrase, a) for a in actions if a != PHRASES[command.phrase]
+        ]
+    assert caught >= 48, f"{caught} of 60 caught"
+    assert wrong == []
+
+
 @pytest.mark.engine
 def test_commands_said_by_both_engines_at_two_rates_in_noise_are_caught() -> None:
+    # PocketSphinx's grammar (the recogniser for a wake word other than "coach").
     # Each command by each voice in three different noises at 10 dB SNR: 120 utterances, with
     # Piper steady (its voice otherwise varies from run to run) so that every run hears the
     # same. Here 101 were caught (23 to 27 a voice) at the confidence fitted on the bench's
@@ -78,6 +122,8 @@ def test_ten_minutes_of_ordinary_speech_set_off_nothing() -> None:
     judged = list(Recogniser().feed(speech))
     assert len(judged) > 100  # it listened: every sentence was cut out and looked at
     assert [(h.phrase, round(h.start / MIC_RATE)) for h in judged if h.action] == []
+    spotted = list(Classifier().feed(speech))
+    assert [(h.phrase, round(h.start / MIC_RATE)) for h in spotted if h.action] == []
 
 
 class SessionSound:
@@ -107,7 +153,7 @@ def test_the_whole_session_heard_through_a_speaker_sets_off_nothing() -> None:
     pcm = session_audio("not-sure")
     assert abs(len(pcm) / 2 / MIC_RATE - timeline.length / timeline.sample_rate) < 0.01
     sound = SessionSound(pcm)
-    listener = Listener(lambda: sound, Recogniser, clock=lambda: sound.now).start()
+    listener = Listener(lambda: sound, Classifier, clock=lambda: sound.now).start()
     heard: list[Command] = []
     while listener._thread.is_alive() and sound.at < len(pcm) + 4 * MIC_RATE:
         heard += listener.poll()
@@ -133,18 +179,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SoundServer]:
 
 
 def caught_offline(phrase: str, voice: str) -> Utterance:
-    """The command said by `voice` (or, failing that, the voice the recogniser is surest of),
-    as the recogniser catches it on its own, so that this test is about the live path
-    (microphone, listener, session, sound); the detection rate is measured above and in the
-    bench."""
-    said = list(utterances(phrases=(phrase,), repeats=1, steady=True))
+    """The command said by a held-out voice (`voice`, or failing that the held-out voice the
+    classifier is surest of), as the classifier catches it on its own, so that this test is
+    about the live path (microphone, listener, session, sound); the detection rate is measured
+    above and in the bench."""
     sure: list[tuple[bool, float, Utterance]] = []
-    for utterance in said:
-        heard = [h for h in Recogniser().feed(utterance.pcm) if h.action]
+    for candidate in (held_out(name) for name in HELD_OUT_VOICES):
+        clean = mv.spoken(candidate, f"Coach, {phrase}.")
+        pcm = mv.in_room(bytes(MIC_RATE * 2) + clean + bytes(MIC_RATE * 2), "pink", 11)
+        heard = [h for h in Classifier().feed(pcm) if h.action == PHRASES[phrase]]
         if heard:
-            sure.append((utterance.voice == voice, max(h.confidence for h in heard), utterance))
+            said = Utterance(
+                f"Coach, {phrase}.", phrase, candidate.name, pcm, len(clean) // 2, clean
+            )
+            sure.append((candidate.name == voice, max(h.confidence for h in heard), said))
     if not sure:
-        raise AssertionError(f"no voice said 'coach, {phrase}' recognisably")
+        raise AssertionError(f"no held-out voice said 'coach, {phrase}' recognisably")
     return max(sure, key=lambda s: s[:2])[2]
 
 
@@ -185,10 +235,11 @@ def test_play_listen_pauses_on_coach_pause_goes_on_and_stops_from_the_microphone
     events = plan["events"]
     quiet = [e for e in events if e["role"] == "hold" and e["end_s"] - e["start_s"] > 5]
     assert len(quiet) >= 2
-    # Both engines, at both rates where they are caught.
-    pause = caught_offline("pause", "piper@natural")
-    go_on = caught_offline("go on", "pyttsx3@190")
-    stop = caught_offline("stop", "pyttsx3@150")
+    # Voices never heard in training or tuning.
+    pause, go_on, stop = (
+        caught_offline(phrase, voice)
+        for phrase, voice in zip(("pause", "go on", "stop"), HELD_OUT_VOICES, strict=True)
+    )
 
     # The room's own noise, 10 dB below the commands, all along: said into it, they are heard
     # at 10 dB SNR, as the ones the recogniser was checked on.

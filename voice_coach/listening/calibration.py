@@ -43,6 +43,8 @@ class Hears(Protocol):
 @dataclass
 class Calibration:
     wake_word: str
+    scale: confidence.Scale = confidence.GRAMMAR
+    """The recogniser's: how its sensitivity moves the confidence a command needs."""
     heard: dict[str, list[Heard | None]] = field(default_factory=dict)
     """For each command (as said after the wake word), what was heard each time it was asked
     for (None: nothing that sounded like a command)."""
@@ -58,7 +60,7 @@ class Calibration:
     def _odds(self, as_asked: bool) -> list[float]:
         table = phrases(self.wake_word)
         return [
-            confidence.log_odds(h)
+            h.odds
             for phrase, said in self.heard.items()
             for h in said
             if h is not None
@@ -72,10 +74,10 @@ class Calibration:
         right = self.right()
         if not right:
             return None
-        catches = _sensitivity_for(min(right) - SLACK)
+        catches = self.scale.sensitivity_for(min(right) - SLACK)
         wrong = self.wrong()
         if wrong:
-            catches = min(catches, _sensitivity_for(max(wrong) + SLACK))
+            catches = min(catches, self.scale.sensitivity_for(max(wrong) + SLACK))
         return round(min(max(catches, LOWEST), HIGHEST), 2)
 
     def caught(self, phrase: str, sensitivity: float) -> int:
@@ -87,13 +89,8 @@ class Calibration:
             if h is not None
             and table.get(h.phrase) == PHRASES[phrase]
             and h.margin >= MARGIN
-            and confidence.log_odds(h) >= confidence.needed(sensitivity)
+            and h.odds >= self.scale.needed(sensitivity)
         )
-
-
-def _sensitivity_for(odds: float) -> float:
-    """The sensitivity at which a command of these log-odds is just obeyed."""
-    return confidence.DEFAULT_SENSITIVITY + (confidence.CUT - odds) / confidence.SPAN
 
 
 def listen_once(
@@ -147,7 +144,7 @@ def calibrate(
 def _what(heard: Heard | None, phrase: str, wake_word: str) -> str:
     if heard is None:
         return "heard nothing like a command"
-    sure = f"sure {confidence.probability(confidence.log_odds(heard)):.0%}"
+    sure = f"sure {confidence.probability(heard.odds):.0%}"
     if heard.phrase == f"{wake_word} {phrase}":
         return f"heard it ({sure})"
     if phrases(wake_word)[heard.phrase] == PHRASES[phrase]:

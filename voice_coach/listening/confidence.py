@@ -12,6 +12,7 @@ shows both figures). Pure arithmetic: no numpy, so deciding costs nothing.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Protocol
 
 DEFAULT_SENSITIVITY = 0.5
@@ -82,4 +83,36 @@ def probability(odds: float) -> float:
 
 def needed(sensitivity: float) -> float:
     """The log-odds a command must reach at `sensitivity` (0 to 1; higher catches more)."""
-    return CUT - (sensitivity - DEFAULT_SENSITIVITY) * SPAN
+    return GRAMMAR.needed(sensitivity)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How a recogniser's sensitivity setting (0 to 1; higher catches more) moves the log-odds a
+    command needs, and how far below that a command is still 'not sure' rather than nothing.
+    Each recogniser has its own (its confidences are measured differently); `listen-test
+    --calibrate` goes through it both ways."""
+
+    cut: float
+    """The log-odds needed at the default sensitivity."""
+    span: float
+    """How far the cut moves between sensitivity 0 and 1."""
+    doubt: float
+    """How far below the cut a command is 'not sure'."""
+
+    def needed(self, sensitivity: float) -> float:
+        return self.cut - (sensitivity - DEFAULT_SENSITIVITY) * self.span
+
+    def sensitivity_for(self, odds: float) -> float:
+        """The sensitivity at which a command of these log-odds is just obeyed."""
+        return DEFAULT_SENSITIVITY + (self.cut - odds) / self.span
+
+
+GRAMMAR = Scale(CUT, SPAN, DOUBT)
+"""PocketSphinx's grammar and this model."""
+
+
+def logit(p: float) -> float:
+    """The log-odds of a probability (the inverse of `probability`)."""
+    q = min(max(p, 1e-15), 1 - 1e-15)
+    return math.log(q / (1 - q))

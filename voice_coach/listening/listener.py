@@ -79,11 +79,11 @@ class Listener:
 
     @classmethod
     def microphone(cls, device: str, wake_word: str, sensitivity: float) -> Listener:
-        from voice_coach.listening.recogniser import Recogniser
+        from voice_coach.listening.classifier import recogniser_for
 
         return cls(
             lambda: Microphone(device, wait=False),
-            lambda: Recogniser(wake_word, sensitivity),
+            lambda: recogniser_for(wake_word, sensitivity),
         )
 
     def start(self) -> Listener:

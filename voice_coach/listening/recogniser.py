@@ -73,11 +73,15 @@ class Heard:
     unsure: Action | None = None
     """A command heard, but not surely enough to obey (`action` is then None): the coach asks
     for it again, and after a pause by voice takes a 'go on' this close."""
+    odds: float = -math.inf
+    """The confidence as log-odds, on the recogniser's own `scale` (what calibration moves)."""
+    lead: int = LEAD_FRAMES * FRAME
+    """How much of the room comes before the speech (the segmenter keeps some)."""
 
     @property
     def onset(self) -> int:
-        """Where the speech itself starts (an utterance begins with some of the room)."""
-        return min(self.start + LEAD_FRAMES * FRAME, self.end)
+        """Where the speech itself starts."""
+        return min(self.start + self.lead, self.end)
 
     @property
     def seconds(self) -> float:
@@ -144,6 +148,7 @@ class Recogniser:
         self, wake_word: str = DEFAULT_WAKE_WORD, sensitivity: float = DEFAULT_SENSITIVITY
     ) -> None:
         ps = _pocketsphinx()
+        self.scale = confidence.GRAMMAR
         self.wake = checked_wake_word(wake_word)
         self.phrases = phrases(self.wake)
         self.needed = confidence.needed(sensitivity)
@@ -249,11 +254,11 @@ def decide(heard: Heard, phrases: Mapping[str, Action], needed: float) -> Heard:
     """Whether to obey what was measured: the command's confidence (a model fitted on other
     voices, confidence.py) against the log-odds the sensitivity asks (`needed`); a close call
     between two actions is never obeyed. One not quite sure enough is `unsure`."""
-    undecided = replace(heard, action=None, unsure=None, confidence=0.0)
+    undecided = replace(heard, action=None, unsure=None, confidence=0.0, odds=-math.inf)
     if heard.phrase not in phrases or heard.score == -math.inf:
         return undecided
     odds = confidence.log_odds(heard)
-    sure = replace(undecided, confidence=confidence.probability(odds))
+    sure = replace(undecided, confidence=confidence.probability(odds), odds=odds)
     if heard.margin < MARGIN or odds < needed - confidence.DOUBT:
         return sure
     if odds >= needed:

@@ -10,14 +10,15 @@ import math
 import time
 from collections.abc import Callable, Iterator
 
-from voice_coach.listening.calibration import Calibration, calibrate
+from voice_coach.listening.calibration import HIGHEST, Calibration, calibrate
+from voice_coach.listening.classifier import Judges, recogniser_for
 from voice_coach.listening.commands import DOING
 from voice_coach.listening.confidence import probability
 from voice_coach.listening.microphone import PERIOD, RATE, Microphone, level_dbfs
-from voice_coach.listening.recogniser import MARGIN, MAX_S, Heard, Recogniser
+from voice_coach.listening.recogniser import MARGIN, MAX_S, Heard
 
 
-def explain(heard: Heard, recogniser: Recogniser) -> str:
+def explain(heard: Heard, recogniser: Judges) -> str:
     seconds = f"{heard.seconds:.1f} s"
     if heard.seconds > MAX_S:
         return f"speech ({seconds}): longer than a command, not obeyed"
@@ -43,7 +44,7 @@ def listen_lines(
 ) -> Iterator[str]:
     """`header` once the microphone is open (a missing one is then the only line), one line
     per utterance heard in `seconds`, then the loudest level."""
-    recogniser = Recogniser(wake_word, sensitivity)
+    recogniser = recogniser_for(wake_word, sensitivity)
     microphone = Microphone(device, wait=False)
     loudest: float | None = None
     heard_any = False
@@ -68,7 +69,7 @@ def listen_lines(
         yield "The microphone gave only silence: is it muted or unplugged?"
         return
     if not heard_any:
-        yield "Nothing that sounded like speech."
+        yield "Nothing that sounded like a command."
     yield f"Loudest: {loudest:.0f} dBFS (speech near the microphone reaches -30 or more)."
 
 
@@ -77,7 +78,10 @@ def calibration_lines(
 ) -> Iterator[str]:
     """`listen-test --calibrate`: the header once the microphone is open, then each prompt and
     what was heard, filling `result`."""
-    recogniser = Recogniser(result.wake_word, sensitivity)
+    # The classifier, asked for the least sure a command may be at any sensitivity, reports each
+    # command's best; the grammar judges every utterance whatever its sensitivity.
+    recogniser = recogniser_for(result.wake_word, HIGHEST, patient=True)
+    result.scale = recogniser.scale
     microphone = Microphone(device, wait=False)
     try:
         yield header

@@ -1,0 +1,128 @@
+"""The trained keyword classifier (kws.py) as a recogniser: what it spots, as `Heard`.
+
+PocketSphinx's grammar, with a confidence fitted over it, caught under half the commands of
+voices it was never tuned on; the classifier, trained on other voices than those it is judged
+on, catches most of them (the README has both). It was trained on the wake word "coach" alone,
+so another wake word is still PocketSphinx's (`recogniser_for`).
+
+The classifier sees two seconds at a time and has no utterances: the span a command was said in
+(the session ignores what was said while the coach spoke) is the last stretch of the window that
+stands well above its quietest moment.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Protocol
+
+import numpy as np
+
+from voice_coach.listening import confidence, kws
+from voice_coach.listening.commands import Action, phrases
+from voice_coach.listening.recogniser import Heard
+
+WAKE_WORD = "coach"
+"""The only wake word the classifier was trained on."""
+SCALE = confidence.Scale(cut=confidence.logit(0.9), span=4.0, doubt=confidence.logit(0.9))
+"""At the default sensitivity a command needs 0.9 (both networks agreeing), the threshold chosen
+on tuning material only (scripts/kws_bench.py: two grid steps above the lowest at which no
+tuning speech acted and no tuning command was taken for another). 'Not sure' starts at even
+odds: in 24 minutes of tuning speech (the rooms at 10 dB), one stretch came over any level up to
+0.7, none over 0.8. Sensitivity 1 asks 0.55, 0 asks 0.985."""
+HESITATE = 5
+"""A command doubtful for this many looks (0.5 s) is reported as not sure then, not only once
+the classifier stops hearing it: after a pause by voice a 'go on' not quite sure is obeyed, and
+should be within the 0.9 s the person is promised at worst. Set from that goal, not tuned; on
+the held-out voices it turned one command that later became sure into a 'say again'."""
+SPEECH_DB = 10.0
+"""A frame this far over the window's quietest is speech (for the span a command took)."""
+GAP_FRAMES = 60
+"""Quiet this long (0.6 s) still belongs to the command: the comma in "coach, go on"."""
+
+
+class Judges(Protocol):
+    """What `listen-test` and calibration ask of either recogniser."""
+
+    @property
+    def scale(self) -> confidence.Scale: ...
+
+    @property
+    def needed(self) -> float: ...
+
+    @property
+    def phrases(self) -> Mapping[str, Action]: ...
+
+    def feed(self, pcm: bytes) -> Iterable[Heard]: ...
+
+    def restart(self) -> None: ...
+
+
+class Classifier:
+    """Feed it 16 kHz mono s16le audio in any pieces; it yields each command it spotted, sure
+    or not (`Heard.unsure`)."""
+
+    def __init__(
+        self,
+        sensitivity: float = confidence.DEFAULT_SENSITIVITY,
+        patient: bool = False,
+        network: kws.Judge | None = None,
+    ) -> None:
+        self.scale = SCALE
+        self.phrases: Mapping[str, Action] = phrases(WAKE_WORD)
+        self.needed = SCALE.needed(sensitivity)
+        threshold = confidence.probability(self.needed)
+        doubt = confidence.probability(self.needed - SCALE.doubt)
+        self.spotter = kws.Spotter(
+            threshold, network=network, doubt=doubt, patient=patient, hesitate=HESITATE
+        )
+
+    def restart(self) -> None:
+        self.spotter.restart()
+
+    def feed(self, pcm: bytes) -> Iterator[Heard]:
+        for spotted in self.spotter.feed(pcm):
+            start, end = speech_span(self.spotter.frames, self.spotter.framed)
+            odds = confidence.logit(spotted.probability)
+            heard = Heard(
+                f"{WAKE_WORD} {spotted.phrase}",
+                spotted.action if spotted.sure else None,
+                spotted.probability,
+                start,
+                end,
+                margin=math.inf,
+                confidence=spotted.probability,
+                unsure=None if spotted.sure else spotted.action,
+                odds=odds,
+                lead=0,
+            )
+            yield heard
+
+
+def speech_span(frames: np.ndarray, framed: int) -> tuple[int, int]:
+    """The samples (counted from the start of the stream) of the last stretch of speech in the
+    classifier's window: frames SPEECH_DB over its quietest, gaps up to GAP_FRAMES joined."""
+    energy = np.log10(np.exp(frames.astype(np.float64)).sum(axis=1) + 1e-12) * 10
+    loud = np.nonzero(energy > energy.min() + SPEECH_DB)[0]
+    first_frame = framed - len(frames)  # the window's first frame, counted from the start
+    if not len(loud):
+        last = first = len(frames) - 1
+    else:
+        last = first = int(loud[-1])
+        for frame in loud[::-1]:
+            if first - frame > GAP_FRAMES:
+                break
+            first = int(frame)
+    end = (first_frame + last + 1) * kws.HOP
+    start = (first_frame + first + 1) * kws.HOP - kws.FRAME
+    return max(start, 0), max(end, 0)
+
+
+def recogniser_for(wake_word: str, sensitivity: float, patient: bool = False) -> Judges:
+    """The classifier for the wake word it knows; PocketSphinx's grammar for any other.
+    `patient`: calibration (every command's best look, however long it takes)."""
+    if wake_word == WAKE_WORD:
+        return Classifier(sensitivity, patient)
+    from voice_coach.listening.recogniser import Recogniser
+
+    return Recogniser(wake_word, sensitivity)
