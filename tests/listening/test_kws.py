@@ -168,3 +168,18 @@ def test_the_span_of_a_command_is_the_last_loud_stretch_of_the_window() -> None:
 def test_coach_is_heard_by_the_classifier_and_any_other_wake_word_by_the_grammar() -> None:
     assert isinstance(classifier.recogniser_for("coach", 0.5), classifier.Classifier)
     assert isinstance(classifier.recogniser_for("trainer", 0.5), Recogniser)
+
+
+def test_numpy_gets_one_blas_worker_unless_the_person_chose_otherwise() -> None:
+    # Several spinning workers kept a core busy while the classifier listened (100% of a core
+    # against 9%): the package asks for one before anything loads numpy.
+    import os
+    import subprocess
+    import sys
+
+    code = "import voice_coach, numpy, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = [sys.executable, "-c", code]
+    assert subprocess.run(run, env=env, capture_output=True, text=True).stdout.strip() == "1"
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    assert subprocess.run(run, env=env, capture_output=True, text=True).stdout.strip() == "2"
