@@ -112,6 +112,8 @@ def test_the_sensitivity_never_rises_to_where_a_command_is_taken_for_another() -
     assert chosen is not None
     assert confidence.needed(chosen) > confidence.log_odds(script[4])  # "back" is not obeyed
     assert result.caught("pause", chosen) == 0  # the rest too unsure: missed, not mistaken
+    said = list(calibration.summary(result, 0.5))
+    assert said[-1].startswith("1 of 20 answers sounded like another command")
 
 
 def test_nothing_heard_as_itself_leaves_the_sensitivity_alone() -> None:

@@ -453,6 +453,11 @@ def test_the_listen_settings_are_checked(run_cli: Callable[..., Result]) -> None
     assert "common English words" in caught.value.message
     refused = run_cli("config", "set", "listen_wake_word", "xqzzyv")
     assert refused.code == 1 and "common English words" in refused.err
+    # nor a command word: "stop" as the wake word heard "stop" alone as "stop back"
+    for word in ("stop", "coach pause", "go on", "hey next"):
+        refused = run_cli("config", "set", "listen_wake_word", word)
+        assert refused.code == 1 and "not in a command" in refused.err, refused.err
+    assert run_cli("config", "set", "listen_wake_word", "trainer").code == 0
 
 
 def test_every_phrase_has_an_action_and_an_acknowledgement() -> None:

@@ -161,6 +161,14 @@ def summary(result: Calibration, current: float) -> Iterator[str]:
         yield f"{wake_phrase(result.wake_word, phrase):<18} caught {count} of {TIMES}"
     if chosen is None:
         yield "No command was heard as itself: is the microphone near you, and the room quiet?"
+        return
+    mistaken = len(result.wrong())
+    if mistaken:
+        yield (
+            f"{mistaken} of {TIMES * len(PHRASES)} answers sounded like another command: the "
+            "sensitivity is set so that none of them would be obeyed (say each command as "
+            "asked, and run it again if that was not so)."
+        )
 
 
 def wake_phrase(wake_word: str, phrase: str) -> str:

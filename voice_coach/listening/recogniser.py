@@ -30,7 +30,7 @@ from typing import Any
 from voice_coach.errors import UserError
 from voice_coach.journal import settings
 from voice_coach.listening import confidence
-from voice_coach.listening.commands import Action, phrases
+from voice_coach.listening.commands import PHRASES, Action, phrases
 from voice_coach.listening.microphone import RATE
 from voice_coach.listening.utterances import FRAME, LEAD_FRAMES, Segmenter, Utterance
 from voice_coach.model import DEFAULT_WAKE_WORD
@@ -106,6 +106,11 @@ def known_words() -> frozenset[str]:
         return frozenset(w for line in lines if (w := line.split(" ", 1)[0]).isalpha())
 
 
+COMMAND_WORDS = frozenset(word for phrase in PHRASES for word in phrase.split())
+"""A wake word with one of these in it would make a command of a command word said alone
+("stop" as the wake word heard "stop" as "stop back")."""
+
+
 def check_wake_word(wake_word: str) -> str:
     """The wake word in the recogniser's spelling, or ValueError saying what it must be."""
     wake = " ".join(wake_word.lower().split())
@@ -113,6 +118,8 @@ def check_wake_word(wake_word: str) -> str:
     unknown = [w for w in wake.split() if w not in known]
     if not wake or unknown or len(wake) > 40 or len(wake.split()) > 2:
         raise ValueError("one or two common English words the recogniser knows, e.g. coach")
+    if COMMAND_WORDS & set(wake.split()):
+        raise ValueError("a word that is not in a command (pause, wait, go on, ...), e.g. coach")
     return wake
 
 
