@@ -53,7 +53,7 @@ def _calibrate(device: str, wake: str, sensitivity: float) -> None:
         f"Calibrating on '{inert(device)}': say each command when asked, as you would on the mat."
     )
     result = calibration.Calibration(wake)
-    for line in trial.calibration_lines(device, sensitivity, header, result):
+    for line in trial.calibration_lines(device, header, result):
         say(line)
     for line in calibration.summary(result, sensitivity):
         say(line)

@@ -83,8 +83,7 @@ class Classifier:
     def feed(self, pcm: bytes) -> Iterator[Heard]:
         for spotted in self.spotter.feed(pcm):
             start, end = speech_span(self.spotter.frames, self.spotter.framed)
-            odds = confidence.logit(spotted.probability)
-            heard = Heard(
+            yield Heard(
                 f"{WAKE_WORD} {spotted.phrase}",
                 spotted.action if spotted.sure else None,
                 spotted.probability,
@@ -93,10 +92,9 @@ class Classifier:
                 margin=math.inf,
                 confidence=spotted.probability,
                 unsure=None if spotted.sure else spotted.action,
-                odds=odds,
+                odds=confidence.logit(spotted.probability),
                 lead=0,
             )
-            yield heard
 
 
 def speech_span(frames: np.ndarray, framed: int) -> tuple[int, int]:

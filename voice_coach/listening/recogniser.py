@@ -158,7 +158,7 @@ class Recogniser:
         self.scale = confidence.GRAMMAR
         self.wake = checked_wake_word(wake_word)
         self.phrases = phrases(self.wake)
-        self.needed = confidence.needed(sensitivity)
+        self.needed = self.scale.needed(sensitivity)
         """The log-odds a command's confidence must reach."""
         model = Path(ps.get_model_path()) / "en-us"
         self.segmenter = Segmenter()

@@ -73,9 +73,7 @@ def listen_lines(
     yield f"Loudest: {loudest:.0f} dBFS (speech near the microphone reaches -30 or more)."
 
 
-def calibration_lines(
-    device: str, sensitivity: float, header: str, result: Calibration
-) -> Iterator[str]:
+def calibration_lines(device: str, header: str, result: Calibration) -> Iterator[str]:
     """`listen-test --calibrate`: the header once the microphone is open, then each prompt and
     what was heard, filling `result`."""
     # The classifier, asked for the least sure a command may be at any sensitivity, reports each
