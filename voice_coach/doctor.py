@@ -157,6 +157,9 @@ def listening_check() -> Check:
     preferences = settings.preferences()
     try:
         wake_word = stored_wake_word()
+    except UserError as exc:  # the settings file, edited by hand: the user's to repair
+        return Check(name, False, str(exc))
+    try:
         recogniser_for(wake_word, preferences.listen_sensitivity)
     except UserError as exc:
         return Check(name, False, str(exc), optional=True)
@@ -171,5 +174,11 @@ def listening_check() -> Check:
 
 
 def run_all() -> list[Check]:
+    """Every check; with a settings file that cannot be read (edited by hand), that is the first
+    failed check and the checks that need no settings still run."""
+    try:
+        settings.preferences()
+    except UserError as exc:
+        return [Check("settings", False, str(exc)), ffmpeg_check(), sound_check()]
     checks = [*engine_check(), ffmpeg_check(), sound_check(), microphone_check()]
     return [*checks, listening_check()]

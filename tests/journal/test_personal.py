@@ -165,6 +165,8 @@ def test_settings_persist_and_options_override(run_cli: Run) -> None:
         (["set", "rate", "5"], "from 80 to 400"),
         (["set", "sdie", "left"], "did you mean 'side'"),
         (["set", "side", "middle"], "one of left, right"),
+        (["set", "listen_sensitivity", "-1"], "'-1' is not a valid listen_sensitivity"),
+        (["set", "rest", "-5"], "from 0 to 120"),  # a value to refuse, not an unknown option
         (["get", "colour"], "unknown setting"),
     ],
 )

@@ -169,3 +169,20 @@ def test_the_classifier_is_calibrated_on_its_own_scale() -> None:
     assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
     # On the grammar's scale the same numbers would have meant something else entirely.
     assert Calibration("coach", confidence.GRAMMAR, result.heard).sensitivity(0.5) != chosen
+
+
+def test_listen_test_on_a_silent_microphone_is_a_fault_not_a_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from voice_coach.errors import UserError
+
+    clock = Clock()
+    microphone = Microphone(clock)  # all zeros: muted, or nothing plugged in
+    monkeypatch.setattr(trial, "Microphone", lambda device, wait: microphone)
+    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity: Scripted([]))
+    lines = trial.listen_lines("default", "coach", 0.5, 2.0, lambda: clock.now, header="Listening")
+    assert next(lines) == "Listening"
+    with pytest.raises(UserError) as raised:
+        next(lines)  # never "Nothing that sounded like a command.": that reads as all is well
+    assert str(raised.value).startswith("default: the microphone gave only silence for 2 s")
+    assert "muted or unplugged" in str(raised.value) and microphone.closed

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -295,6 +296,15 @@ def test_own_voice_spans_with_the_sound_s_way_back_through_the_room() -> None:
     assert voice.during(0.5, 1.2)  # a command that the coach began to talk over
 
 
+def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
 class Zeros:
     """A microphone that gives the same period every read; on a fake clock, each read takes
     the period's time, as a real one's does (so two seconds of it take no time at all)."""
@@ -344,9 +354,14 @@ def test_the_listener_times_commands_by_the_clock_and_reports_silence() -> None:
     assert commands[0].said_from == pytest.approx(1.6, abs=1e-6)
     assert commands[0].said_to == pytest.approx(2.0, abs=1e-6)
 
-    silent = Listener(lambda: Zeros(bytes(640), clock), Once, clock=lambda: clock.now).start()
-    silent._thread.join(timeout=10)
-    assert silent.problem == "the microphone gives only silence (is it muted?)"
+    muted = Zeros(bytes(640), clock)
+    later = Once()
+    silent = Listener(lambda: muted, lambda: later, clock=lambda: clock.now).start()
+    assert wait_until(lambda: silent.problem == "the microphone gives only silence (is it muted?)")
+    muted.chunk = b"\x01\x00" * 320  # unmuted: listened to from then on, and said so
+    assert later.taken.wait(timeout=10) and silent.problem is None
+    assert [c.action for c in silent.poll()] == ["next"]
+    silent.close()
 
     def no_microphone() -> Zeros:
         from voice_coach.listening.microphone import NoMicrophone
@@ -457,7 +472,9 @@ def test_the_listen_settings_are_checked(run_cli: Callable[..., Result]) -> None
     for word in ("stop", "coach pause", "go on", "hey next"):
         refused = run_cli("config", "set", "listen_wake_word", word)
         assert refused.code == 1 and "not in a command" in refused.err, refused.err
-    assert run_cli("config", "set", "listen_wake_word", "trainer").code == 0
+    taken = run_cli("config", "set", "listen_wake_word", "trainer")
+    assert taken.code == 0 and "PocketSphinx's grammar, which obeys under half" in taken.err
+    assert run_cli("config", "set", "listen_wake_word", "coach").err == ""  # the classifier's
 
 
 def test_every_phrase_has_an_action_and_an_acknowledgement() -> None:

@@ -38,12 +38,13 @@ def config_get(key: str) -> None:
     say("" if value is None else inert(settings.as_typed(value)))
 
 
-@config_group.command("set")
+@config_group.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("key")
 @click.argument("value")
 @pass_env
 def config_set(env: Environment, key: str, value: str) -> None:
     """Store a setting, e.g. `config set side left`; checked against what will use it."""
+    # A negative VALUE ("-1") is a value to check and refuse with its reason, not an option.
     from voice_coach.cli.setting_checks import checked
     from voice_coach.journal import settings
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from voice_coach.cli.common import say
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, inert
 from voice_coach.journal import settings
@@ -50,9 +51,18 @@ def _engine(value: object, env: Environment) -> object:
 
 
 def _wake_word(value: object, env: Environment) -> object:
+    from voice_coach.listening.classifier import WAKE_WORD
     from voice_coach.listening.recogniser import checked_wake_word
 
-    return checked_wake_word(str(value))
+    word = checked_wake_word(str(value))
+    if word != WAKE_WORD:  # allowed, but a person should know what they give up
+        say(
+            f"voice-coach: note: '{inert(word)}' is heard by PocketSphinx's grammar, which obeys "
+            f"under half of commands in noisy rooms; '{WAKE_WORD}' is heard by a trained "
+            "classifier that obeys most (try it with `voice-coach listen-test`)",
+            err=True,
+        )
+    return word
 
 
 def _listen(value: object, env: Environment) -> object:

@@ -23,7 +23,10 @@ if TYPE_CHECKING:  # the recogniser needs numpy: loaded only when listening star
     from voice_coach.listening.recogniser import Heard
 
 SILENT_AFTER_S = 2.0
-"""A microphone that gives nothing but zeros (or nothing at all) this long is not listening."""
+"""A microphone that gives nothing but zeros (or nothing at all) this long is not listening
+(until it gives sound)."""
+NO_SOUND = "the microphone gives no sound"
+SILENCE = "the microphone gives only silence (is it muted?)"
 
 
 @dataclass(frozen=True)
@@ -129,20 +132,23 @@ class Listener:
         fed = 0
         started = self._clock()
         sounded = False
+        # A microphone that gives nothing, or only zeros, at first is said on the screen but
+        # still read: unmuted (or plugged in) later, it is listened to from then on.
         while not self._stop.is_set():
             pcm = source.read()
             now = self._clock()
             if not pcm:
                 if not sounded and now - started > SILENT_AFTER_S:
-                    self.problem = "the microphone gives no sound"
-                    return
+                    self.problem = NO_SOUND
                 time.sleep(PERIOD / RATE / 2)
                 continue
             if not sounded:
                 sounded = any(pcm)
-                if not sounded and now - started > SILENT_AFTER_S:
-                    self.problem = "the microphone gives only silence (is it muted?)"
-                    return
+                if not sounded:
+                    if now - started > SILENT_AFTER_S:
+                        self.problem = SILENCE
+                    continue
+                self.problem = None
             fed += len(pcm) // 2
             for heard in recogniser.feed(pcm):
                 self.heard = heard.phrase or None

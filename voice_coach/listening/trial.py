@@ -10,6 +10,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 
+from voice_coach.errors import UserError, inert
 from voice_coach.listening.calibration import HIGHEST, Calibration, calibrate
 from voice_coach.listening.classifier import Judges, recogniser_for
 from voice_coach.listening.commands import DOING
@@ -65,9 +66,12 @@ def listen_lines(
                 yield f"{heard.start / RATE:5.1f} s  {explain(heard, recogniser)}"
     finally:
         microphone.close()
-    if loudest is None:
-        yield "The microphone gave only silence: is it muted or unplugged?"
-        return
+    if loudest is None:  # nothing to tune by: a fault of the set-up, not a result
+        raise UserError(
+            f"the microphone gave only silence for {seconds:g} s",
+            where=inert(device),
+            hint="is it muted or unplugged? `voice-coach doctor` checks its level",
+        )
     if not heard_any:
         yield "Nothing that sounded like a command."
     yield f"Loudest: {loudest:.0f} dBFS (speech near the microphone reaches -30 or more)."
