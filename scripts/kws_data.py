@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Training material for the keyword classifier (`voice_coach/listening/kws.py`), made from the
-TUNING voices only: their ten commands, augmented (sox pitch, tempo, speed, reverb, level; the
-rooms' own noise generators at 3-20 dB with seeds the bench never uses; where the command sits
-in the window), phrases that are not commands in the same voices (the wake word alone, a command
-word alone, the wake word and other words), and the tuning half of the guide read aloud (the
-"none" class; a sixth of its texts kept apart to choose the threshold on).
+TUNING voices only (`many_voices.TUNING` and `OTHER_TUNING`): their ten commands, augmented (sox
+pitch, tempo, speed, reverb, level; the rooms' own noise generators at 3-20 dB with seeds the
+bench never uses; where the command sits in the window), phrases that are not commands in the
+same voices (the wake word alone, a command word alone, the wake word and other words), and the
+tuning half of the guide read aloud (the "none" class; a sixth of its texts kept apart to choose
+the threshold on), and the session's own cues (its counting above all, which a person may count
+along with) in the same voices, as "none".
 
 Writes audio_cache/kws/data.npz (features, not sound). Run with the project's venv:
   PYTHONPATH=.:tests .venv/bin/python scripts/kws_data.py
@@ -24,6 +26,8 @@ from support.spoken_commands import speech_power
 
 from voice_coach.listening.commands import PHRASES
 from voice_coach.listening.kws import CLASSES, HOP, log_mel
+from voice_coach.session.options import SessionOptions
+from voice_coach.session.prepare import prepare
 
 OUT = mv.CACHE.parent / "kws"
 RATE = 16000
@@ -53,6 +57,38 @@ NOT_COMMANDS = (
     "Pause the music.",
     *(f"{p.capitalize()}." for p in PHRASES),
 )
+
+
+VOICES = (*mv.TUNING, *mv.OTHER_TUNING)
+COUNTING = (
+    "One. Two. Three. Four. Five.",
+    "Six, seven, eight, nine, ten.",
+    "Eleven, twelve, thirteen, fourteen, fifteen.",
+    "Sixteen. Seventeen. Eighteen. Nineteen. Twenty.",
+    "One, left. Two, right. Three, left.",
+    "Four, right. Five, left. Six, right.",
+)
+"""A person counting along with the coach."""
+
+
+def session_cues() -> list[str]:
+    """Every text the sessions speak (each playlist, either painful side), without any that
+    name the wake word: the counting first, then the rest."""
+    texts: set[str] = set()
+    for cause in (
+        "disc-bulge",
+        "foraminal-stenosis",
+        "nerve-root-compression",
+        "piriformis-syndrome",
+        "irritated-sciatic-nerve",
+        "not-sure",
+    ):
+        for side in ("left", "right"):
+            options = SessionOptions(side=side)  # type: ignore[arg-type]
+            timeline = prepare([cause], options, disclaimer=True).session().timeline
+            texts |= {e.text for e in timeline.events if e.text and "coach" not in e.text.lower()}
+    short = sorted(t for t in texts if len(t) < 16)
+    return short + sorted(texts - set(short))
 
 
 def sox(pcm: bytes, effects: list[str]) -> bytes:
@@ -119,7 +155,7 @@ def speech_pieces() -> list[tuple[mv.Voice, str, int]]:
     texts = mv.guide_texts()[0::2]
     out, length, index = [], 0, 0
     while length < 15 * 60 * RATE * 2:
-        voice = mv.TUNING[index % len(mv.TUNING)]
+        voice = VOICES[index % len(VOICES)]
         text = texts[index % len(texts)]
         length += len(mv.spoken(voice, text)) + RATE
         out.append((voice, text, index % len(texts)))
@@ -147,7 +183,7 @@ def main() -> None:
     clips, labels, ons, offs = [], [], [], []
     seed = SEED0
     # the commands: each tuning voice's recording, 40 times (raw 4 of them), in rooms
-    for voice in mv.TUNING:
+    for voice in VOICES:
         for phrase in PHRASES:
             pcm = mv.spoken(voice, f"Coach, {phrase}.")
             for k in range(40):
@@ -160,7 +196,7 @@ def main() -> None:
                 offs.append(off)
         print("commands", voice.name, len(clips), flush=True)
     # not commands, in the same voices
-    for voice in mv.TUNING:
+    for voice in VOICES:
         for text in NOT_COMMANDS:
             pcm = mv.spoken(voice, text)
             for k in range(4):
@@ -177,6 +213,16 @@ def main() -> None:
     kept = [mv.spoken(v, t) for v, t, i in pieces if i % 6 == 0]
     speech = [stream(train, rng, (3, 20)) for _ in range(3)]
     print("speech", [len(s) for s in speech], flush=True)
+    # the session's cues and counting along: every voice counts and says a quarter of the rest
+    texts = session_cues()
+    short = [t for t in texts if len(t) < 16]
+    rest = [t for t in texts if len(t) >= 16]
+    said = []
+    for n, voice in enumerate(VOICES):
+        mine = [*short, *COUNTING, *rest[n % 4 :: 4]]
+        said += [mv.spoken(voice, t) for t in mine]
+        print("cues", voice.name, len(mine), flush=True)
+    cues = [stream([said[i] for i in rng.permutation(len(said))], rng, (3, 20)) for _ in range(2)]
     # room noise alone, 2 minutes each
     noise = []
     for n, kind in enumerate(mv.NOISES):
@@ -195,6 +241,7 @@ def main() -> None:
         offs=np.array(offs),
         speech=np.concatenate(speech),
         speech_lengths=np.array([len(s) for s in speech]),
+        cues=np.concatenate(cues),
         noise=np.concatenate(noise),
         val_speech_pcm=np.frombuffer(raw, dtype="<i2"),
     )

@@ -25,6 +25,19 @@ WINDOW, BANDS, NONE = 200, 40, 10
 FLOOR = float(np.log(1e-6))
 
 
+def _centres() -> np.ndarray:
+    """The mel bands' centre frequencies (Hz), as kws.log_mel spaces them."""
+
+    def mel(f: np.ndarray | float) -> np.ndarray:
+        return 2595 * np.log10(1 + np.asarray(f) / 700)
+
+    edges = 700 * (10 ** (np.linspace(mel(60), mel(7600), BANDS + 2) / 2595) - 1)
+    return np.asarray(edges[1:-1])
+
+
+CENTRES = _centres()
+
+
 class Net(nn.Module):
     def __init__(self, widths: tuple[int, ...] = (16, 32, 64, 64), hidden: int = 96) -> None:
         super().__init__()
@@ -48,8 +61,11 @@ class Net(nn.Module):
 
 
 class Sampler:
-    def __init__(self, data: np.lib.npyio.NpzFile, rng: np.random.Generator) -> None:
+    def __init__(
+        self, data: np.lib.npyio.NpzFile, rng: np.random.Generator, warp: float = 0.0
+    ) -> None:
         self.rng = rng
+        self.warp = warp
         self.clips = data["clips"].astype(np.float32)
         lengths = data["lengths"]
         self.starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
@@ -58,6 +74,7 @@ class Sampler:
         self.ons, self.offs = data["ons"], data["offs"]
         self.speech = data["speech"].astype(np.float32)
         self.noise = data["noise"].astype(np.float32)
+        self.cues = data["cues"].astype(np.float32)
         self.commands = np.nonzero(self.labels != NONE)[0]
         self.others = np.nonzero(self.labels == NONE)[0]
 
@@ -99,8 +116,21 @@ class Sampler:
         s = int(self.rng.integers(0, len(frames) - WINDOW + 1))
         return self._pad_start(frames[s : s + WINDOW], WINDOW), NONE
 
+    def warped(self, w: np.ndarray) -> np.ndarray:
+        """Another vocal tract's length, now and then (VTLP): every frequency scaled by 0.85-1.18,
+        the bands read at their centres over that factor, so formants move but the voice's pitch
+        and timing do not (a woman's voice from a man's, or the reverse, beyond sox's pitch)."""
+        if self.warp == 0 or self.rng.random() >= self.warp:
+            return w
+        alpha = float(np.exp(self.rng.uniform(np.log(0.85), np.log(1.18))))
+        where = np.interp(CENTRES / alpha, CENTRES, np.arange(BANDS))
+        lo = np.clip(np.floor(where).astype(int), 0, BANDS - 1)
+        hi = np.clip(lo + 1, 0, BANDS - 1)
+        frac = (where - lo).astype(np.float32)
+        return w[:, lo] * (1 - frac) + w[:, hi] * frac
+
     def batch(self, size: int) -> tuple[torch.Tensor, torch.Tensor]:
-        kinds = self.rng.choice(5, size=size, p=[0.45, 0.15, 0.12, 0.23, 0.05])
+        kinds = self.rng.choice(6, size=size, p=[0.43, 0.14, 0.12, 0.17, 0.05, 0.09])
         items = []
         for k in kinds:
             if k == 0:
@@ -111,9 +141,11 @@ class Sampler:
                 items.append(self.other())
             elif k == 3:
                 items.append(self.long(self.speech))
-            else:
+            elif k == 4:
                 items.append(self.long(self.noise))
-        x = np.stack([w for w, _ in items])
+            else:
+                items.append(self.long(self.cues))
+        x = np.stack([self.warped(w) for w, _ in items])
         x = x - x.mean(axis=1, keepdims=True)
         # a little SpecAugment: a band stripe and a time stripe, now and then
         for row in x:
@@ -147,10 +179,13 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=128)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--warp", type=float, default=0.0, help="share of windows given another tract length"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
-    sampler = Sampler(np.load(DATA), np.random.default_rng(args.seed))
+    sampler = Sampler(np.load(DATA), np.random.default_rng(args.seed), args.warp)
     net = Net()
     print(sum(p.numel() for p in net.parameters()), "parameters", flush=True)
     opt = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-3)

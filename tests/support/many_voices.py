@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import subprocess
+import tempfile
 import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ class Voice:
 
     name: str
     engine: str
-    """"espeak" or "piper"."""
+    """"espeak", "piper", "flite" or "festival" (for these two `variant` is the voice's name;
+    flite's durations are stretched by `length`)."""
     dialect: str = "en-us"
     variant: str = ""
     rate: int = 160
@@ -98,6 +100,36 @@ HELD_OUT = (
 """Never used in tuning: other dialects and variants, other sox shifts, other scales."""
 
 
+def flite(name: str, voice: str, length: float = 1.0, **kw: object) -> Voice:
+    return Voice(name, "flite", variant=voice, length=length, **kw)  # type: ignore[arg-type]
+
+
+def festival(name: str, voice: str, **kw: object) -> Voice:
+    return Voice(name, "festival", variant=voice, **kw)  # type: ignore[arg-type]
+
+
+OTHER_TUNING = (
+    flite("flite awb", "awb"),
+    flite("flite awb slow", "awb", 1.2),
+    flite("flite rms", "rms"),
+    flite("flite rms brisk", "rms", 0.85, sox=("pitch 150",)),
+    flite("flite kal16", "kal16"),
+    festival("festival kal", "kal_diphone"),
+    festival("festival kal slow lower", "kal_diphone", sox=("tempo 0.87", "pitch -200")),
+)
+"""Two more engines (flite, festival) and three more people (awb, rms, kal) for the keyword
+classifier's training only: its threshold is still chosen on tuning material alone."""
+
+OTHER_HELD_OUT = (
+    flite("flite slt", "slt"),
+    flite("flite slt brisk", "slt", 0.85),
+    festival("festival ked", "ked_diphone"),
+    festival("festival ked slow", "ked_diphone", sox=("tempo 0.83",)),
+    festival("festival slt hts", "cmu_us_slt_arctic_hts"),
+)
+"""Two people no training heard (slt, ked), and one synthesis method it never heard (HTS)."""
+
+
 def _espeak(voice: Voice, text: str) -> bytes:
     name = voice.dialect + (f"+{voice.variant}" if voice.variant else "")
     done = subprocess.run(
@@ -105,8 +137,7 @@ def _espeak(voice: Voice, text: str) -> bytes:
         capture_output=True,
         check=True,
     )
-    with wave.open(io.BytesIO(done.stdout)) as wav:
-        return to_16k(wav.readframes(wav.getnframes()), wav.getframerate())
+    return _wav_16k(done.stdout)
 
 
 _PIPER: list[object] = []
@@ -126,6 +157,35 @@ def _piper(voice: Voice, text: str) -> bytes:
     return to_16k(b"".join(c.audio_int16_bytes for c in chunks), chunks[0].sample_rate)
 
 
+def _flite(voice: Voice, text: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.wav"
+        stretch = ["--setf", f"duration_stretch={voice.length}"]
+        subprocess.run(
+            ["flite", "-voice", voice.variant, *stretch, "-t", text, "-o", str(path)],
+            check=True,
+            capture_output=True,
+        )
+        return _wav_16k(path.read_bytes())
+
+
+def _festival(voice: Voice, text: str) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.wav"
+        subprocess.run(
+            ["text2wave", "-eval", f"(voice_{voice.variant})", "-o", str(path)],
+            input=text.encode(),
+            check=True,
+            capture_output=True,
+        )
+        return _wav_16k(path.read_bytes())
+
+
+def _wav_16k(data: bytes) -> bytes:
+    with wave.open(io.BytesIO(data)) as wav:
+        return to_16k(wav.readframes(wav.getnframes()), wav.getframerate())
+
+
 def _sox(pcm: bytes, effects: list[str]) -> bytes:
     raw = ["-t", "raw", "-r", str(RATE), "-e", "signed", "-b", "16", "-c", "1"]
     done = subprocess.run(
@@ -139,7 +199,8 @@ def _sox(pcm: bytes, effects: list[str]) -> bytes:
 
 def say(voice: Voice, text: str) -> bytes:
     """`text` in `voice`, as the microphone hears it (without the room's noise)."""
-    pcm = _piper(voice, text) if voice.engine == "piper" else _espeak(voice, text)
+    make = {"piper": _piper, "flite": _flite, "festival": _festival}.get(voice.engine, _espeak)
+    pcm = make(voice, text)
     effects = list(voice.sox)
     if voice.distance:
         effects += ["reverb 35 50 40 100 10", "vol -10dB"]
