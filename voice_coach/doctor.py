@@ -173,12 +173,18 @@ def listening_check() -> Check:
     return Check(name, True, detail)
 
 
+NEED_SETTINGS = ("speech engine", "microphone", "voice commands")
+"""The checks that read the settings file, for the engine, the voice and the microphone."""
+
+
 def run_all() -> list[Check]:
     """Every check; with a settings file that cannot be read (edited by hand), that is the first
     failed check and the checks that need no settings still run."""
     try:
         settings.preferences()
     except UserError as exc:
-        return [Check("settings", False, str(exc)), ffmpeg_check(), sound_check()]
+        later = "not checked: it needs your settings (repair the file, then run doctor again)"
+        skipped = [Check(name, False, later, optional=True) for name in NEED_SETTINGS]
+        return [Check("settings", False, str(exc)), ffmpeg_check(), sound_check(), *skipped]
     checks = [*engine_check(), ffmpeg_check(), sound_check(), microphone_check()]
     return [*checks, listening_check()]

@@ -187,3 +187,17 @@ def test_a_hand_edited_voice_is_named_with_the_settings_file_when_it_cannot_spea
     config("engine: piper\nvoice: gmw/en-us\n")
     err = one_line(run_cli_real("plan", "pelvic-tilts", "--cache-dir", str(tmp_path / "c")))
     assert "config.yaml (voice)" in err and "unknown voice 'gmw/en-us'" in err
+
+
+def test_a_hand_edited_file_with_a_huge_number_or_key_is_one_short_line(
+    run: Run, config: Callable[[str], None]
+) -> None:
+    config("listen_sensitivity: " + "9" * 10_000 + "\n")  # past Python's 4300-digit limit
+    err = one_line(run("config", "list"))  # was an internal error, exit 70
+    assert "config.yaml:1: a number of 10000 digits" in err
+    config("? " + "k" * 100_000 + "\n: 1\n")  # an explicit key: no length limit in YAML
+    err = one_line(run("config", "get", "rate"))
+    assert len(err) < 400 and "…" in err
+    assert "config set" not in err and "config unset kkk" in err  # unknown: only removable
+    err = one_line(run("config", "set", "voice", "v" * 100_000))
+    assert len(err) < 400

@@ -322,6 +322,31 @@ class Zeros:
         pass
 
 
+class Flickering(Zeros):
+    """A muted microphone read faster than it fills: a period of zeros, then nothing, in turn."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(bytes(640), clock)
+        self.reads = 0
+
+    def read(self) -> bytes:
+        self.reads += 1
+        return super().read() if self.reads % 2 else b""
+
+
+def test_a_muted_microphone_is_said_to_be_muted_however_it_is_read() -> None:
+    clock = Clock()
+    muted = Flickering(clock)
+    listener = Listener(lambda: muted, Once, clock=lambda: clock.now).start()
+    assert wait_until(lambda: listener.problem is not None)
+    seen = set()
+    for _ in range(50):  # never "gives no sound" between two periods of zeros
+        seen.add(listener.problem)
+        time.sleep(0.002)
+    listener.close()
+    assert seen == {"the microphone gives only silence (is it muted?)"}
+
+
 class Once:
     """A recogniser that hears "coach next" at 1.0-2.0 s of what it is fed; `taken` is set
     once the listener has taken the command."""

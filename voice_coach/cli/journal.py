@@ -45,11 +45,14 @@ def config_get(key: str) -> None:
 def config_set(env: Environment, key: str, value: str) -> None:
     """Store a setting, e.g. `config set side left`; checked against what will use it."""
     # A negative VALUE ("-1") is a value to check and refuse with its reason, not an option.
-    from voice_coach.cli.setting_checks import checked
+    from voice_coach.cli.setting_checks import checked, note_after_storing
     from voice_coach.journal import settings
 
     stored = settings.store(key, value, lambda k, v: checked(k, v, env))
     say(f"{key} = {inert(settings.as_typed(stored))}")  # as typed: on, not True
+    note = note_after_storing(key, stored)
+    if note is not None:
+        say(f"voice-coach: note: {note}", err=True)
 
 
 @config_group.command("unset")

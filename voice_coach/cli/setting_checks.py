@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from voice_coach.cli.common import say
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, inert
 from voice_coach.journal import settings
@@ -51,18 +50,23 @@ def _engine(value: object, env: Environment) -> object:
 
 
 def _wake_word(value: object, env: Environment) -> object:
-    from voice_coach.listening.classifier import WAKE_WORD
     from voice_coach.listening.recogniser import checked_wake_word
 
-    word = checked_wake_word(str(value))
-    if word != WAKE_WORD:  # allowed, but a person should know what they give up
-        say(
-            f"voice-coach: note: '{inert(word)}' is heard by PocketSphinx's grammar, which obeys "
-            f"under half of commands in noisy rooms; '{WAKE_WORD}' is heard by a trained "
-            "classifier that obeys most (try it with `voice-coach listen-test`)",
-            err=True,
-        )
-    return word
+    return checked_wake_word(str(value))
+
+
+def note_after_storing(name: str, stored: object) -> str | None:
+    """What a person should know about a setting just stored (said once it is stored, never for
+    a value refused): a wake word other than the classifier's gives up most of its reach."""
+    from voice_coach.listening.classifier import WAKE_WORD
+
+    if name != "listen_wake_word" or stored == WAKE_WORD:
+        return None
+    return (
+        f"'{inert(str(stored))}' is heard by PocketSphinx's grammar, which obeys under half of "
+        f"commands in noisy rooms; the wake word '{WAKE_WORD}' alone is heard by a trained "
+        "classifier that obeys most (try it with `voice-coach listen-test`)"
+    )
 
 
 def _listen(value: object, env: Environment) -> object:

@@ -189,7 +189,14 @@ class _Builder:
         if node.tag not in _SCALAR_TAGS:
             raise self._bad_tag(node)
         # The safe constructor turns a plain scalar into str/int/float/bool/None by its core tag.
-        value = _SCALARS.construct_object(node)
+        try:
+            value = _SCALARS.construct_object(node)
+        except ValueError:  # Python's own limit: an integer of over 4300 digits
+            raise ContentError(
+                f"a number of {len(str(node.value))} digits",
+                where=self._where(node),
+                hint="no value needs more than a few digits",
+            ) from None
         if isinstance(value, str) and CONTROL.search(value):
             raise ContentError(
                 "text holds a control character (such as an escape sequence)",

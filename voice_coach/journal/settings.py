@@ -287,18 +287,23 @@ def _plain(value: object) -> object:
 
 
 def stored_at(name: str) -> str:
-    """Where a stored setting comes from, for a line about it: the file and the key."""
-    return f"{config_path()} ({name})"
+    """Where a stored setting comes from, for a line about it: the file and the key (a key
+    from the file, clipped: a 100 KB key is no longer one line)."""
+    return f"{config_path()} ({clipped(name)})"
 
 
 def bad_entry(name: str, message: str) -> UserError:
     """The line for a stored setting that cannot be used, whoever found it (the store when it
-    reads the file, or the stage that uses the setting): the file, the key, and the repair."""
+    reads the file, or the stage that uses the setting): the file, the key, and the repair (an
+    unknown key can only be removed)."""
+    shown = clipped(name)
+    hint = f"`voice-coach config unset {shown}`"
+    if name in KEYS:
+        hint = f"`voice-coach config set {shown} VALUE` or {hint}"
     return UserError(
         f"the settings file has a bad entry: {message}",
         where=stored_at(name),
-        hint=f"repair it with `voice-coach config set {name} VALUE` or "
-        f"`voice-coach config unset {name}`",
+        hint="repair it with " + hint,
     )
 
 

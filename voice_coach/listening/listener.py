@@ -134,21 +134,23 @@ class Listener:
         sounded = False
         # A microphone that gives nothing, or only zeros, at first is said on the screen but
         # still read: unmuted (or plugged in) later, it is listened to from then on.
+        # A device that hands out zeros without waiting (a /dev/zero one) must not spin a core.
+        zeros = False
         while not self._stop.is_set():
             pcm = source.read()
             now = self._clock()
-            if not pcm:
-                if not sounded and now - started > SILENT_AFTER_S:
-                    self.problem = NO_SOUND
-                time.sleep(PERIOD / RATE / 2)
-                continue
             if not sounded:
+                zeros = zeros or bool(pcm)
                 sounded = any(pcm)
                 if not sounded:
                     if now - started > SILENT_AFTER_S:
-                        self.problem = SILENCE
+                        self.problem = SILENCE if zeros else NO_SOUND
+                    time.sleep(PERIOD / RATE / 2)
                     continue
                 self.problem = None
+            elif not pcm:
+                time.sleep(PERIOD / RATE / 2)
+                continue
             fed += len(pcm) // 2
             for heard in recogniser.feed(pcm):
                 self.heard = heard.phrase or None

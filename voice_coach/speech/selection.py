@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, clipped
 from voice_coach.model import AUTO, ENGINE_NAMES
 from voice_coach.names import lookup
 from voice_coach.speech import piper_engine
@@ -181,7 +181,7 @@ def checked_voice(voice: str, engine: str = AUTO) -> str:
     if not known_voice(voice, engine):
         whose = "no speech engine here has" if engine == AUTO else f"the {engine} engine has no"
         raise UserError(
-            f"{whose} voice '{voice}'",
+            f"{whose} voice '{clipped(voice)}'",
             where="voice",
             hint="see `voice-coach voices` for the ids"
             + ("" if engine == AUTO else ", or change the engine setting first"),
