@@ -19,8 +19,9 @@ python3 -c "import ensurepip, venv" 2>/dev/null || packages+=(python3-venv pytho
 python3 -c "import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h')))" 2>/dev/null ||
   packages+=(python3-dev)
 # The tests play through a real PulseAudio server and record it, and open the shared page in
-# Debian's Chromium (Playwright drives it; no browser is downloaded).
-[ $dev -eq 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils sox chromium)
+# Debian's Chromium (Playwright drives it; no browser is downloaded). flite speaks, in a person's
+# voice the spoken-command classifier never heard, what the tests say to it.
+[ $dev -eq 1 ] && packages+=(pulseaudio pulseaudio-utils alsa-utils sox chromium flite)
 
 missing=()
 for pkg in "${packages[@]}"; do

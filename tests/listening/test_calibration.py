@@ -149,14 +149,15 @@ def test_listen_test_calibrate_stores_the_sensitivity(
 
 def test_the_classifier_is_calibrated_on_its_own_scale() -> None:
     # The classifier's confidence (both networks' agreed probability) is on another scale than
-    # the grammar's model: the same person, as sure of each command as the classifier was of
-    # "coach, pause" said by a held-out voice (0.97), gets a sensitivity that asks no more.
+    # the grammar's model: a person the classifier is less sure of (0.6 on every command, as
+    # for a voice unlike any it was trained on) than the 0.7 it asks by default gets the
+    # sensitivity that obeys them, read on the classifier's scale.
     from voice_coach.listening import classifier
 
     scale = classifier.SCALE
-    odds = confidence.logit(0.97)
+    odds = confidence.logit(0.6)
     said = [
-        Heard(f"coach {p}", None, 0.97, 0, RATE, margin=math.inf, odds=odds)
+        Heard(f"coach {p}", None, 0.6, 0, RATE, margin=math.inf, odds=odds)
         for p in PHRASES
         for _ in range(TIMES)
     ]
@@ -164,7 +165,7 @@ def test_the_classifier_is_calibrated_on_its_own_scale() -> None:
     result = Calibration("coach", scale)
     list(calibrate(Microphone(clock), Scripted(said), result, lambda: clock.now))
     chosen = result.sensitivity(0.5)
-    assert chosen is not None and chosen < 0.5  # surer than the 0.9 asked by default
+    assert chosen is not None and 0.5 < chosen <= 1.0  # asks less than the default's 0.7
     assert scale.needed(chosen) <= odds
     assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
     # On the grammar's scale the same numbers would have meant something else entirely.
