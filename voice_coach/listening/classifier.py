@@ -29,15 +29,16 @@ SCALE = confidence.Scale(
 )
 """At the default sensitivity a command needs 0.7 (both networks agreeing), the threshold chosen
 on tuning material only (scripts/kws_bench.py: two grid steps above the lowest at which no
-tuning speech acted and no tuning command was taken for another; no tuning speech came near
-even the lowest, 0.5). 'Not sure' starts at even odds. Sensitivity 1 asks even odds, never
+tuning speech acted and no tuning command was taken for another; nothing acted even at the
+grid's lowest, 0.5). 'Not sure' starts at even odds. Sensitivity 1 asks even odds, never
 less (below it, held-out voices' commands were taken for others several times as often);
 0 asks 0.845."""
 HESITATE = 5
 """A command doubtful for this many looks (0.5 s) is reported as not sure then, not only once
 the classifier stops hearing it: after a pause by voice a 'go on' not quite sure is obeyed, and
 should be within the 0.9 s the person is promised at worst. Set from that goal, not tuned; on
-the held-out voices it turned one command that later became sure into a 'say again'."""
+the held-out voices it turned no command that later became sure into a 'say again' (the
+networks before these: one), of the other engines' people two."""
 SPEECH_DB = 10.0
 """A frame this far over the window's quietest is speech (for the span a command took)."""
 GAP_FRAMES = 60
