@@ -201,3 +201,15 @@ def test_a_hand_edited_file_with_a_huge_number_or_key_is_one_short_line(
     assert "config set" not in err and "config unset kkk" in err  # unknown: only removable
     err = one_line(run("config", "set", "voice", "v" * 100_000))
     assert len(err) < 400
+
+
+def test_an_empty_entry_says_it_has_no_value_and_minus_zero_is_zero(
+    run: Run, config: Callable[[str], None]
+) -> None:
+    config("side:\n")
+    err = one_line(run("plan", "pelvic-tilts"))
+    assert "config.yaml (side)" in err and "side has no value" in err and "None" not in err
+    listed = " ".join(run("config", "list").out.split())  # the table wraps its cells
+    assert "INVALID (side has" in listed and "None" not in listed
+    config("")
+    assert run("config", "set", "listen_sensitivity", "-0").out == "listen_sensitivity = 0.0\n"

@@ -341,7 +341,7 @@ def settings_table(stored: dict[str, object]) -> str:
         origin = "set" if name in stored else "default"
         if name in stored:
             try:
-                settings.parse_value(name, str(value))
+                settings.parse_stored(name, value)
             except UserError as exc:
                 origin = f"INVALID ({exc.message}; run: config unset {name})"
         rows.append([name, settings.as_typed(value), origin, f"{key.help} ({key.values})"])

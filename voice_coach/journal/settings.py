@@ -116,7 +116,7 @@ def _fraction(text: str) -> float:
         raise ValueError("a number from 0 to 1") from None
     if not 0 <= value <= 1:
         raise ValueError("a number from 0 to 1")
-    return value
+    return value + 0.0  # -0 is stored, and shown, as 0
 
 
 def _words(text: str) -> str:
@@ -240,6 +240,14 @@ def parse_value(name: str, text: str) -> Any:
         ) from None
 
 
+def parse_stored(name: str, value: object) -> Any:
+    """A value as the settings file holds it, typed; "side:" with nothing after it has no value
+    (YAML's null), not the text 'None'."""
+    if value is None:
+        raise UserError(f"{clipped(name)} has no value", where=name)
+    return parse_value(name, str(value))
+
+
 def as_typed(value: object) -> str:
     """A setting's value as a person types it: on and off, not Python's True and False."""
     if isinstance(value, bool):
@@ -312,7 +320,7 @@ def load() -> dict[str, Any]:
     settings = {}
     for name, value in load_raw().items():
         try:
-            settings[name] = parse_value(name, str(value))
+            settings[name] = parse_stored(name, value)
         except UserError as exc:
             raise bad_entry(name, exc.message) from None
     return settings
