@@ -17,7 +17,6 @@ from voice_coach.journal import log, migrations, phone
 from voice_coach.journal.values import Refused
 
 Run = Callable[..., Result]
-TODAY = dt.date.today()
 EXERCISES = ("pelvic-tilts", "clam-shell")
 
 
@@ -25,7 +24,7 @@ def sent(**changes: object) -> log.Entry:
     values: dict[str, object] = {
         "routine": "my-routine",
         "exercises": EXERCISES,
-        "day": TODAY.isoformat(),
+        "day": dt.date.today().isoformat(),  # at the test's time: a run may cross midnight
         "pain_before": 6,
         "pain_after": 4,
         "effects": {"clam-shell": "better"},
@@ -36,7 +35,7 @@ def sent(**changes: object) -> log.Entry:
 def test_a_sent_session_counts_every_exercise_done_and_comes_from_the_phone() -> None:
     entry = sent()
     assert entry == log.Entry(
-        TODAY, "my-routine", EXERCISES, (), 0.0, 6, 4, {"clam-shell": "better"}, "phone"
+        dt.date.today(), "my-routine", EXERCISES, (), 0.0, 6, 4, {"clam-shell": "better"}, "phone"
     )
 
 
@@ -48,16 +47,23 @@ def test_a_sent_session_counts_every_exercise_done_and_comes_from_the_phone() ->
         ({"pain_after": True}, "pain after"),
         ({"effects": {"sciatic-nerve-glide": "better"}}, "effects"),
         ({"effects": {"clam-shell": "fine"}}, "effects"),
-        ({"day": (TODAY + dt.timedelta(days=2)).isoformat()}, "date"),
+        (lambda today: {"day": (today + dt.timedelta(days=2)).isoformat()}, "date"),
         ({"day": "\u0662\u0660\u0662\u0666-11-20"}, "date"),
-        ({"day": (phone.a_year_before(TODAY) - dt.timedelta(days=1)).isoformat()}, "date"),
+        (
+            lambda today: {"day": (phone.a_year_before(today) - dt.timedelta(days=1)).isoformat()},
+            "date",
+        ),
         ({"day": "1999-01-01"}, "date"),
         ({"day": "2026-02-30"}, "date"),
         ({"day": "20261120"}, "date"),
         ({"day": "2026-11-20\n"}, "date"),
     ],
 )
-def test_a_value_out_of_range_is_refused_naming_it(changes: dict[str, object], where: str) -> None:
+def test_a_value_out_of_range_is_refused_naming_it(
+    changes: dict[str, object] | Callable[[dt.date], dict[str, object]], where: str
+) -> None:
+    if callable(changes):  # a day from today, made when the test runs
+        changes = changes(dt.date.today())
     with pytest.raises(Refused) as refused:
         sent(**changes)
     assert refused.value.where == where
@@ -66,7 +72,7 @@ def test_a_value_out_of_range_is_refused_naming_it(changes: dict[str, object], w
 def test_a_phone_a_day_ahead_of_the_computer_is_not_refused() -> None:
     """The page dates a session by the phone's calendar: east of the computer (a computer on
     UTC, a phone in Sydney) that is already tomorrow, and refusing it lost the session."""
-    tomorrow = TODAY + dt.timedelta(days=1)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
     assert sent(day=tomorrow.isoformat()).day == tomorrow
     assert phone.read_day("2026-12-01", today=dt.date(2026, 11, 30)) == dt.date(2026, 12, 1)
     with pytest.raises(Refused):
@@ -87,7 +93,8 @@ def test_a_session_of_an_older_my_plan_is_taken_with_the_exercises_it_rated() ->
 
 
 def test_a_year_ago_today_is_the_earliest_day() -> None:
-    assert sent(day=phone.a_year_before(TODAY).isoformat()).day == phone.a_year_before(TODAY)
+    earliest = phone.a_year_before(dt.date.today())
+    assert sent(day=earliest.isoformat()).day == earliest
     assert phone.a_year_before(dt.date(2028, 2, 29)) == dt.date(2027, 2, 28)
 
 

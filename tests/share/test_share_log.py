@@ -24,7 +24,6 @@ from voice_coach.share.inbox import Inbox
 from voice_coach.share.server import Resource
 
 EXERCISES = ("pelvic-tilts", "clam-shell")
-TODAY = dt.date.today().isoformat()
 JSON = {"Content-Type": "application/json"}
 
 
@@ -71,7 +70,7 @@ def session(**changes: object) -> dict[str, object]:
     return {
         "id": "f3a9c1d2e4b5a6978877665544332211",
         "routine": "my-routine",
-        "date": TODAY,
+        "date": dt.date.today().isoformat(),  # at the test's time: a run may cross midnight
         "pain_before": 6,
         "pain_after": 4,
         "effects": {"clam-shell": "better"},
@@ -183,52 +182,58 @@ def test_a_declared_length_far_over_is_413_before_any_of_it_is_read(server: Runn
     assert rows() == []
 
 
-BAD = {
-    "unknown routine": session(routine="disc-bulge"),
-    "unknown exercise": session(effects={"sciatic-nerve-glide": "better"}),
-    "an exercise of another routine": session(routine="pelvic-tilts"),
-    "unknown effect": session(effects={"clam-shell": "great"}),
-    "pain 11": session(pain_before=11),
-    "pain -1": session(pain_after=-1),
-    "pain 5.5": session(pain_after=5.5),
-    "pain true": session(pain_before=True),
-    "pain as text": session(pain_before="5"),
-    "a huge pain": session(pain_before=int("9" * 3000)),
-    "the day after tomorrow": session(date=(dt.date.today() + dt.timedelta(days=2)).isoformat()),
-    "a date in other digits": session(date="\u0662\u0660\u0662\u0666-11-20"),
-    "more than a year ago": session(date=(dt.date.today() - dt.timedelta(days=400)).isoformat()),
-    "not a date": session(date="2026-02-30"),
-    "a date with a time": session(date=f"{TODAY}T10:00"),
-    "a number for a date": session(date=20261120),
-    "extra key": session(source="play"),
-    "missing key": {k: v for k, v in session().items() if k != "pain_after"},
-    "a short id": session(id="abc"),
-    "an id that is not text": session(id=12345678901),
-    "effects not an object": session(effects=["clam-shell"]),
-    "escape codes in the routine": session(routine="\x1b[31mmy-routine\x1b[0m"),
-    "escape codes in an effect": session(effects={"clam-shell": "better\x1b[2J"}),
-    "escape codes in the id": session(id="abcdefgh\x1b]0;owned\x07"),
-    "html in an exercise": session(effects={"<img src=x onerror=alert(1)>": "worse"}),
-    "html in the date": session(date="<script>alert(1)</script>"),
-}
-RAW_BAD = {
-    "not JSON": b"routine=my-routine",
-    "an array": b"[1, 2]",
-    "not UTF-8": b'{"id": "\xff\xfe"}',
-    "NaN": json.dumps(session(pain_before=float("nan"))).encode(),
-    "deep nesting": b"[" * 2000 + b"]" * 2000,
-    "duplicate key": json.dumps(session())[:-1].encode() + b', "pain_before": 2}',
-    "duplicate exercise": json.dumps(session(effects={"clam-shell": "better"}))
-    .replace('"clam-shell": "better"', '"clam-shell": "better", "clam-shell": "worse"')
-    .encode(),
-}
+def bad_bodies() -> dict[str, object]:
+    """Made when a test runs, not when it is collected: "tomorrow" is a later day after midnight."""
+    today = dt.date.today()
+    return {
+        "unknown routine": session(routine="disc-bulge"),
+        "unknown exercise": session(effects={"sciatic-nerve-glide": "better"}),
+        "an exercise of another routine": session(routine="pelvic-tilts"),
+        "unknown effect": session(effects={"clam-shell": "great"}),
+        "pain 11": session(pain_before=11),
+        "pain -1": session(pain_after=-1),
+        "pain 5.5": session(pain_after=5.5),
+        "pain true": session(pain_before=True),
+        "pain as text": session(pain_before="5"),
+        "a huge pain": session(pain_before=int("9" * 3000)),
+        "the day after tomorrow": session(date=(today + dt.timedelta(days=2)).isoformat()),
+        "a date in other digits": session(date="\u0662\u0660\u0662\u0666-11-20"),
+        "more than a year ago": session(date=(today - dt.timedelta(days=400)).isoformat()),
+        "not a date": session(date="2026-02-30"),
+        "a date with a time": session(date=f"{today.isoformat()}T10:00"),
+        "a number for a date": session(date=20261120),
+        "extra key": session(source="play"),
+        "missing key": {k: v for k, v in session().items() if k != "pain_after"},
+        "a short id": session(id="abc"),
+        "an id that is not text": session(id=12345678901),
+        "effects not an object": session(effects=["clam-shell"]),
+        "escape codes in the routine": session(routine="\x1b[31mmy-routine\x1b[0m"),
+        "escape codes in an effect": session(effects={"clam-shell": "better\x1b[2J"}),
+        "escape codes in the id": session(id="abcdefgh\x1b]0;owned\x07"),
+        "html in an exercise": session(effects={"<img src=x onerror=alert(1)>": "worse"}),
+        "html in the date": session(date="<script>alert(1)</script>"),
+    }
 
 
-@pytest.mark.parametrize("name", [*BAD, *RAW_BAD])
+def raw_bad_bodies() -> dict[str, bytes]:
+    return {
+        "not JSON": b"routine=my-routine",
+        "an array": b"[1, 2]",
+        "not UTF-8": b'{"id": "\xff\xfe"}',
+        "NaN": json.dumps(session(pain_before=float("nan"))).encode(),
+        "deep nesting": b"[" * 2000 + b"]" * 2000,
+        "duplicate key": json.dumps(session())[:-1].encode() + b', "pain_before": 2}',
+        "duplicate exercise": json.dumps(session(effects={"clam-shell": "better"}))
+        .replace('"clam-shell": "better"', '"clam-shell": "better", "clam-shell": "worse"')
+        .encode(),
+    }
+
+
+@pytest.mark.parametrize("name", [*bad_bodies(), *raw_bad_bodies()])
 def test_a_body_that_is_not_a_session_of_a_routine_is_400_in_one_json_line(
     server: Running, name: str
 ) -> None:
-    body = BAD[name] if name in BAD else RAW_BAD[name]
+    body = {**bad_bodies(), **raw_bad_bodies()}[name]
     status, headers, answer = server.post(body)
     assert status == 400 and headers["Content-Type"] == "application/json"
     assert answer.count(b"\n") == 1 and answer.endswith(b"\n")
