@@ -158,26 +158,20 @@ def _piper(voice: Voice, text: str) -> bytes:
 
 
 def _flite(voice: Voice, text: str) -> bytes:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "out.wav"
-        stretch = ["--setf", f"duration_stretch={voice.length}"]
-        subprocess.run(
-            ["flite", "-voice", voice.variant, *stretch, "-t", text, "-o", str(path)],
-            check=True,
-            capture_output=True,
-        )
-        return _wav_16k(path.read_bytes())
+    stretch = ["--setf", f"duration_stretch={voice.length}"]
+    return _to_file(["flite", "-voice", voice.variant, *stretch, "-t", text, "-o"])
 
 
 def _festival(voice: Voice, text: str) -> bytes:
+    return _to_file(["text2wave", "-eval", f"(voice_{voice.variant})", "-o"], text)
+
+
+def _to_file(command: list[str], text: str = "") -> bytes:
+    """What an engine that writes a WAV file (its name last on `command`) says, at 16 kHz;
+    `text` on its standard input."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "out.wav"
-        subprocess.run(
-            ["text2wave", "-eval", f"(voice_{voice.variant})", "-o", str(path)],
-            input=text.encode(),
-            check=True,
-            capture_output=True,
-        )
+        subprocess.run([*command, str(path)], input=text.encode(), check=True, capture_output=True)
         return _wav_16k(path.read_bytes())
 
 
