@@ -19,6 +19,9 @@ from voice_coach.speech.selection import (
     select_engine,
 )
 
+ENGINE, MICROPHONE, COMMANDS = "speech engine", "microphone", "voice commands"
+"""The names of the checks that read the settings (named once: `NEED_SETTINGS` lists them)."""
+
 
 @dataclass(frozen=True)
 class Check:
@@ -58,12 +61,12 @@ def engine_check() -> list[Check]:
             voice_from=settings.stored_at("voice"),
         )
     except UserError as exc:
-        return [Check("speech engine", False, str(exc))]
+        return [Check(ENGINE, False, str(exc))]
     engine = choice.engine
     problem = _speaks(engine)
     if problem:
-        return [Check("speech engine", False, f"{engine.name}: {problem}")]
-    result = [Check("speech engine", True, f"{_described(engine)}; {choice.why}")]
+        return [Check(ENGINE, False, f"{engine.name}: {problem}")]
+    result = [Check(ENGINE, True, f"{_described(engine)}; {choice.why}")]
     if engine.name != "pyttsx3":
         fallback = make_engine("pyttsx3")
         trouble = _speaks(fallback)
@@ -137,7 +140,7 @@ def sound_check() -> Check:
 
 def microphone_check() -> Check:
     """The microphone and its level: advice only, since only spoken commands need one."""
-    name = "microphone"
+    name = MICROPHONE
     try:
         level = listen_level(settings.preferences().listen_device, seconds=MICROPHONE_SECONDS)
     except UserError as exc:
@@ -150,7 +153,7 @@ def microphone_check() -> Check:
 
 def listening_check() -> Check:
     """The recogniser and the mode spoken commands work in (advice only)."""
-    name = "voice commands"
+    name = COMMANDS
     from voice_coach.listening.classifier import WAKE_WORD, recogniser_for  # numpy: here
     from voice_coach.listening.recogniser import stored_wake_word
 
@@ -173,7 +176,7 @@ def listening_check() -> Check:
     return Check(name, True, detail)
 
 
-NEED_SETTINGS = ("speech engine", "microphone", "voice commands")
+NEED_SETTINGS = (ENGINE, MICROPHONE, COMMANDS)
 """The checks that read the settings file, for the engine, the voice and the microphone."""
 
 

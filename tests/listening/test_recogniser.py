@@ -95,7 +95,9 @@ class PocketSphinx:
         self.folder = folder
         self.scores = Scores()
         (folder / "en-us").mkdir(parents=True)
-        (folder / "en-us" / "cmudict-en-us.dict").write_text("coach K OW CH\na(2) EY\n")
+        (folder / "en-us" / "cmudict-en-us.dict").write_text(
+            "coach K OW CH\na(2) EY\na AH\nthe DH AH\nhey HH EY\noh OW\nyes Y EH S\n"
+        )
 
     def get_model_path(self) -> str:
         return str(self.folder)
@@ -144,3 +146,13 @@ def test_a_wake_word_the_dictionary_only_knows_as_a_variant_is_refused(
 
     with pytest.raises(UserError, match="cannot be the wake word"):
         Recogniser("a(2)", 0.5)  # a second pronunciation, not a word: it broke the grammar
+
+
+@pytest.mark.parametrize("everyday", ["a", "the", "hey", "oh yes"])
+def test_a_wake_word_said_in_every_sentence_is_refused(sphinx: PocketSphinx, everyday: str) -> None:
+    """'the' as the wake word would make "the back of your leg" a command."""
+    from voice_coach.errors import UserError
+
+    with pytest.raises(UserError, match="not say in every sentence"):
+        Recogniser(everyday, 0.5)
+    assert Recogniser("hey coach", 0.5)  # with a word of its own, it is a wake word

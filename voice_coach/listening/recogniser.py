@@ -111,6 +111,70 @@ COMMAND_WORDS = frozenset(word for phrase in PHRASES for word in phrase.split())
 ("stop" as the wake word heard "stop" as "stop back")."""
 
 
+EVERYDAY_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "so",
+        "if",
+        "i",
+        "it",
+        "is",
+        "am",
+        "are",
+        "was",
+        "be",
+        "to",
+        "of",
+        "in",
+        "at",
+        "by",
+        "for",
+        "with",
+        "as",
+        "me",
+        "my",
+        "we",
+        "you",
+        "he",
+        "she",
+        "they",
+        "them",
+        "his",
+        "her",
+        "its",
+        "our",
+        "your",
+        "this",
+        "that",
+        "there",
+        "yes",
+        "no",
+        "not",
+        "oh",
+        "ah",
+        "um",
+        "uh",
+        "er",
+        "hey",
+        "hi",
+        "okay",
+        "ok",
+        "well",
+        "now",
+        "then",
+        "just",
+        "do",
+    ]
+)
+"""Words said in nearly every sentence: a wake word made only of them would start a command in
+ordinary talk ("the back of your leg")."""
+
+
 def check_wake_word(wake_word: str) -> str:
     """The wake word in the recogniser's spelling, or ValueError saying what it must be."""
     wake = " ".join(wake_word.lower().split())
@@ -120,6 +184,10 @@ def check_wake_word(wake_word: str) -> str:
         raise ValueError("one or two common English words the recogniser knows, e.g. coach")
     if COMMAND_WORDS & set(wake.split()):
         raise ValueError("a word that is not in a command (pause, wait, go on, ...), e.g. coach")
+    if set(wake.split()) <= EVERYDAY_WORDS:
+        raise ValueError(
+            "a word people do not say in every sentence (not 'the' or 'yes'), e.g. coach"
+        )
     return wake
 
 
