@@ -5,12 +5,21 @@ counted as `scripts/listening_bench.py` counts: each command by each voice once 
 other speech (the guide read aloud: the tuning voices read one half, the held-out the other).
 Two more engines too (flite, festival): the people the training heard in them (`OTHER_TUNING`)
 count as tuning, and two people it never heard plus a synthesis method it never heard
-(`OTHER_HELD_OUT`) as held out.
+(`OTHER_HELD_OUT`) as held out; and people of other languages saying the commands with their
+accent (festival's Czech and Catalan voices): three the training heard (`ACCENT_TUNING`), two it
+never heard (`ACCENT_HELD_OUT`).
 
 The threshold is chosen on tuning material only, before anything held out is looked at: the
 lowest on a grid at which neither the kept sixth of the tuning speech (never trained on; in each
 room at 10 dB) nor the tuning half's 15 minutes acts, and no tuning command is taken for
-another, then two grid steps higher for safety.
+another, then two grid steps higher for safety. The tuning voices counting along in the four
+rooms are shown beside it, not used: silencing them takes 0.95-0.99, where a tenth of the
+commands are lost, and in a session a person counts along while the coach counts, which is
+ignored unless the echo canceller is the microphone.
+
+A second held-out set (`FRESH_HELD_OUT`, `FRESH_ACCENTS`: other espeak-ng variants, Italian and
+Finnish accents) was made after the shipped networks were chosen on the first: it is reported,
+never used to choose.
 
 Run: OPENBLAS_NUM_THREADS=1 PYTHONPATH=.:tests .venv/bin/python scripts/kws_bench.py
 """
@@ -21,6 +30,7 @@ import argparse
 import pickle
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +40,7 @@ from support import many_voices as mv
 from support.listening_eval import ACTIONS
 
 from voice_coach.listening.kws import WEIGHTS, Agreed, Decider, Spotter, decisions
+from voice_coach.plan.spoken import number_words
 
 GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995)
 RUNS = 2
@@ -51,11 +62,20 @@ def measure(spotter: Spotter) -> dict[str, object]:
         ]
         out[f"{name} speech"] = looks(spotter, mv.other_speech(voices, 15, half))
         print("measured", name, flush=True)
-    for name, voices in (("other tuning", mv.OTHER_TUNING), ("other held-out", mv.OTHER_HELD_OUT)):
+    for name, voices in (
+        ("other tuning", mv.OTHER_TUNING),
+        ("other held-out", mv.OTHER_HELD_OUT),
+        ("accent tuning", mv.ACCENT_TUNING),
+        ("accent held-out", mv.ACCENT_HELD_OUT),
+    ):
         out[f"{name} commands"] = [
             (s.phrase, s.noise, s.voice, s.end, looks(spotter, s.pcm))
             for s in mv.commands(voices, 4)
         ]
+    out["tuning counting"] = [
+        looks(spotter, room) for room in counting_along(TUNING_VOICES, 85_000)
+    ]
+    print("measured counting", flush=True)
     data = np.load(KWS / "data.npz")
     kept = data["val_speech_pcm"].astype(np.float64)
     pcm = kept.astype("<i2").tobytes()
@@ -64,6 +84,36 @@ def measure(spotter: Spotter) -> dict[str, object]:
     ]
     out["kept minutes"] = len(kept) / 16000 / 60 * 4
     return out
+
+
+TUNING_VOICES = (*mv.TUNING, *mv.OTHER_TUNING, *mv.ACCENT_TUNING)
+COUNTING = [
+    f"{number_words(n).capitalize()}, {'left' if n % 2 else 'right'}." for n in range(1, 21)
+] + [f"{number_words(n).capitalize()}." for n in range(1, 21)]
+"""A person counting along with the coach: "One, left.", "Two, right." ... "Twenty."."""
+
+
+def counting_along(voices: tuple[mv.Voice, ...], seed: int) -> Iterator[bytes]:
+    """Each voice counting to twenty twice, in each room (10 dB) in turn."""
+    for voice in voices:
+        pcm = b"".join(mv.spoken(voice, t) + bytes(16000) for t in COUNTING)
+        for r, noise in enumerate(mv.NOISES):
+            yield mv.in_room(pcm, noise, seed + r)
+
+
+def measure_fresh(spotter: Spotter, m: dict[str, object]) -> bool:
+    """The second held-out set (`FRESH_HELD_OUT`, `FRESH_ACCENTS`), made after the classifier
+    was chosen on the first: added to kept looks that lack it; True if anything was added."""
+    if "fresh commands" in m:
+        return False
+    for key, voices in (("fresh", mv.FRESH_HELD_OUT), ("fresh accent", mv.FRESH_ACCENTS)):
+        m[f"{key} commands"] = [
+            (s.phrase, s.noise, s.voice, s.end, looks(spotter, s.pcm))
+            for s in mv.commands(voices, 4)
+        ]
+    m["fresh speech"] = looks(spotter, mv.other_speech(mv.FRESH_HELD_OUT, 15, 1, seed=11))
+    print("measured the second held-out set", flush=True)
+    return True
 
 
 def tally(items: list, threshold: float) -> dict[str, list[int]]:
@@ -99,7 +149,11 @@ def delays(items: list, threshold: float) -> list[float]:
 def tuning_commands(m: dict[str, object]) -> list:
     """Every command said by a voice the training heard (looks cached before the other
     engines have none of theirs)."""
-    return [*m["tuning commands"], *m.get("other tuning commands", [])]  # type: ignore[misc]
+    return [
+        *m["tuning commands"],  # type: ignore[misc]
+        *m.get("other tuning commands", []),  # type: ignore[misc]
+        *m.get("accent tuning commands", []),  # type: ignore[misc]
+    ]
 
 
 def choose(m: dict[str, object]) -> float:
@@ -107,7 +161,11 @@ def choose(m: dict[str, object]) -> float:
         kept = sum(false_actions(p, t) for p in m["kept speech"])  # type: ignore[union-attr]
         half = false_actions(m["tuning speech"], t)  # type: ignore[arg-type]
         wrong = tally(tuning_commands(m), t)["all"][2]
-        print(f"  tuning: threshold {t}: kept speech {kept}, tuning half {half}, wrong {wrong}")
+        counted = sum(false_actions(p, t) for p in m.get("tuning counting", []))  # type: ignore[attr-defined]
+        print(
+            f"  tuning: threshold {t}: kept speech {kept}, tuning half {half}, wrong {wrong}, "
+            f"counting along {counted}"
+        )
         if kept == 0 and half == 0 and wrong == 0:
             return GRID[min(i + 2, len(GRID) - 1)]
     return GRID[-1]
@@ -139,6 +197,8 @@ def main() -> None:
     else:
         m = measure(spotter)
         path.write_bytes(pickle.dumps(m))
+    if measure_fresh(spotter, m):
+        path.write_bytes(pickle.dumps(m))
     for weights in args.weights:
         print(f"weights {weights} {weights.stat().st_size} bytes")
     threshold = choose(m)
@@ -147,33 +207,42 @@ def main() -> None:
     held = tally(m["held-out commands"], threshold)  # type: ignore[arg-type]
     print("| room | tuning voices: caught | wrong | held-out voices: caught | wrong |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for room in (*mv.NOISES, "all"):
-        t, h = tuned[room], held[room]
-        print(
-            f"| {room} | {t[1]}/{t[0]} ({t[1] / t[0]:.0%}) | {t[2]} "
-            f"| {h[1]}/{h[0]} ({h[1] / h[0]:.0%}) | {h[2]} |"
-        )
-    if "other tuning commands" in m:
-        t = tally(m["other tuning commands"], threshold)["all"]  # type: ignore[arg-type]
-        h = tally(m["other held-out commands"], threshold)["all"]  # type: ignore[arg-type]
-        print(
-            f"| flite and festival, all rooms | {t[1]}/{t[0]} ({t[1] / t[0]:.0%}) | {t[2]} "
-            f"| {h[1]}/{h[0]} ({h[1] / h[0]:.0%}) | {h[2]} |"
-        )
+    rows = [(room, tuned[room], held[room]) for room in (*mv.NOISES, "all")]
+    for kind, title in (("other", "flite and festival"), ("accent", "Czech and Catalan accents")):
+        if f"{kind} tuning commands" in m:
+            t = tally(m[f"{kind} tuning commands"], threshold)["all"]  # type: ignore[arg-type]
+            h = tally(m[f"{kind} held-out commands"], threshold)["all"]  # type: ignore[arg-type]
+            rows.append((f"{title}, all rooms", t, h))
+    for key, title in (("fresh", "second held-out set"), ("fresh accent", "Italian and Finnish")):
+        h = tally(m[f"{key} commands"], threshold)["all"]  # type: ignore[arg-type]
+        rows.append((f"{title}, all rooms", None, h))
+    for name, t, h in rows:
+        tuning = f"{t[1]}/{t[0]} ({t[1] / t[0]:.0%}) | {t[2]}" if t else "- | -"
+        print(f"| {name} | {tuning} | {h[1]}/{h[0]} ({h[1] / h[0]:.0%}) | {h[2]} |")
     print()
-    for name in ("tuning", "held-out"):
+    for name in ("tuning", "held-out", "fresh"):
         n = false_actions(m[f"{name} speech"], threshold)  # type: ignore[arg-type]
-        print(f"false actions, {name} half of other speech (15 min): {n}")
+        print(f"false actions, {name} voices' other speech (15 min): {n}")
     kept = sum(false_actions(p, threshold) for p in m["kept speech"])  # type: ignore[union-attr]
     print(f"false actions, kept tuning texts ({m['kept minutes']:.1f} min): {kept}")
+    if "tuning counting" in m:
+        counted = sum(false_actions(p, threshold) for p in m["tuning counting"])  # type: ignore[attr-defined]
+        print(f"false actions, tuning voices counting along in the rooms: {counted}")
     d = delays(m["held-out commands"], threshold)  # type: ignore[arg-type]
     print(
         f"held-out: words' end -> action: median {1000 * np.median(d):.0f} ms, "
         f"90% {1000 * np.percentile(d, 90):.0f} ms, worst {1000 * max(d):.0f} ms"
     )
     print("\nper voice (held-out):")
-    held_out = [*m["held-out commands"], *m.get("other held-out commands", [])]  # type: ignore[misc]
-    for voice in (*mv.HELD_OUT, *mv.OTHER_HELD_OUT):
+    held_out = [
+        *m["held-out commands"],  # type: ignore[misc]
+        *m.get("other held-out commands", []),  # type: ignore[misc]
+        *m.get("accent held-out commands", []),  # type: ignore[misc]
+        *m["fresh commands"],  # type: ignore[misc]
+        *m["fresh accent commands"],  # type: ignore[misc]
+    ]
+    voices = (*mv.HELD_OUT, *mv.OTHER_HELD_OUT, *mv.ACCENT_HELD_OUT)
+    for voice in (*voices, *mv.FRESH_HELD_OUT, *mv.FRESH_ACCENTS):
         items = [i for i in held_out if i[2] == voice.name]
         if not items:
             continue

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Training material for the keyword classifier (`voice_coach/listening/kws.py`), made from the
-TUNING voices only (`many_voices.TUNING` and `OTHER_TUNING`): their ten commands, augmented (sox
+TUNING voices only (`many_voices.TUNING`, `OTHER_TUNING` and `ACCENT_TUNING`, people of other
+languages saying the commands with their accent): their ten commands, augmented (sox
 pitch, tempo, speed, reverb, level; the rooms' own noise generators at 3-20 dB with seeds the
 bench never uses; where the command sits in the window), phrases that are not commands in the
 same voices (the wake word alone, a command word alone, the wake word and other words), and the
@@ -59,7 +60,7 @@ NOT_COMMANDS = (
 )
 
 
-VOICES = (*mv.TUNING, *mv.OTHER_TUNING)
+VOICES = (*mv.TUNING, *mv.OTHER_TUNING, *mv.ACCENT_TUNING)
 COUNTING = (
     "One. Two. Three. Four. Five.",
     "Six, seven, eight, nine, ten.",

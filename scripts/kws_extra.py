@@ -19,17 +19,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from kws_bench import RUNS, delays, false_actions, looks, tally
+from kws_bench import RUNS, counting_along, delays, false_actions, looks, tally
 from support import many_voices as mv
 from support.spoken_commands import speech_power
 
 from voice_coach.listening.commands import PHRASES
 from voice_coach.listening.kws import WEIGHTS, Agreed, Decider, Spotter, decisions
-from voice_coach.plan.spoken import number_words
 
-THRESHOLD = 0.9
+THRESHOLD = 0.7
 """What kws_bench.py chose on tuning material (--threshold for other weights)."""
-NUMBERS = [number_words(n).capitalize() for n in range(1, 21)]
 RATE = 16000
 TV2 = mv.espeak("tv2", "en-us", "m7", 170)
 """A TV talker in no set and not the bench's TV (en-gb m1)."""
@@ -113,24 +111,23 @@ def main() -> None:
     row("flite voices slt, rms, awb, kal16 (slt never trained on), 10 dB and quiet", items)
     for voice in ("slt", "rms", "awb", "kal16"):
         row(f"  flite {voice}", [i for i in items if i[2] == voice])
-    counting = [f"{w}, {'left' if i % 2 == 0 else 'right'}." for i, w in enumerate(NUMBERS)] + [
-        f"{w}." for w in NUMBERS
-    ]
-    minutes, acted_on = 0.0, []
-    for voice in (*mv.HELD_OUT, *mv.OTHER_HELD_OUT):
-        pcm = b"".join(mv.spoken(voice, t) + bytes(RATE) for t in counting)
-        for r, noise in enumerate(mv.NOISES):
-            room = mv.in_room(pcm, noise, 95_000 + r)
-            minutes += len(room) / 2 / RATE / 60
-            acted_on += [
-                (voice.name, a.action)
-                for a in decisions(looks(spotter, room), Decider(THRESHOLD, RUNS))
-            ]
-    print(
-        f"held-out people counting along, {minutes:.0f} min: {len(acted_on)} false actions "
-        f"{acted_on}",
-        flush=True,
-    )
+    for name, voices in (
+        ("held-out people", (*mv.HELD_OUT, *mv.OTHER_HELD_OUT)),
+        ("held-out people with an accent", mv.ACCENT_HELD_OUT),
+    ):
+        minutes, acted_on = 0.0, []
+        for voice in voices:
+            rooms = counting_along((voice,), 95_000)
+            for room in rooms:
+                minutes += len(room) / 2 / RATE / 60
+                acted_on += [
+                    (voice.name, a.action)
+                    for a in decisions(looks(spotter, room), Decider(THRESHOLD, RUNS))
+                ]
+        print(
+            f"{name} counting along, {minutes:.0f} min: {len(acted_on)} false actions {acted_on}",
+            flush=True,
+        )
     tv_alone = (tv2(15 * 60 * RATE, 12345) * 3000).clip(-32768, 32767).astype("<i2").tobytes()
     acted = decisions(looks(spotter, tv_alone), Decider(THRESHOLD, RUNS))
     print(f"the never-heard TV talker alone, 15 min: {len(acted)} false actions", flush=True)

@@ -150,7 +150,7 @@ def test_listen_test_calibrate_stores_the_sensitivity(
 def test_the_classifier_is_calibrated_on_its_own_scale() -> None:
     # The classifier's confidence (both networks' agreed probability) is on another scale than
     # the grammar's model: a person the classifier is less sure of (0.6 on every command, as
-    # for a voice unlike any it was trained on) than the 0.7 it asks by default gets the
+    # for a voice unlike any it was trained on) than the 0.8 it asks by default gets the
     # sensitivity that obeys them, read on the classifier's scale.
     from voice_coach.listening import classifier
 
@@ -165,7 +165,7 @@ def test_the_classifier_is_calibrated_on_its_own_scale() -> None:
     result = Calibration("coach", scale)
     list(calibrate(Microphone(clock), Scripted(said), result, lambda: clock.now))
     chosen = result.sensitivity(0.5)
-    assert chosen is not None and 0.5 < chosen <= 1.0  # asks less than the default's 0.7
+    assert chosen is not None and 0.5 < chosen <= 1.0  # asks less than the default's 0.8
     assert scale.needed(chosen) <= odds
     assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
     # On the grammar's scale the same numbers would have meant something else entirely.
