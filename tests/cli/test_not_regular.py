@@ -40,6 +40,20 @@ def test_a_config_yaml_that_is_a_fifo_is_one_line(run_cli: Run, home: Path) -> N
     assert "config.yaml: this is a named pipe (FIFO), not a regular file" in err
 
 
+@pytest.mark.parametrize("target", ["settings.yaml", "gone.yaml"])
+def test_a_config_yaml_that_is_a_link_is_one_line_even_a_broken_one(
+    run_cli: Run, home: Path, tmp_path: Path, target: str
+) -> None:
+    # A broken link used to read as "no settings": the person's own settings, silently gone.
+    (tmp_path / "settings.yaml").write_text("side: left\n")
+    (home / "home").mkdir()
+    (home / "home" / "config.yaml").symlink_to(tmp_path / target)
+    for command in (("config", "list"), ("config", "set", "side", "right")):
+        err = one_line(run_cli(*command))
+        assert "config.yaml: this is a link, not a regular file, so it is not read" in err
+    assert (home / "home" / "config.yaml").is_symlink()  # left as it was
+
+
 @pytest.mark.parametrize("kind", ["fifo", "link to a fifo"])
 def test_a_content_file_that_is_a_pipe_is_one_line_not_passed_over(
     run_cli: Run, tmp_path: Path, kind: str

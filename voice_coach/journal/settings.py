@@ -264,7 +264,7 @@ def load_raw() -> dict[str, object]:
 
     userstate.secure()
     path = config_path()
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a link, even a broken one, is refused
         return {}
     try:
         data = load_file(path, str(path))
