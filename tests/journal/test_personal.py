@@ -175,6 +175,14 @@ def test_bad_settings_are_one_line(run_cli: Run, args: list[str], expected: str)
     assert result.code == 1 and result.err.count("\n") == 1 and expected in result.err
 
 
+def test_an_option_where_the_key_goes_is_named_as_an_option(run_cli: Run) -> None:
+    # Unknown options pass through `config set` (a value may be negative), so "--foo" used to
+    # become the key and "left" an "unexpected extra argument".
+    result = run_cli("config", "set", "--foo", "side", "left")
+    assert result.code == 2 and "No such option '--foo'" in result.err
+    assert result.err.count("\n") == 1
+
+
 def test_progress_plot_writes_a_png(run_cli: Run, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")  # a dependency: present wherever set-up ran
     run_cli("log", "add", "pelvic-tilts", "--date", days_ago(2), "--pain-after", "5")

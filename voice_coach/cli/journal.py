@@ -38,8 +38,16 @@ def config_get(key: str) -> None:
     say("" if value is None else inert(settings.as_typed(value)))
 
 
+def _no_option(ctx: click.Context, param: click.Parameter, key: str) -> str:
+    """Unknown options pass through (so a VALUE may be negative); a KEY never starts with '-',
+    so one that does is the option it looks like, said as such."""
+    if key.startswith("-"):
+        raise click.NoSuchOption(key, ctx=ctx)
+    return key
+
+
 @config_group.command("set", context_settings={"ignore_unknown_options": True})
-@click.argument("key")
+@click.argument("key", callback=_no_option)
 @click.argument("value")
 @pass_env
 def config_set(env: Environment, key: str, value: str) -> None:
