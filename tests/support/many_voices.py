@@ -2,7 +2,9 @@
 held out that the tuning never hears, so that a rule fitting only its own voices shows up.
 
 A voice is an engine (espeak-ng with one of its dialects and variants, at a rate and a pitch;
-Piper's one voice with its length and noise scales varied) and what sox does to it after (a
+Piper's one voice with its length and noise scales varied; flite's and festival's voices made
+from people's recordings, festival's Czech, Catalan, Italian and Finnish ones saying the English
+words with their accent) and what sox does to it after (a
 pitch and formant shift, a tempo change, a second person's distance: 10 dB softer with a small
 room's reverberation). A room is a noise at 10 dB below the voice: pink noise, a fan (a low hum
 and its harmonics over brown noise), a TV or radio speaking (another voice reading the guide),
