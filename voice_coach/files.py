@@ -122,9 +122,14 @@ def tighten(path: Path) -> None:
     written by an older voice-coach under the umask), leaving the owner's own bits as they are.
 
     Best effort: a file that is not the person's to change (another owner, a read-only disk)
-    stays as it is, since reading it must still work."""
+    stays as it is, since reading it must still work. A link is never followed: chmod would
+    change what it points to (another file of the person's, or /dev/zero as root), not the
+    link; voice-coach never makes links, and reading one is refused where it is read."""
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            return
+        mode = stat.S_IMODE(info.st_mode)
         if mode & OTHERS:
             path.chmod(mode & ~OTHERS)
     except OSError:

@@ -167,6 +167,8 @@ def test_settings_persist_and_options_override(run_cli: Run) -> None:
         (["set", "side", "middle"], "one of left, right"),
         (["set", "listen_sensitivity", "-1"], "'-1' is not a valid listen_sensitivity"),
         (["set", "rest", "-5"], "from 0 to 120"),  # a value to refuse, not an unknown option
+        (["set", "rest", "-5h"], "from 0 to 120"),  # not a bundle of options with -h (help)
+        (["set", "listen_wake_word", "-hey"], "not a valid listen_wake_word"),
         (["get", "colour"], "unknown setting"),
     ],
 )
@@ -181,6 +183,24 @@ def test_an_option_where_the_key_goes_is_named_as_an_option(run_cli: Run) -> Non
     result = run_cli("config", "set", "--foo", "side", "left")
     assert result.code == 2 and "No such option '--foo'" in result.err
     assert result.err.count("\n") == 1
+
+
+def test_a_bare_yes_written_for_a_word_is_a_bad_entry_not_the_word_true(
+    run_cli: Run, home: Path
+) -> None:
+    # YAML reads a bare yes as true: the wake word became 'true', and a later `config set`
+    # wrote it back as that.
+    (home / "home").mkdir()
+    config = home / "home" / "config.yaml"
+    config.write_text("listen_wake_word: yes\n")
+    refused = run_cli("config", "set", "listen", "on")
+    assert refused.code == 1 and refused.err.count("\n") == 1
+    assert "listen_wake_word was read as on: a bare yes, no, on or off" in refused.err
+    assert config.read_text() == "listen_wake_word: yes\n"  # left as written
+    assert "INVALID" in run_cli("config", "list").out
+    config.write_text('listen_wake_word: "yes"\nlisten: yes\n')  # quoted; an on/off key
+    assert run_cli("config", "get", "listen_wake_word").out.strip() == "yes"
+    assert run_cli("config", "get", "listen").out.strip() == "on"
 
 
 def test_progress_plot_writes_a_png(run_cli: Run, tmp_path: Path) -> None:

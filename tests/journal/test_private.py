@@ -111,3 +111,27 @@ def test_an_older_voice_coachs_open_folder_and_files_are_tightened(
     (folder / "log.sqlite3-journal").chmod(0o644)
     assert run_cli("plan", "pelvic-tilts").code == 0  # reads only
     assert everything_private(folder) == {}
+
+
+def test_a_link_in_the_folder_is_never_followed_to_tighten_what_it_points_to(
+    run_cli: Run, home: Path, tmp_path: Path
+) -> None:
+    # chmod follows links: tightening a linked file took group and others' bits from the
+    # file the link points to (as root, a link to /dev/zero made it 0600).
+    folder = home / "home"
+    assert run_cli("config", "set", "side", "left").code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    targets = {name: elsewhere / name for name in ("log.sqlite3", "share.json", "content")}
+    for name, target in targets.items():
+        target.mkdir() if name == "content" else target.write_bytes(b"")
+        target.chmod(0o755 if name == "content" else 0o644)
+        (folder / name).symlink_to(target)
+    run_cli("config", "list")
+    run_cli("plan", "pelvic-tilts")
+    assert {name: mode(t) for name, t in targets.items()} == {
+        "log.sqlite3": 0o644,
+        "share.json": 0o644,
+        "content": 0o755,
+    }
+    assert all((folder / name).is_symlink() for name in targets)

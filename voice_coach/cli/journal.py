@@ -46,7 +46,11 @@ def _no_option(ctx: click.Context, param: click.Parameter, key: str) -> str:
     return key
 
 
-@config_group.command("set", context_settings={"ignore_unknown_options": True})
+@config_group.command(
+    # Unknown options pass through, so a bundle with an h in it ("-5h") must not be -h, help
+    "set",
+    context_settings={"ignore_unknown_options": True, "help_option_names": ["--help"]},
+)
 @click.argument("key", callback=_no_option)
 @click.argument("value")
 @pass_env

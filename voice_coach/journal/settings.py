@@ -245,6 +245,15 @@ def parse_stored(name: str, value: object) -> Any:
     (YAML's null), not the text 'None'."""
     if value is None:
         raise UserError(f"{clipped(name)} has no value", where=name)
+    if isinstance(value, bool) and key_named(name).parse is not _on_off:
+        # YAML reads a bare yes, no, on or off as true or false: "listen_wake_word: yes" would
+        # become the word 'true', and be written back as that
+        raise UserError(
+            f"{clipped(name)} was read as {as_typed(value)}: a bare yes, no, on or off is "
+            "true or false in a settings file",
+            where=name,
+            hint=f'put the value in quotes, e.g. {clipped(name)}: "yes"',
+        )
     return parse_value(name, str(value))
 
 
