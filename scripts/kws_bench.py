@@ -52,14 +52,18 @@ def looks(spotter: Spotter, pcm: bytes) -> np.ndarray:
     return np.array(list(spotter.looks(pcm)))
 
 
+def said_looks(spotter: Spotter, voices: tuple[mv.Voice, ...]) -> list:
+    """Each command by each voice once in each room, with every look's probabilities."""
+    return [
+        (s.phrase, s.noise, s.voice, s.end, looks(spotter, s.pcm)) for s in mv.commands(voices, 4)
+    ]
+
+
 def measure(spotter: Spotter) -> dict[str, object]:
     """Every look's probabilities on every piece of material (the slow part, done once)."""
     out: dict[str, object] = {}
     for name, voices, half in (("tuning", mv.TUNING, 0), ("held-out", mv.HELD_OUT, 1)):
-        out[f"{name} commands"] = [
-            (s.phrase, s.noise, s.voice, s.end, looks(spotter, s.pcm))
-            for s in mv.commands(voices, 4)
-        ]
+        out[f"{name} commands"] = said_looks(spotter, voices)
         out[f"{name} speech"] = looks(spotter, mv.other_speech(voices, 15, half))
         print("measured", name, flush=True)
     for name, voices in (
@@ -68,10 +72,7 @@ def measure(spotter: Spotter) -> dict[str, object]:
         ("accent tuning", mv.ACCENT_TUNING),
         ("accent held-out", mv.ACCENT_HELD_OUT),
     ):
-        out[f"{name} commands"] = [
-            (s.phrase, s.noise, s.voice, s.end, looks(spotter, s.pcm))
-            for s in mv.commands(voices, 4)
-        ]
+        out[f"{name} commands"] = said_looks(spotter, voices)
     out["tuning counting"] = [
         looks(spotter, room) for room in counting_along(TUNING_VOICES, 85_000)
     ]
@@ -107,10 +108,7 @@ def measure_fresh(spotter: Spotter, m: dict[str, object]) -> bool:
     if "fresh commands" in m:
         return False
     for key, voices in (("fresh", mv.FRESH_HELD_OUT), ("fresh accent", mv.FRESH_ACCENTS)):
-        m[f"{key} commands"] = [
-            (s.phrase, s.noise, s.voice, s.end, looks(spotter, s.pcm))
-            for s in mv.commands(voices, 4)
-        ]
+        m[f"{key} commands"] = said_looks(spotter, voices)
     m["fresh speech"] = looks(spotter, mv.other_speech(mv.FRESH_HELD_OUT, 15, 1, seed=11))
     print("measured the second held-out set", flush=True)
     return True

@@ -257,9 +257,9 @@ def _flite(voice: Voice, text: str) -> bytes:
 
 
 def _festival(voice: Voice, text: str) -> bytes:
-    charset = "iso-8859-2" if voice.dialect == "czech" else "iso-8859-1"
+    charset = {"czech": "iso-8859-2"}.get(voice.dialect, "iso-8859-1")
     if voice.dialect not in ACCENTS:
-        charset = "utf-8"
+        charset = "utf-8"  # festival's own English voices, as before
     said = respelled(text, voice.dialect).encode(charset, errors="replace")
     return _to_file(["text2wave", "-eval", f"(voice_{voice.variant})", "-o"], said)
 

@@ -6,6 +6,7 @@ with one line and everything else can trust what it reads.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -273,7 +274,7 @@ def load_raw() -> dict[str, object]:
 
     userstate.secure()
     path = config_path()
-    if not path.exists() and not path.is_symlink():  # a link, even a broken one, is refused
+    if not os.path.lexists(path):  # a link, even a broken one, is there (and refused)
         return {}
     try:
         data = load_file(path, str(path))

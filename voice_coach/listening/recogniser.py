@@ -111,66 +111,12 @@ COMMAND_WORDS = frozenset(word for phrase in PHRASES for word in phrase.split())
 ("stop" as the wake word heard "stop" as "stop back")."""
 
 
-EVERYDAY_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "so",
-        "if",
-        "i",
-        "it",
-        "is",
-        "am",
-        "are",
-        "was",
-        "be",
-        "to",
-        "of",
-        "in",
-        "at",
-        "by",
-        "for",
-        "with",
-        "as",
-        "me",
-        "my",
-        "we",
-        "you",
-        "he",
-        "she",
-        "they",
-        "them",
-        "his",
-        "her",
-        "its",
-        "our",
-        "your",
-        "this",
-        "that",
-        "there",
-        "yes",
-        "no",
-        "not",
-        "oh",
-        "ah",
-        "um",
-        "uh",
-        "er",
-        "hey",
-        "hi",
-        "okay",
-        "ok",
-        "well",
-        "now",
-        "then",
-        "just",
-        "do",
-    ]
+_EVERYDAY = (
+    "a an the and or but so if i it is am are was be to of in at by for with as me my we you "
+    "he she they them his her its our your this that there yes no not oh ah um uh er hey hi "
+    "okay ok well now then just do"
 )
+EVERYDAY_WORDS = frozenset(_EVERYDAY.split())
 """Words said in nearly every sentence: a wake word made only of them would start a command in
 ordinary talk ("the back of your leg")."""
 
