@@ -213,3 +213,14 @@ def test_an_empty_entry_says_it_has_no_value_and_minus_zero_is_zero(
     assert "INVALID (side has" in listed and "None" not in listed
     config("")
     assert run("config", "set", "listen_sensitivity", "-0").out == "listen_sensitivity = 0.0\n"
+
+
+def test_config_list_marks_a_stored_value_its_stage_would_refuse(
+    run: Run, config: Callable[[str], None], tmp_path: Path
+) -> None:
+    config(f"listen_wake_word: the\nmusic: {tmp_path / 'gone'}\nside: left\n")
+    listed = " ".join(run("config", "list").out.split())  # the table wraps its cells
+    # both were shown as "set", though listening and the session refuse them
+    assert "INVALID ('the' cannot be the wake word" in listed
+    assert "INVALID (there is no music file or folder" in listed
+    assert listed.count("INVALID") == 2  # side: left is fine

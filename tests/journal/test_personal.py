@@ -169,6 +169,9 @@ def test_settings_persist_and_options_override(run_cli: Run) -> None:
         (["set", "rest", "-5"], "from 0 to 120"),  # a value to refuse, not an unknown option
         (["set", "rest", "-5h"], "from 0 to 120"),  # not a bundle of options with -h (help)
         (["set", "listen_wake_word", "-hey"], "not a valid listen_wake_word"),
+        (["set", "rest", "\u0663"], "from 0 to 120"),  # an Arabic-Indic 3: int() takes it
+        (["set", "rest", "1_0"], "from 0 to 120"),  # a digit group: int() reads 10
+        (["set", "listen_sensitivity", "0_1"], "not a valid listen_sensitivity"),  # float(): 1.0
         (["get", "colour"], "unknown setting"),
     ],
 )

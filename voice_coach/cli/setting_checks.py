@@ -49,7 +49,7 @@ def _engine(value: object, env: Environment) -> object:
     return value
 
 
-def _wake_word(value: object, env: Environment) -> object:
+def _wake_word(value: object) -> object:
     from voice_coach.listening.recogniser import checked_wake_word
 
     return checked_wake_word(str(value))
@@ -77,7 +77,7 @@ def _listen(value: object, env: Environment) -> object:
     return value
 
 
-def _music(value: object, env: Environment) -> object:
+def _music(value: object) -> object:
     """A file or a folder that is there now (what is in it is played, or said, at session
     time); stored as given, with ~ for the home folder kept as typed."""
     from pathlib import Path
@@ -92,11 +92,22 @@ def _music(value: object, env: Environment) -> object:
     return value
 
 
-CHECKS: dict[str, Callable[[object, Environment], object]] = {
+LIGHT_CHECKS: dict[str, Callable[[object], object]] = {
     "music": _music,
+    "listen_wake_word": _wake_word,
+}
+"""The checks that need nothing but the value (no engine, no device): `config list` runs them
+too, so that a stored value its stage would refuse is marked there, not shown as set."""
+
+
+def _value_alone(check: Callable[[object], object]) -> Callable[[object, Environment], object]:
+    return lambda value, _env: check(value)
+
+
+CHECKS: dict[str, Callable[[object, Environment], object]] = {
+    **{name: _value_alone(check) for name, check in LIGHT_CHECKS.items()},
     "voice": _voice,
     "engine": _engine,
-    "listen_wake_word": _wake_word,
     "listen": _listen,
 }
 """The settings whose stage has more to say than their type (a test checks every other key

@@ -333,6 +333,7 @@ def _verdict(ranked: Ranked, chosen: Sequence[str]) -> str:
 def settings_table(stored: dict[str, object]) -> str:
     """Every setting as the file holds it; a bad or unknown entry is shown, marked, so that
     `config set` or `config unset` can repair it."""
+    from voice_coach.cli.setting_checks import LIGHT_CHECKS
     from voice_coach.journal import settings
 
     rows = []
@@ -341,7 +342,9 @@ def settings_table(stored: dict[str, object]) -> str:
         origin = "set" if name in stored else "default"
         if name in stored:
             try:
-                settings.parse_stored(name, value)
+                typed = settings.parse_stored(name, value)
+                if name in LIGHT_CHECKS:
+                    LIGHT_CHECKS[name](typed)
             except UserError as exc:
                 origin = f"INVALID ({exc.message}; run: config unset {name})"
         rows.append([name, settings.as_typed(value), origin, f"{key.help} ({key.values})"])

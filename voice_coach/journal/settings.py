@@ -90,10 +90,18 @@ def _choice(name: str, help: str, choices: Sequence[str]) -> Key:
     return Key(name, help, parse, choices=tuple(choices))
 
 
+def _typed_digits(text: str) -> str:
+    """`text` if it is a number as a keyboard types it: Python's int() and float() also take
+    other scripts' digits ("٣") and digit groups ("1_0"), which no one means as a setting."""
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return text
+
+
 def _whole_number(name: str, help: str, low: int, high: int) -> Key:
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            value = int(_typed_digits(text))
         except ValueError:
             raise ValueError(f"a whole number from {low} to {high}") from None
         if not low <= value <= high:
@@ -112,7 +120,7 @@ def _on_off(text: str) -> bool:
 
 def _fraction(text: str) -> float:
     try:
-        value = float(text)
+        value = float(_typed_digits(text))
     except ValueError:
         raise ValueError("a number from 0 to 1") from None
     if not 0 <= value <= 1:
