@@ -51,7 +51,15 @@ def test_a_config_yaml_that_is_a_link_is_one_line_even_a_broken_one(
     for command in (("config", "list"), ("config", "set", "side", "right")):
         err = one_line(run_cli(*command))
         assert "config.yaml: this is a link, not a regular file, so it is not read" in err
+        assert "put the file itself there instead of a link" in err  # not only "delete it"
     assert (home / "home" / "config.yaml").is_symlink()  # left as it was
+
+
+def test_a_config_yaml_that_is_a_folder_says_to_move_it_not_rm_it(run_cli: Run, home: Path) -> None:
+    (home / "home" / "config.yaml").mkdir(parents=True)
+    err = one_line(run_cli("config", "list"))
+    assert "config.yaml: this is a folder, not a regular file" in err
+    assert "mv " in err and "rm " not in err  # rm cannot remove a folder
 
 
 @pytest.mark.parametrize("kind", ["fifo", "link to a fifo"])

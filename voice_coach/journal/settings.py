@@ -273,6 +273,19 @@ def as_typed(value: object) -> str:
     return "-" if value is None else str(value)
 
 
+def _unreadable_hint(path: Path) -> str:
+    """How to repair a settings file that cannot be read: a link's own file keeps the settings
+    in it, and `rm` cannot remove a folder."""
+    if path.is_symlink():
+        return (
+            "put the file itself there instead of a link, or remove the link to start your "
+            f"settings again (rm {path})"
+        )
+    if path.is_dir():
+        return f"move the folder away to start your settings again (mv {path} {path}.old)"
+    return f"fix the file, or delete it to start your settings again (rm {path})"
+
+
 def load_raw() -> dict[str, object]:
     """The settings file as written, unchecked: what `config set` and `unset` repair. Nearly
     every command reads it first, so this is where a folder left open by an older voice-coach
@@ -287,11 +300,7 @@ def load_raw() -> dict[str, object]:
     try:
         data = load_file(path, str(path))
     except UserError as exc:  # not YAML at all: `config set` cannot repair it, so say how
-        raise UserError(
-            exc.message,
-            where=exc.where,
-            hint=f"fix the file, or delete it to start your settings again (rm {path})",
-        ) from None
+        raise UserError(exc.message, where=exc.where, hint=_unreadable_hint(path)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
