@@ -118,10 +118,11 @@ def test_an_export_from_choose_asks_where_and_never_replaces_silently(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    w = world(["notes.txt", "", "y"])  # a bad name is refused, Enter takes the suggestion
+    w = world(["notes.txt", "~nosuchuser9/a.mp3", "", "y"])  # refused; Enter takes the suggestion
     assert choose.where_to_save(w.env, "disc-bulge", None) == Path("disc-bulge.mp3")
-    assert w.prompter.asked == ["Save it as (Enter for disc-bulge.mp3)"] * 2
+    assert w.prompter.asked == ["Save it as (Enter for disc-bulge.mp3)"] * 3
     assert "cannot tell the format" in w.prompter.refused[0]
+    assert "~nosuchuser9 names no home folder" in w.prompter.refused[1]  # was exit 70
     (tmp_path / "mine.mp3").write_bytes(b"old")
     w = world(["mine.mp3", "n"])
     assert choose.where_to_save(w.env, "disc-bulge", None) is None  # declined: nothing written

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from voice_coach import files
 from voice_coach.audio.formats import format_of
 from voice_coach.environment import Environment
 from voice_coach.errors import ExitStatus, UserError, inert
@@ -179,8 +180,8 @@ def where_to_save(env: Environment, playlist: str, given: Path | None) -> Path |
         suggested = Path(f"{playlist}.mp3")
 
         def parse(text: str) -> Path:
-            chosen = Path(text.strip()).expanduser() if text.strip() else suggested
-            try:
+            try:  # asked again, with the reason, as for a name of no known format
+                chosen = files.user_path(text.strip()) if text.strip() else suggested
                 format_of(chosen)
             except UserError as exc:
                 raise ValueError(f"{exc.message}: {exc.hint}") from None

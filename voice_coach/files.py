@@ -40,6 +40,21 @@ class FileError(UserError):
     """A file could not be written where the user asked (a missing folder, say)."""
 
 
+def user_path(text: str, where: str | None = None) -> Path:
+    """A path a person typed, with ~ and ~user read as home folders: Python raises a bare
+    RuntimeError for a user that does not exist (or no home at all), which is the person's
+    typing, not a fault."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        user = text.split("/", 1)[0]
+        raise UserError(
+            f"{user} names no home folder on this machine",
+            where=where,
+            hint="write the path out in full, or start it with ~/ for your own home folder",
+        ) from None
+
+
 def _name_max(folder: Path) -> int:
     try:
         return os.pathconf(folder, "PC_NAME_MAX")

@@ -81,6 +81,9 @@ def test_every_setting_is_either_checked_by_its_stage_or_fully_told_by_its_type(
         ("voice: gmw/en-us\n", "engine", "piper", "the piper engine has no voice 'gmw/en-us'"),
         ("listen_wake_word: xqzzyv\n", "listen", "on", "config.yaml (listen_wake_word)"),
         ("", "music", "/nowhere/songs", "no music file or folder at /nowhere/songs"),
+        # Python's expanduser raised a bare RuntimeError: an internal error, exit 70
+        ("", "music", "~nosuchuser9/songs", "~nosuchuser9 names no home folder"),
+        ("engine: piper\n", "voice", "~nosuchuser9/v.onnx", "~nosuchuser9 names no home folder"),
     ],
 )
 def test_a_setting_that_would_break_later_is_refused_when_set(
@@ -224,3 +227,14 @@ def test_config_list_marks_a_stored_value_its_stage_would_refuse(
     assert "INVALID ('the' cannot be the wake word" in listed
     assert "INVALID (there is no music file or folder" in listed
     assert listed.count("INVALID") == 2  # side: left is fine
+
+
+@pytest.mark.parametrize("command", [["plan", "pelvic-tilts"], ["config", "list"]])
+def test_a_stored_music_path_of_a_user_with_no_home_is_one_line_not_an_internal_error(
+    run: Run, config: Callable[[str], None], command: list[str]
+) -> None:
+    config('music: "~nosuchuser9/songs"\n')
+    result = run(*command)
+    assert result.code in (0, 1)  # was 70: RuntimeError from Path.expanduser
+    said = " ".join((result.out + result.err).split())  # config list: its table's cells wrap
+    assert "~nosuchuser9 names no home folder" in said or "INVALID (~nosuchuser9 " in said

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from voice_coach import files
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, inert
 from voice_coach.journal import settings
@@ -80,9 +81,8 @@ def _listen(value: object, env: Environment) -> object:
 def _music(value: object) -> object:
     """A file or a folder that is there now (what is in it is played, or said, at session
     time); stored as given, with ~ for the home folder kept as typed."""
-    from pathlib import Path
 
-    path = Path(str(value)).expanduser()
+    path = files.user_path(str(value), where="music")
     if not (path.is_file() or path.is_dir()):
         raise UserError(
             f"there is no music file or folder at {inert(str(value))}",

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from voice_coach import files
 from voice_coach.content.loader import load_library, resolve_target
 from voice_coach.errors import UserError
 from voice_coach.journal import record, settings, stats
@@ -173,7 +174,9 @@ def prepare(
         else None
     )
     music = (
-        MusicChoice(Path(chosen.music).expanduser(), chosen.music_level, chosen.music_shuffle)
+        MusicChoice(
+            files.user_path(chosen.music, where="music"), chosen.music_level, chosen.music_shuffle
+        )
         if chosen.music
         else None
     )

@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from voice_coach.errors import EngineError
+from voice_coach import files
+from voice_coach.errors import EngineError, UserError
 from voice_coach.files import read_regular
 from voice_coach.speech.base import VoiceInfo
 
@@ -53,14 +54,14 @@ class PiperEngine:
         if not self.voice.endswith(".onnx"):
             return self.voice
         try:
-            stat = Path(self.voice).expanduser().stat()
-        except OSError:
+            stat = files.user_path(self.voice).stat()
+        except (OSError, UserError):
             return self.voice
         return f"{self.voice}@{stat.st_size}:{stat.st_mtime_ns}"
 
     def _model_files(self) -> tuple[Path, Path]:
         if self.voice.endswith(".onnx"):
-            model = Path(self.voice).expanduser()
+            model = files.user_path(self.voice, where=self.voice_from)
             config = model.with_name(model.name + ".json")
             if not model.exists() or not config.exists():
                 raise EngineError(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
+from voice_coach import files
 from voice_coach.errors import UserError, clipped
 from voice_coach.model import AUTO, ENGINE_NAMES
 from voice_coach.names import lookup
@@ -195,7 +195,7 @@ def known_voice(voice: str, engine: str = AUTO) -> bool:
     if engine in (AUTO, "piper") and piper_engine.is_piper_voice(voice):
         if not voice.endswith(".onnx"):
             return natural_voice_installed()
-        model = Path(voice).expanduser()
+        model = files.user_path(voice, where="voice")
         there = model.is_file() and model.with_name(model.name + ".json").is_file()
         return there and all(importlib.util.find_spec(p) is not None for p in PIPER_PACKAGES[:2])
     if engine in (AUTO, "pyttsx3") and not piper_engine.is_piper_voice(voice):
