@@ -23,7 +23,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from voice_coach.errors import UserError
+from voice_coach.errors import UserError, clipped, inert
 
 PART_SUFFIX = ".part"
 NAME_MAX = 255
@@ -47,7 +47,7 @@ def user_path(text: str, where: str | None = None) -> Path:
     try:
         return Path(text).expanduser()
     except RuntimeError:
-        user = text.split("/", 1)[0]
+        user = inert(clipped(text.split("/", 1)[0]))  # choose prints it in its own prompt
         raise UserError(
             f"{user} names no home folder on this machine",
             where=where,

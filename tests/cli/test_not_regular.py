@@ -15,6 +15,7 @@ import pytest
 from support.running import Result, one_line
 
 from voice_coach import files
+from voice_coach.errors import UserError
 
 Run = Callable[..., Result]
 
@@ -123,3 +124,11 @@ def test_a_voice_model_that_is_a_pipe_is_one_line(tmp_path: Path, which: str) ->
             (tmp_path / name).write_text("{}")
     with pytest.raises(EngineError, match=f"{which}' is not a regular file"):
         PiperEngine(str(tmp_path / "voice.onnx"), voice_from="--voice-model")._model_files()
+
+
+def test_a_home_of_no_user_is_a_users_error_and_its_name_is_made_inert() -> None:
+    with pytest.raises(UserError) as caught:  # Path.expanduser raised RuntimeError: exit 70
+        files.user_path("~no\x1b[31muser/x.mp3", where="music")
+    assert "names no home folder" in caught.value.message
+    assert "\x1b" not in caught.value.message  # choose prints it in its prompt as it is
+    assert files.user_path("~/x") == Path.home() / "x"

@@ -4,6 +4,7 @@ it (never exit 70, never a traceback)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -238,3 +239,32 @@ def test_a_stored_music_path_of_a_user_with_no_home_is_one_line_not_an_internal_
     assert result.code in (0, 1)  # was 70: RuntimeError from Path.expanduser
     said = " ".join((result.out + result.err).split())  # config list: its table's cells wrap
     assert "~nosuchuser9 names no home folder" in said or "INVALID (~nosuchuser9 " in said
+
+
+def test_numbers_yaml_would_read_otherwise_are_kept_as_written_and_refused(
+    run: Run, config: Callable[[str], None]
+) -> None:
+    # YAML 1.1 read 010 as 8, 0x3 as 3 and 1:30 as 90; config list showed them as set
+    config("rest: 010\nlead_in: 0x3\nmusic_level: 1:30\nlisten_sensitivity: 0.5_0\n")
+    listed = " ".join(run("config", "list").out.split())
+    assert "rest 10 set" in listed  # leading zeros: the decimal number, as typed
+    for written in ("'0x3' is not a valid", "'1:30' is not a valid", "'0.5_0' is not a valid"):
+        assert "INVALID (" + written in listed
+
+
+def test_a_music_setting_is_refused_for_a_pipe_or_a_name_too_long_and_kept_whole(
+    run: Run, config: Callable[[str], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    os.mkfifo(tmp_path / "fifo")
+    err = one_line(run("config", "set", "music", str(tmp_path / "fifo")))
+    assert "is a named pipe or a device, not a music file or folder" in err  # not "no file"
+    long = str(tmp_path / ("a" * 300))
+    err = one_line(run("config", "set", "music", long))  # was File name too long, unnamed
+    assert err.startswith("voice-coach: error: music: ") and "File name too long" in err
+    config(f"music: {long}\n")
+    assert "INVALID (" in run("config", "list").out  # config list, the repair tool, still lists
+    (tmp_path / "song.mp3").write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    config("")
+    run("config", "set", "music", "song.mp3")
+    assert run("config", "get", "music").out.strip() == str(tmp_path / "song.mp3")

@@ -325,3 +325,23 @@ def test_the_plot_draws_before_and_after_as_points_and_weekly_averages(tmp_path:
     out = tmp_path / "pain.png"
     charts.plot_pain(entries, out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "pelvic-tilts", "--rate", "1_50"],
+        ["plan", "pelvic-tilts", "--reps", "\u0662"],
+        ["plan", "pelvic-tilts", "--music-level", "\u0663"],
+    ],
+)
+def test_an_option_number_in_other_digits_is_refused_as_config_set_refuses_it(
+    run_cli: Run, args: list[str]
+) -> None:
+    result = run_cli(*args)  # click's IntRange took them as 150, 2 and 3
+    assert result.code == 2 and "is not a whole number typed in digits 0-9" in result.err
+
+
+def test_a_pain_in_other_digits_is_refused(run_cli: Run) -> None:
+    result = run_cli("log", "add", "pelvic-tilts", "--pain-before", "\u0663", "--pain-after", "2")
+    assert result.code == 1 and "pain must be a whole number" in result.err

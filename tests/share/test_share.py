@@ -481,3 +481,10 @@ def test_share_serves_the_log_address_unless_read_only(
     assert (table("log") is None) is read_only
     page = table("").body().decode()
     assert f'data-log="{"no" if read_only else "yes"}"' in page
+
+
+def test_a_host_name_that_cannot_be_encoded_is_one_line(run_cli: Callable[..., Result]) -> None:
+    # IDNA cannot encode an empty label: Python raised a TypeError (an internal error, exit 70)
+    done = run_cli("share", "pelvic-tilts", "--host", "é..x", "--port", "18765")
+    assert done.code == 1 and "Sharing" not in done.out
+    assert "--host: 'é..x' is not an address" in done.err

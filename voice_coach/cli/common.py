@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -59,3 +60,18 @@ def _escaped(char: str) -> str:
 def print_json(data: object) -> None:
     text = json.dumps(data, indent=2, ensure_ascii=False)
     click.echo(_json_inert(text))
+
+
+class WholeNumber(click.IntRange):
+    """click's IntRange for digits as a keyboard types them only (as `config set` takes them):
+    int() also reads "٣" as 3 and "1_0" as 10."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from voice_coach.journal.values import typed_digits
+
+        if isinstance(value, str):
+            try:
+                typed_digits(value)
+            except ValueError:
+                self.fail(f"{value!r} is not a whole number typed in digits 0-9.", param, ctx)
+        return super().convert(value, param, ctx)

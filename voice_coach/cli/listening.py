@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from voice_coach.cli.common import say
+from voice_coach.cli.common import WholeNumber, say
 from voice_coach.errors import inert
 
 
 @click.command("listen-test")
 @click.option(
     "--seconds",
-    type=click.IntRange(1, 120),
+    type=WholeNumber(1, 120),
     default=10,
     show_default=True,
     help="How long to listen.",

@@ -15,7 +15,7 @@ import click
 
 from voice_coach.audio.formats import FORMAT_HELP, FORMATS, NAMES, SPLIT_FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
-from voice_coach.cli.common import Decorator, cache_dir_option, content_option
+from voice_coach.cli.common import Decorator, WholeNumber, cache_dir_option, content_option
 from voice_coach.environment import Environment
 from voice_coach.journal.settings import KEYS
 from voice_coach.model import Difficulty, Side
@@ -27,11 +27,11 @@ def _setting_option(name: str, **extra: Any) -> Decorator:
     """`--NAME` for a setting, its type and help read from the settings table (one source of
     truth for `config` and the command line); it wins over the stored setting."""
     key = KEYS[name]
-    kind: click.Choice[str] | click.IntRange | None = None
+    kind: click.Choice[str] | WholeNumber | None = None
     if key.choices:
         kind = click.Choice(key.choices)
     elif key.low is not None and key.high is not None:
-        kind = click.IntRange(int(key.low), int(key.high))
+        kind = WholeNumber(int(key.low), int(key.high))
     help = key.help[0].upper() + key.help[1:] + " [default: the `config` setting]."
     return click.option(f"--{name.replace('_', '-')}", type=kind, help=help, **extra)
 
@@ -41,13 +41,13 @@ _SESSION_OPTIONS: list[Decorator] = [
     _setting_option("side"),
     click.option(
         "--reps",
-        type=click.IntRange(1, 200),
+        type=WholeNumber(1, 200),
         help="Override every exercise's repetitions (for a quick try).",
     ),
     click.option(
         "--hold",
         "hold_s",
-        type=click.IntRange(1, 600),
+        type=WholeNumber(1, 600),
         metavar="SECONDS",
         help="Override every hold and timed part, in seconds (for a quick try).",
     ),

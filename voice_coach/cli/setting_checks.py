@@ -9,11 +9,12 @@ What cannot be known when it is set (a microphone unplugged since) is said where
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable
 
 from voice_coach import files
 from voice_coach.environment import Environment
-from voice_coach.errors import UserError, inert
+from voice_coach.errors import UserError, clipped, inert
 from voice_coach.journal import settings
 from voice_coach.model import AUTO
 
@@ -78,18 +79,33 @@ def _listen(value: object, env: Environment) -> object:
     return value
 
 
+MUSIC_HINT = "give the path of a music file, or of a folder of them"
+
+
 def _music(value: object) -> object:
     """A file or a folder that is there now (what is in it is played, or said, at session
-    time); stored as given, with ~ for the home folder kept as typed."""
-
-    path = files.user_path(str(value), where="music")
-    if not (path.is_file() or path.is_dir()):
+    time); stored with ~ for the home folder kept as typed, and a relative path made whole
+    (a session started in another folder would not find it)."""
+    text = str(value)
+    path = files.user_path(text, where="music")
+    shown = inert(clipped(text))
+    try:
+        mode: int | None = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
+    except OSError as exc:  # a name too long for the file system, say
+        raise UserError(f"{shown}: {exc.strerror or exc}", where="music", hint=MUSIC_HINT) from None
+    if mode is None:
         raise UserError(
-            f"there is no music file or folder at {inert(str(value))}",
-            where="music",
-            hint="give the path of a music file, or of a folder of them",
+            f"there is no music file or folder at {shown}", where="music", hint=MUSIC_HINT
         )
-    return value
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UserError(
+            f"{shown} is a named pipe or a device, not a music file or folder",
+            where="music",
+            hint=MUSIC_HINT,
+        )
+    return text if text.startswith("~") or path.is_absolute() else str(path.absolute())
 
 
 LIGHT_CHECKS: dict[str, Callable[[object], object]] = {

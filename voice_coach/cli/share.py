@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from voice_coach.cli.common import WholeNumber
 from voice_coach.cli.options import pass_env, session_options
 from voice_coach.environment import Environment
 from voice_coach.session.options import SessionOptions
@@ -12,7 +13,7 @@ from voice_coach.session.options import SessionOptions
 @click.command()
 @click.argument("target", nargs=-1)
 @click.option("--host", help="The address to serve on [default: this machine's on the network].")
-@click.option("--port", type=click.IntRange(1, 65535), help="The port [default: 8765].")
+@click.option("--port", type=WholeNumber(1, 65535), help="The port [default: 8765].")
 @click.option(
     "--keep-address",
     is_flag=True,

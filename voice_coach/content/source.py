@@ -29,7 +29,11 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 on every command), else the pure-Python one; both keep every node's line."""
 _CORE = "tag:yaml.org,2002:"
 _SCALARS = yaml.constructor.SafeConstructor()
+_INT = f"{_CORE}int"
 _SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null")}
+_NUMBER_AS_TYPED = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|[-+]?\.(inf|Inf|INF)")
+"""A number as a person types one. YAML 1.1 also reads 010 as 8, 0x10 as 16, 1:30 as 90 and 1_0
+as 10: those are kept as the text written, which the reader's own check refuses by name."""
 
 
 class YMap(dict[str, Any]):
@@ -188,9 +192,12 @@ class _Builder:
             return str(node.value)  # a date-like value is just text here
         if node.tag not in _SCALAR_TAGS:
             raise self._bad_tag(node)
+        text = str(node.value)
+        if node.tag in (_INT, f"{_CORE}float") and not _NUMBER_AS_TYPED.fullmatch(text):
+            return text
         # The safe constructor turns a plain scalar into str/int/float/bool/None by its core tag.
         try:
-            value = _SCALARS.construct_object(node)
+            value = int(text, 10) if node.tag == _INT else _SCALARS.construct_object(node)
         except ValueError:  # Python's own limit: an integer of over 4300 digits
             raise ContentError(
                 f"a number of {len(str(node.value))} digits",

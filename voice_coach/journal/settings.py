@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from voice_coach.errors import UserError, clipped
+from voice_coach.journal.values import typed_digits
 from voice_coach.model import (
     AUTO,
     DEFAULT_WAKE_WORD,
@@ -90,18 +91,10 @@ def _choice(name: str, help: str, choices: Sequence[str]) -> Key:
     return Key(name, help, parse, choices=tuple(choices))
 
 
-def _typed_digits(text: str) -> str:
-    """`text` if it is a number as a keyboard types it: Python's int() and float() also take
-    other scripts' digits ("٣") and digit groups ("1_0"), which no one means as a setting."""
-    if not text.isascii() or "_" in text:
-        raise ValueError(text)
-    return text
-
-
 def _whole_number(name: str, help: str, low: int, high: int) -> Key:
     def parse(text: str) -> int:
         try:
-            value = int(_typed_digits(text))
+            value = int(typed_digits(text))
         except ValueError:
             raise ValueError(f"a whole number from {low} to {high}") from None
         if not low <= value <= high:
@@ -120,7 +113,7 @@ def _on_off(text: str) -> bool:
 
 def _fraction(text: str) -> float:
     try:
-        value = float(_typed_digits(text))
+        value = float(typed_digits(text))
     except ValueError:
         raise ValueError("a number from 0 to 1") from None
     if not 0 <= value <= 1:

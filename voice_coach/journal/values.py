@@ -18,6 +18,15 @@ EARLIEST = dt.date(1900, 1, 1)
 """No session is older: a day before it is a typing mistake (0001-01-01, say)."""
 
 
+def typed_digits(text: str) -> str:
+    """`text` if it is a number as a keyboard types it (ValueError if not): Python's int() and
+    float() also take other scripts' digits ("٣") and digit groups ("1_0"), which no one means
+    as a pain, a setting or an option."""
+    if not text.isascii() or "_" in text:
+        raise ValueError(text)
+    return text
+
+
 class Refused(UserError):
     """A value the log does not take. `where` names it as the caller knows it: the store uses
     its own words ("pain before", "effect", "session id"), the command line its options."""
@@ -35,7 +44,7 @@ def check_pain(value: object, where: str) -> int | None:
 
 def parse_pain(text: str, where: str) -> int:
     try:
-        value = int(text)
+        value = int(typed_digits(text))
     except ValueError:
         raise Refused(
             f"pain must be a whole number from 0 (none) to 10 (worst), not '{text}'", where=where

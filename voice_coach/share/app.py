@@ -189,9 +189,9 @@ def table(
 def open_server(chosen: Address, serve: Table, log: Callable[[str], None]) -> ShareServer:
     try:
         return ShareServer((chosen.host, chosen.port), chosen.token, serve, log)
-    except socket.gaierror:
+    except (socket.gaierror, UnicodeError, TypeError):  # the last two: a name IDNA cannot encode
         raise UserError(
-            f"'{chosen.host}' is not an address", where="--host", hint=HOST_HINT
+            f"'{inert(chosen.host)}' is not an address", where="--host", hint=HOST_HINT
         ) from None
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
