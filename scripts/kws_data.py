@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Training material for the keyword classifier (`voice_coach/listening/kws.py`), made from the
-TUNING voices only (`many_voices.TUNING`, `OTHER_TUNING` and `ACCENT_TUNING`, people of other
-languages saying the commands with their accent): their ten commands, augmented (sox
-pitch, tempo, speed, reverb, level; the rooms' own noise generators at 3-20 dB with seeds the
-bench never uses; where the command sits in the window), phrases that are not commands in the
-same voices (the wake word alone, a command word alone, the wake word and other words), and the
-tuning half of the guide read aloud (the "none" class; a sixth of its texts kept apart to choose
-the threshold on), and the session's own cues (its counting above all, which a person may count
-along with) in the same voices, as "none".
+TUNING voices only (`many_voices.TUNING`, `OTHER_TUNING`, `ACCENT_TUNING`, people of other
+languages saying the commands with their accent, and `WIDE_TUNING`, many more espeak-ng people):
+their ten commands, augmented (sox pitch, tempo, speed, reverb, level; the rooms' own noise
+generators at 3-20 dB with seeds the bench never uses; where the command sits in the window),
+phrases that are not commands in the same voices (the wake word alone, a command word alone, the
+wake word and other words), and the tuning half of the guide read aloud (the "none" class; a
+sixth of its texts kept apart to choose the threshold on), and the session's own cues (its
+counting above all, which a person may count along with) in the same voices, as "none".
 
 Writes audio_cache/kws/data.npz (features, not sound). Run with the project's venv:
   PYTHONPATH=.:tests .venv/bin/python scripts/kws_data.py
@@ -61,6 +61,9 @@ NOT_COMMANDS = (
 
 
 VOICES = (*mv.TUNING, *mv.OTHER_TUNING, *mv.ACCENT_TUNING)
+WIDE = mv.WIDE_TUNING
+"""More people, each heard less often (a third of the commands' copies, the counting and the
+short cues only): the classifier meets many voices rather than a few well."""
 COUNTING = (
     "One. Two. Three. Four. Five.",
     "Six, seven, eight, nine, ten.",
@@ -184,12 +187,12 @@ def main() -> None:
     clips, labels, ons, offs = [], [], [], []
     seed = SEED0
     # the commands: each tuning voice's recording, 40 times (raw 4 of them), in rooms
-    for voice in VOICES:
+    for voice, copies in [*((v, 40) for v in VOICES), *((v, 12) for v in WIDE)]:
         for phrase in PHRASES:
             pcm = mv.spoken(voice, f"Coach, {phrase}.")
-            for k in range(40):
+            for k in range(copies):
                 seed += 1
-                said = pcm if k < 4 else augmented(pcm, rng)
+                said = pcm if k < copies // 10 else augmented(pcm, rng)
                 f, on, off = placed(said, rng, mv.NOISES[k % 4], seed)
                 clips.append(f)
                 labels.append(CLASSES.index(phrase))
@@ -197,10 +200,10 @@ def main() -> None:
                 offs.append(off)
         print("commands", voice.name, len(clips), flush=True)
     # not commands, in the same voices
-    for voice in VOICES:
+    for voice, copies in [*((v, 4) for v in VOICES), *((v, 2) for v in WIDE)]:
         for text in NOT_COMMANDS:
             pcm = mv.spoken(voice, text)
-            for k in range(4):
+            for k in range(copies):
                 seed += 1
                 said = pcm if k == 0 else augmented(pcm, rng)
                 f, on, off = placed(said, rng, mv.NOISES[k % 4], seed)
@@ -223,6 +226,8 @@ def main() -> None:
         mine = [*short, *COUNTING, *rest[n % 4 :: 4]]
         said += [mv.spoken(voice, t) for t in mine]
         print("cues", voice.name, len(mine), flush=True)
+    for voice in WIDE:
+        said += [mv.spoken(voice, t) for t in [*short, *COUNTING]]
     cues = [stream([said[i] for i in rng.permutation(len(said))], rng, (3, 20)) for _ in range(2)]
     # room noise alone, 2 minutes each
     noise = []

@@ -145,7 +145,7 @@ def test_the_classifier_yields_commands_as_the_session_takes_them() -> None:
     assert first.onset == first.start
     assert first.odds == pytest.approx(np.log(0.96 / 0.04), abs=1e-3)
     assert first.odds >= judge.needed and first.lead == 0
-    assert judge.needed == pytest.approx(np.log(0.8 / 0.2), abs=1e-6)  # 0.8 at the default
+    assert judge.needed == pytest.approx(np.log(0.93 / 0.07), abs=1e-6)  # 0.93 at the default
     assert classifier.Classifier(sensitivity=1.0).needed < judge.needed
 
 

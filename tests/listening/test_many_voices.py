@@ -13,7 +13,7 @@ def test_every_command_has_a_spelling_in_each_accent() -> None:
         for phrase in PHRASES:
             said = mv.respelled(f"Coach, {phrase}.", accent)
             assert said != f"Coach, {phrase}.", (accent, phrase)
-            assert said.endswith(".") and said[0].isupper()
+            assert said.endswith(".") and said[0] == said[0].upper()
 
 
 def test_a_czech_reader_spells_the_words_as_they_sound() -> None:
