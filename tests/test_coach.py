@@ -118,11 +118,13 @@ def test_an_export_from_choose_asks_where_and_never_replaces_silently(
     world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    w = world(["notes.txt", "~nosuchuser9/a.mp3", "", "y"])  # refused; Enter takes the suggestion
+    (tmp_path / "dir.mp3").mkdir()
+    w = world(["notes.txt", "~nosuchuser9/a.mp3", "dir.mp3", "", "y"])  # refused; Enter: suggested
     assert choose.where_to_save(w.env, "disc-bulge", None) == Path("disc-bulge.mp3")
-    assert w.prompter.asked == ["Save it as (Enter for disc-bulge.mp3)"] * 3
+    assert w.prompter.asked == ["Save it as (Enter for disc-bulge.mp3)"] * 4
     assert "cannot tell the format" in w.prompter.refused[0]
     assert "~nosuchuser9 names no home folder" in w.prompter.refused[1]  # was exit 70
+    assert "dir.mp3 is a folder" in w.prompter.refused[2]  # was "exists. Replace it?"
     (tmp_path / "mine.mp3").write_bytes(b"old")
     w = world(["mine.mp3", "n"])
     assert choose.where_to_save(w.env, "disc-bulge", None) is None  # declined: nothing written

@@ -185,6 +185,8 @@ def where_to_save(env: Environment, playlist: str, given: Path | None) -> Path |
                 format_of(chosen)
             except UserError as exc:
                 raise ValueError(f"{exc.message}: {exc.hint}") from None
+            if chosen.is_dir():  # "Replace it?" would render it all, then fail on the folder
+                raise ValueError(f"{inert(str(chosen))} is a folder: give a file name")
             return chosen
 
         path = env.prompter.optional(f"Save it as (Enter for {suggested})", parse) or suggested

@@ -239,6 +239,9 @@ def test_a_stored_music_path_of_a_user_with_no_home_is_one_line_not_an_internal_
     assert result.code in (0, 1)  # was 70: RuntimeError from Path.expanduser
     said = " ".join((result.out + result.err).split())  # config list: its table's cells wrap
     assert "~nosuchuser9 names no home folder" in said or "INVALID (~nosuchuser9 " in said
+    if command[0] == "plan":  # the file and the repair named, as for any stored bad entry
+        assert "config.yaml (music): the settings file has a bad entry" in said
+        assert "config unset music" in said
 
 
 def test_numbers_yaml_would_read_otherwise_are_kept_as_written_and_refused(

@@ -108,6 +108,17 @@ class Prepared:
         return self.cues.missing(e.text for e in self.guessed().events if e.text)
 
 
+def _music_path(music: str, options: SessionOptions) -> Path:
+    """The music's path, ~ read; a stored one that cannot be is the settings file's bad entry
+    (naming the file and the repair), one given on the command line is --music's."""
+    if options.music is not None:
+        return files.user_path(music, where="--music")
+    try:
+        return files.user_path(music)
+    except UserError as exc:
+        raise settings.bad_entry("music", exc.message) from None
+
+
 def prepare(
     target: Sequence[str],
     options: SessionOptions,
@@ -174,9 +185,7 @@ def prepare(
         else None
     )
     music = (
-        MusicChoice(
-            files.user_path(chosen.music, where="music"), chosen.music_level, chosen.music_shuffle
-        )
+        MusicChoice(_music_path(chosen.music, options), chosen.music_level, chosen.music_shuffle)
         if chosen.music
         else None
     )
