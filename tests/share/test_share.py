@@ -301,7 +301,9 @@ def test_a_share_json_that_is_no_regular_file_is_one_line_never_a_hang(
     """A FIFO named share.json hung `share --keep-address` forever."""
     app._state().parent.mkdir(parents=True, exist_ok=True)
     make(str(app._state()))
-    assert said in keep_address(run_cli, monkeypatch)
+    line = keep_address(run_cli, monkeypatch)
+    assert said in line
+    assert "move it away" in line  # not "run share without --keep-address": that cannot write it
 
 
 def test_share_x_x_serves_x_once(

@@ -105,7 +105,12 @@ def _saved() -> tuple[str, int] | None:
     except FileNotFoundError:
         return None
     except FileError as exc:  # a pipe would hang the share; a device, a folder: said so
-        raise wrong(exc.message) from None
+        # not "run share without --keep-address": that could not write a file there either
+        raise UserError(
+            exc.message,
+            where=str(path),
+            hint="move it away: share keeps the address for --keep-address in that file",
+        ) from None
     except UnicodeDecodeError:
         raise wrong("not text (UTF-8)") from None
     except ValueError:
