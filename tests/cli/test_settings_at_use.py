@@ -271,3 +271,14 @@ def test_a_music_setting_is_refused_for_a_pipe_or_a_name_too_long_and_kept_whole
     config("")
     run("config", "set", "music", "song.mp3")
     assert run("config", "get", "music").out.strip() == str(tmp_path / "song.mp3")
+
+
+def test_config_get_notes_a_stored_value_its_stage_would_refuse(
+    run: Run, config: Callable[[str], None]
+) -> None:
+    config("listen_wake_word: the\nside: left\n")
+    result = run("config", "get", "listen_wake_word")  # printed as set, with no word of it
+    assert result.code == 0 and result.out == "the\n"  # scripts still read the value
+    assert "note: 'the' cannot be the wake word" in result.err
+    assert "config unset listen_wake_word" in result.err
+    assert run("config", "get", "side").err == ""

@@ -10,7 +10,7 @@ import click
 from voice_coach.cli.common import content_option, print_json, say
 from voice_coach.cli.options import pass_env, rating_options
 from voice_coach.environment import Environment
-from voice_coach.errors import inert
+from voice_coach.errors import UserError, inert
 
 
 @click.group("config")
@@ -32,10 +32,17 @@ def config_list() -> None:
 @click.argument("key")
 def config_get(key: str) -> None:
     """Print one setting."""
+    from voice_coach.cli.setting_checks import LIGHT_CHECKS
     from voice_coach.journal import settings
 
     value = settings.value_of(key)
     say("" if value is None else inert(settings.as_typed(value)))
+    check = LIGHT_CHECKS.get(settings.key_named(key).name)
+    if check is not None and value is not None:
+        try:  # as `config list` marks it: the value is printed, and why it would be refused
+            check(value)
+        except UserError as exc:
+            say(f"voice-coach: note: {inert(exc.message)} (run: config unset {key})", err=True)
 
 
 def _no_option(ctx: click.Context, param: click.Parameter, key: str) -> str:
