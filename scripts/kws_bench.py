@@ -160,27 +160,23 @@ def delays(items: list, threshold: float) -> list[float]:
     return out
 
 
-WIDE: list[bool] = [False]
-"""Whether the networks were trained with `WIDE_TUNING` (`--wide`): then its commands are
-tuning material too."""
-
-
-def tuning_commands(m: dict[str, object]) -> list:
+def tuning_commands(m: dict[str, object], wide: bool) -> list:
     """Every command said by a voice the training heard (looks cached before the other
-    engines have none of theirs)."""
+    engines have none of theirs); `wide`: the networks were trained with `WIDE_TUNING`, so
+    its commands are tuning material too."""
     return [
         *m["tuning commands"],  # type: ignore[misc]
         *m.get("other tuning commands", []),  # type: ignore[misc]
         *m.get("accent tuning commands", []),  # type: ignore[misc]
-        *(m["wide tuning commands"] if WIDE[0] else []),  # type: ignore[misc]
+        *(m["wide tuning commands"] if wide else []),  # type: ignore[misc]
     ]
 
 
-def choose(m: dict[str, object]) -> float:
+def choose(m: dict[str, object], wide: bool) -> float:
     for i, t in enumerate(GRID):
         kept = sum(false_actions(p, t) for p in m["kept speech"])  # type: ignore[union-attr]
         half = false_actions(m["tuning speech"], t)  # type: ignore[arg-type]
-        wrong = tally(tuning_commands(m), t)["all"][2]
+        wrong = tally(tuning_commands(m, wide), t)["all"][2]
         counted = sum(false_actions(p, t) for p in m.get("tuning counting", []))  # type: ignore[attr-defined]
         print(
             f"  tuning: threshold {t}: kept speech {kept}, tuning half {half}, wrong {wrong}, "
@@ -212,7 +208,6 @@ def main() -> None:
         "--wide", action="store_true", help="the networks were trained with WIDE_TUNING"
     )
     args = parser.parse_args()
-    WIDE[0] = args.wide
     spotter = Spotter(network=Agreed(tuple(args.weights)))
     stamp = "-".join(str(w.stat().st_mtime_ns) for w in args.weights)
     path = KWS / f"looks-{stamp}.pkl"
@@ -225,7 +220,7 @@ def main() -> None:
         path.write_bytes(pickle.dumps(m))
     for weights in args.weights:
         print(f"weights {weights} {weights.stat().st_size} bytes")
-    threshold = choose(m)
+    threshold = choose(m, args.wide)
     print(f"chosen on tuning material only: threshold {threshold}, {RUNS} looks running\n")
     tuned = tally(m["tuning commands"], threshold)  # type: ignore[arg-type]
     held = tally(m["held-out commands"], threshold)  # type: ignore[arg-type]
@@ -241,7 +236,7 @@ def main() -> None:
     rows.append(
         (
             "more espeak-ng people (WIDE_TUNING), all rooms",
-            *((wide, None) if WIDE[0] else (None, wide)),
+            *((wide, None) if args.wide else (None, wide)),
         )
     )
     for key, title, _voices, accents, _seed in LATER:
@@ -284,7 +279,7 @@ def main() -> None:
     print("\nafter the fact (NOT for choosing): held-out at other thresholds")
     for t in GRID:
         h = tally(m["held-out commands"], t)["all"]  # type: ignore[arg-type]
-        tt = tally(tuning_commands(m), t)["all"]
+        tt = tally(tuning_commands(m, args.wide), t)["all"]
         fa = false_actions(m["held-out speech"], t)  # type: ignore[arg-type]
         print(
             f"  {t}: tuning {tt[1]}/{tt[0]} wrong {tt[2]}; held-out {h[1]}/{h[0]} wrong {h[2]}, "
