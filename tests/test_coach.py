@@ -139,3 +139,42 @@ def test_choose_takes_the_session_options(run_cli: Run, tmp_path: Path) -> None:
     result = run_cli("choose", *answers, "-o", str(tmp_path / "x.mp3"))
     assert result.code == 0 and "Suggested playlist: disc-bulge" in result.out
     assert not (tmp_path / "x.mp3").exists()  # without a terminal it suggests, writes nothing
+
+
+@pytest.mark.parametrize("times", [0, 1, 2, 3])
+def test_a_session_that_asked_again_twice_ends_with_the_way_to_calibrate(
+    world: World, times: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The counting is the controller's (test_listening.py); here, what the end of `play` says."""
+    played = coach.play_session
+
+    def asked(*args: object, **kwargs: object) -> object:
+        timeline, outcome = played(*args, **kwargs)  # type: ignore[arg-type]
+        outcome.asked_again = times
+        return timeline, outcome
+
+    monkeypatch.setattr(coach, "play_session", asked)
+    for listen in (True, False):
+        w = world([], terminal=False, player=instant([]))
+        w.env.make_listener = lambda *_: Silent()  # type: ignore[assignment]
+        request = coach.PlayRequest("instant", listen=listen)
+        coach.play(("pelvic-tilts",), QUICK, request, w.env)
+        tips = [line for line in w.out if "calibrate" in line]
+        if times < 2 or not listen:
+            assert tips == []
+        else:
+            assert tips == [
+                f"The coach asked you {times} times to say a command again (it heard one but "
+                "was not sure): `voice-coach listen-test --calibrate` fits it to your voice in a "
+                "minute."
+            ]
+
+
+class Silent:
+    problem: str | None = None
+
+    def poll(self) -> list[object]:
+        return []
+
+    def close(self) -> None:
+        pass

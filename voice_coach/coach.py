@@ -78,6 +78,9 @@ def play(
     env.echo(summary(outcome, exercises, timeline.sample_rate))
     if outcome.skipped:
         env.echo("Not done: " + ", ".join(outcome.skipped) + ".")
+    tip = calibration_tip(outcome.asked_again)
+    if tip and listen is not None:
+        env.echo(tip)
     asking = env.can_ask and not outcome.interrupted
     pain_after = request.pain_after
     if pain_after is None and asking:
@@ -135,6 +138,21 @@ def summary(outcome: Outcome, exercises: int, rate: int) -> str:
     return (
         f"{'Stopped' if outcome.quit else 'Finished'}: {done} of {exercises} "
         f"exercises done in {heard}."
+    )
+
+
+ASKED_FOR_TIP = 2
+"""A session that asked the person this many times to say a command again ends with the way to
+fit the listening to their voice: of voices it never heard, calibrated in their room, the
+coach obeys far more (the README's table), and one 'say again' can be the TV."""
+
+
+def calibration_tip(asked_again: int) -> str | None:
+    if asked_again < ASKED_FOR_TIP:
+        return None
+    return (
+        f"The coach asked you {asked_again} times to say a command again (it heard one but was "
+        "not sure): `voice-coach listen-test --calibrate` fits it to your voice in a minute."
     )
 
 

@@ -241,11 +241,13 @@ def test_after_a_pause_by_voice_go_on_gets_the_benefit_of_the_doubt(plan_of: Pla
     _, player, outcome, said, _ = listen(timeline, script)
     assert said == [PAUSED, "Going on."] and outcome.heard_samples == timeline.length
     assert len(player.starts) == 3  # the start, the pause's words, the resume (no tone)
+    assert outcome.asked_again == 0
     # only 'go on', and only after a pause by voice: anything else unsure is asked again
     script = [(at, "coach pause"), (at + 5, "coach next?"), (at + 9, "coach go on")]
-    _, player, _, said, _ = listen(timeline, script)
+    _, player, outcome, said, _ = listen(timeline, script)
     assert said == [PAUSED, "Going on."]
     assert len(player.starts) == 4  # the start, the pause's words, the tone, the resume
+    assert outcome.asked_again == 1  # counted, for the line at the end of `play`
     keys = [(at, " "), (at + 9, " ")]
     _, player, _, said, _ = listen(timeline, [(at + 5, "coach go on?")], keys=keys)
     assert said == [] and len(player.starts) == 3  # the start, the tone, the resume by key

@@ -68,9 +68,10 @@ class Calibration:
             and (table[h.phrase] == PHRASES[phrase]) == as_asked
         ]
 
-    def sensitivity(self, current: float) -> float | None:
+    def sensitivity(self, current: float, ceiling: float = HIGHEST) -> float | None:
         """The sensitivity that catches every command heard as itself, unless that would take
-        one for another (then just below where it would); None if none was heard as itself."""
+        one for another (then just below where it would), and never over `ceiling`; None if
+        none was heard as itself."""
         right = self.right()
         if not right:
             return None
@@ -78,7 +79,7 @@ class Calibration:
         wrong = self.wrong()
         if wrong:
             catches = min(catches, self.scale.sensitivity_for(max(wrong) + SLACK))
-        return round(min(max(catches, LOWEST), HIGHEST), 2)
+        return round(min(max(catches, LOWEST), ceiling), 2)
 
     def caught(self, phrase: str, sensitivity: float) -> int:
         """How many times `phrase` would have been obeyed as itself at `sensitivity`."""

@@ -62,6 +62,8 @@ class Voice:
         self.paused_at: float | None = None
         """When a spoken command last paused the session (None once it plays again)."""
         self.reminded = False
+        self.asked = 0
+        """How many times the person was asked to say a command again (heard, not sure)."""
 
     def prepare(self, cue: Callable[[str], bytes]) -> None:
         """Synthesise the acknowledgements now, in the background, so that the first command
@@ -88,6 +90,7 @@ class Voice:
             doubt = paused and self.paused_at is not None and command.action == "resume"
             if not command.sure and not doubt:
                 self.acted = (f"{command.phrase}? (not sure: say it again)", self.clock())
+                self.asked += 1
                 yield None, ""
                 continue
             self.acted = (command.phrase, self.clock())

@@ -74,6 +74,8 @@ class Outcome:
     heard_samples: int = 0
     quit: bool = False
     interrupted: bool = False
+    asked_again: int = 0
+    """Spoken commands heard but not surely enough to obey (the person was asked again)."""
 
 
 class SessionController:
@@ -214,4 +216,5 @@ class SessionController:
             done = index in self.transport.reached_end
             (outcome.completed if done else outcome.skipped).append(exercise)
         outcome.heard_samples = self.transport.heard
+        outcome.asked_again = 0 if self.voice is None else self.voice.asked
         return outcome
