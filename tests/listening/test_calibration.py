@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 from support.running import Result
@@ -91,7 +92,9 @@ def test_a_voice_the_model_is_unsure_of_gets_the_sensitivity_that_catches_it() -
     assert chosen is not None and 0.5 < chosen <= 1.0
     assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
     summary = list(calibration.summary(result, 0.5))
-    assert summary[0] == "coach, pause       caught 2 of 2" and len(summary) == len(PHRASES)
+    assert summary[0] == "coach, pause       caught 2 of 2" and len(summary) == len(PHRASES) + 1
+    # set above the default: the person is told what that risks, and how to undo it
+    assert summary[-1].startswith("Above the default 0.5, other people talking or a TV")
 
 
 def test_a_clear_voice_gets_a_lower_sensitivity_and_fewer_false_actions() -> None:
@@ -100,6 +103,7 @@ def test_a_clear_voice_gets_a_lower_sensitivity_and_fewer_false_actions() -> Non
     chosen = result.sensitivity(0.5)
     assert chosen is not None and chosen < 0.5
     assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
+    assert not any("Above the default" in line for line in calibration.summary(result, 0.5))
 
 
 def test_the_sensitivity_never_rises_to_where_a_command_is_taken_for_another() -> None:
@@ -170,6 +174,14 @@ def test_the_classifier_is_calibrated_on_its_own_scale() -> None:
     assert all(result.caught(p, chosen) == TIMES for p in PHRASES)
     # On the grammar's scale the same numbers would have meant something else entirely.
     assert Calibration("coach", confidence.GRAMMAR, result.heard).sensitivity(0.5) != chosen
+    # A voice it is barely sure of (0.05) would need more than sensitivity 1; the classifier's
+    # calibration stores its ceiling, 0.95 (beyond it, other speech acts more: the README),
+    # and the grammar's goes to 1, as before.
+    faint = [replace(h, odds=confidence.logit(0.05)) for h in said]
+    barely = Calibration("coach", scale)
+    list(calibrate(Microphone(Clock()), Scripted(faint), barely, lambda: clock.now))
+    assert scale.ceiling == 0.95 and barely.sensitivity(0.5) == 0.95
+    assert Calibration("coach", confidence.GRAMMAR, barely.heard).sensitivity(0.5) == 1.0
 
 
 def test_listen_test_on_a_silent_microphone_is_a_fault_not_a_result(

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from voice_coach.listening import confidence
 from voice_coach.listening.commands import PHRASES, Action, phrases
+from voice_coach.listening.confidence import DEFAULT_SENSITIVITY
 from voice_coach.listening.microphone import PERIOD, RATE
 from voice_coach.listening.recogniser import MARGIN, Heard
 
@@ -27,7 +28,8 @@ SLACK = 0.25
 """The sensitivity is set this much (log-odds) beyond the least sure command caught, so that
 the same command said a little less clearly is still caught."""
 LOWEST, HIGHEST = 0.2, 1.0
-"""The range the calibration may set (below 0.2 even a clear voice is missed)."""
+"""The range the calibration listens over (below 0.2 even a clear voice is missed); what it
+stores stops at the recogniser's own ceiling (`Scale.ceiling`)."""
 
 
 class Source(Protocol):
@@ -68,10 +70,10 @@ class Calibration:
             and (table[h.phrase] == PHRASES[phrase]) == as_asked
         ]
 
-    def sensitivity(self, current: float, ceiling: float = HIGHEST) -> float | None:
+    def sensitivity(self, current: float, ceiling: float | None = None) -> float | None:
         """The sensitivity that catches every command heard as itself, unless that would take
-        one for another (then just below where it would), and never over `ceiling`; None if
-        none was heard as itself."""
+        one for another (then just below where it would), and never over `ceiling` (the
+        scale's own if None); None if none was heard as itself."""
         right = self.right()
         if not right:
             return None
@@ -79,7 +81,8 @@ class Calibration:
         wrong = self.wrong()
         if wrong:
             catches = min(catches, self.scale.sensitivity_for(max(wrong) + SLACK))
-        return round(min(max(catches, LOWEST), ceiling), 2)
+        top = self.scale.ceiling if ceiling is None else ceiling
+        return round(min(max(catches, LOWEST), top), 2)
 
     def caught(self, phrase: str, sensitivity: float) -> int:
         """How many times `phrase` would have been obeyed as itself at `sensitivity`."""
@@ -163,6 +166,12 @@ def summary(result: Calibration, current: float) -> Iterator[str]:
     if chosen is None:
         yield "No command was heard as itself: is the microphone near you, and the room quiet?"
         return
+    if chosen > DEFAULT_SENSITIVITY:
+        yield (
+            f"Above the default {DEFAULT_SENSITIVITY:g}, other people talking or a TV near the "
+            "microphone set the coach off more often: if it acts when you did not ask, put the "
+            "default back as the last line says."
+        )
     mistaken = len(result.wrong())
     if mistaken:
         yield (

@@ -99,6 +99,8 @@ class Scale:
     """How far the cut moves between sensitivity 0 and 1."""
     doubt: float
     """How far below the cut a command is 'not sure'."""
+    ceiling: float = 1.0
+    """The highest sensitivity `listen-test --calibrate` may store for a voice it hears poorly."""
 
     def needed(self, sensitivity: float) -> float:
         return self.cut - (sensitivity - DEFAULT_SENSITIVITY) * self.span
