@@ -10,22 +10,38 @@ from typing import Any
 
 import click
 
-from voice_coach.errors import inert_lines
+from voice_coach import files
+from voice_coach.errors import UserError, inert_lines
 
 Decorator = Callable[[Callable[..., None]], Callable[..., None]]
+
+
+class HomePath(click.Path):
+    """A path option that reads ~ and ~user as home folders, as the shell does. The shell leaves
+    them as typed in `--cache-dir=~/voices` or in quotes, and a folder named "~" made in the
+    current one is never what the person meant (and hard for them to remove safely)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.startswith("~"):
+            try:
+                value = str(files.user_path(value))
+            except UserError as error:
+                self.fail(f"{error.message}: {error.hint}", param, ctx)
+        return super().convert(value, param, ctx)
+
 
 content_option: Decorator = click.option(
     "--content-dir",
     "content_dirs",
     multiple=True,
-    type=click.Path(path_type=Path, file_okay=False),
+    type=HomePath(path_type=Path, file_okay=False),
     help="Extra folder of your own exercises and playlists (YAML), checked like the "
     "built-in ones; may be given more than once.",
 )
 
 cache_dir_option: Decorator = click.option(
     "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=HomePath(path_type=Path, file_okay=False),
     help="Where speech cues are cached [default: audio_cache/ of the checkout].",
 )
 

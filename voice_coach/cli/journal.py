@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from voice_coach.cli.common import content_option, print_json, say
+from voice_coach.cli.common import HomePath, content_option, print_json, say
 from voice_coach.cli.options import pass_env, rating_options
 from voice_coach.environment import Environment
 from voice_coach.errors import UserError, inert
@@ -180,7 +180,7 @@ def log_edit(
 @click.option("--json", "as_json", is_flag=True, help='Print {"sessions": [...]} as JSON.')
 @click.option(
     "--plot",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=HomePath(path_type=Path, dir_okay=False),
     help="Also draw the pain trend into this PNG file.",
 )
 def progress(as_json: bool, plot: Path | None) -> None:

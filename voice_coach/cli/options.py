@@ -15,7 +15,13 @@ import click
 
 from voice_coach.audio.formats import FORMAT_HELP, FORMATS, NAMES, SPLIT_FORMATS
 from voice_coach.choose import MRI_ANSWERS, YES_NO
-from voice_coach.cli.common import Decorator, WholeNumber, cache_dir_option, content_option
+from voice_coach.cli.common import (
+    Decorator,
+    HomePath,
+    WholeNumber,
+    cache_dir_option,
+    content_option,
+)
 from voice_coach.environment import Environment
 from voice_coach.journal.settings import KEYS
 from voice_coach.model import Difficulty, Side
@@ -57,7 +63,7 @@ _SESSION_OPTIONS: list[Decorator] = [
     _setting_option("voice"),
     click.option(
         "--voice-model",
-        type=click.Path(dir_okay=False),
+        type=HomePath(dir_okay=False),
         metavar="FILE.onnx",
         help="A Piper voice model file, with its FILE.onnx.json beside it (implies Piper).",
     ),
@@ -187,14 +193,14 @@ export_options = _stacked(
         click.option(
             "-o",
             "--output",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=HomePath(path_type=Path, dir_okay=False),
             help="The file to write: "
             + ", ".join(FORMAT_HELP[f] for f in FORMATS[:-1])
             + f" or {FORMAT_HELP[FORMATS[-1]]}.",
         ),
         click.option(
             "--split",
-            type=click.Path(path_type=Path, file_okay=False),
+            type=HomePath(path_type=Path, file_okay=False),
             help="Also (or instead) write one track per exercise and an .m3u playlist into "
             "this folder.",
         ),
@@ -232,7 +238,7 @@ answer_options = _stacked(
         click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
+            type=HomePath(dir_okay=False, path_type=Path),
             help=f"Where an export is saved, a {NAMES} file (else it asks, suggesting "
             "PLAYLIST.mp3 here).",
         ),
