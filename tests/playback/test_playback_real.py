@@ -52,6 +52,21 @@ def reference(env: dict[str, str], tmp_path: Path) -> tuple[np.ndarray, dict[str
     return continuity.reference(env, TARGET[:2], options, tmp_path / "cache", tmp_path / "ref.wav")
 
 
+STARTED_WITHIN_S = 6.0
+"""A bound on the first sound after launch that only a start that waited for far more than its
+first cue breaks, on however busy a machine (here, with two benches beside the suite, a cold
+start took 2.7 s). How soon it really comes (1.5 s at most, idle and busy) is
+`scripts/live.py`'s to measure, as the house's rule on speed goals asks; what a test can prove
+on any machine is that the sound began while the session was still being synthesised."""
+WARM_WITHIN_S = 3.0
+"""The same for a warm cache (0.3-0.5 s measured): nothing is synthesised before it starts."""
+
+
+def last_cue_made(tmp_path: Path) -> float:
+    """When the session's last cue was synthesised (wall clock: its cached file's time)."""
+    return max(p.stat().st_mtime for p in (tmp_path / "cache").rglob("*") if p.is_file())
+
+
 def play_command(tmp_path: Path, pain: str = "5", *extra: str) -> list[str]:
     cache = str(tmp_path / "cache")
     return [SCRIPT, "play", *TARGET, "--cache-dir", cache, "--pain-before", pain, *extra]
@@ -84,6 +99,7 @@ def test_play_sends_the_exported_audio_without_gaps_or_drift(
     assert process.returncode == 0, err
     recording = recorder.stop()
     assert b"Finished: 2 of 2 exercises" in out
+    synthesised = last_cue_made(tmp_path)
     ref, plan = reference(env, tmp_path)
 
     first, last = sound_span(recording)
@@ -91,7 +107,11 @@ def test_play_sends_the_exported_audio_without_gaps_or_drift(
     first_sound_after = recorder.started_wall + first / RATE - started
     # Cold: the natural voice's model loads and the first cue is synthesised (about 1 s here);
     # the rest is synthesised while it plays.
-    assert first_sound_after < 2.5, f"first sound {first_sound_after:.2f} s after start"
+    assert first_sound_after < STARTED_WITHIN_S, (
+        f"first sound {first_sound_after:.2f} s after start"
+    )
+    launched_wall = time.time() - (time.monotonic() - started)
+    assert launched_wall + first_sound_after < synthesised, "it waited for every cue to start"
     assert abs((last - first) - (ref_last - ref_first)) < 0.05 * RATE, (
         "lengths differ by 50 ms or more"
     )
@@ -118,7 +138,7 @@ def test_play_sends_the_exported_audio_without_gaps_or_drift(
     process.communicate(timeout=30)
     warm = recorder.stop()
     first_sound_after = recorder.started_wall + sound_span(warm)[0] / RATE - started
-    assert first_sound_after < 1.0, f"warm cache: first sound {first_sound_after:.2f} s"
+    assert first_sound_after < WARM_WITHIN_S, f"warm cache: first sound {first_sound_after:.2f} s"
 
 
 SINK_LATENCY_S = 0.05
@@ -137,7 +157,7 @@ def test_a_cold_start_is_live_at_once_pause_resumes_and_n_skips(
     # over its whole length, and nothing is heard between them.
     trace = tmp_path / "trace.txt"
     recorder = Recorder(server, tmp_path / "recording.raw")
-    launched = time.monotonic()
+    launched, launched_wall = time.monotonic(), time.time()
     terminal = Terminal(play_command(tmp_path), {**env, continuity.TRACE_ENV: str(trace)})
     time.sleep(3 - (time.monotonic() - launched))
     terminal.type(b" ")
@@ -156,10 +176,12 @@ def test_a_cold_start_is_live_at_once_pause_resumes_and_n_skips(
     assert terminal.process.wait(timeout=30) == 0, terminal.text
     recording = recorder.stop()
     terminal.close()
+    synthesised = last_cue_made(tmp_path)
     text = terminal.text
     assert "Finished: 1 of 2 exercises" in text and "Not done: pelvic-tilts" in text
     first_sound = recorder.started_wall + sound_span(recording)[0] / RATE - launched
-    assert first_sound < 2.5, f"first sound {first_sound:.2f} s after launch (cold cache)"
+    assert first_sound < STARTED_WITHIN_S, f"first sound {first_sound:.2f} s after launch (cold)"
+    assert launched_wall + first_sound < synthesised, "it waited for every cue to start"
     assert "Pelvic Tilts" in text and "PAUSED" in text  # the live screen was drawn
     # First use: the disclaimer is printed, and spoken as the first chapter.
     assert "Disclaimer: This programme is not medical advice" in text
