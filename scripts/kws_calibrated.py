@@ -189,14 +189,18 @@ class Row:
     wrongs: list[str] = field(default_factory=list)
 
     def add(self, phrase: str, voice: str, spotted: list) -> None:  # type: ignore[type-arg]
+        """The command's first sure action is what the session does (a wrong one first is a
+        command taken for another, whatever follows); with none, a doubt is asked again."""
         want = ACTIONS[f"coach {phrase}"]
         sure = [s.action for s in spotted if s.sure]
         self.said += 1
-        self.obeyed += want in sure
-        if any(a != want for a in sure):
-            self.wrong += 1
-            self.wrongs.append(f"{voice} '{phrase}' as {[a for a in sure if a != want]}")
-        self.asked += want not in sure and any(not s.sure for s in spotted)
+        if sure:
+            self.obeyed += sure[0] == want
+            if sure[0] != want:
+                self.wrong += 1
+                self.wrongs.append(f"{voice} '{phrase}' as {sure[0]}")
+        else:
+            self.asked += any(not s.sure for s in spotted)
 
     def cell(self) -> str:
         share = self.obeyed / max(self.said, 1)
@@ -226,9 +230,11 @@ GRID = tuple(round(0.5 + 0.05 * n, 2) for n in range(11))
 
 
 def choose_ceiling(m: dict[str, object]) -> float:
-    """The highest sensitivity on GRID at which neither the tuning half's 15 minutes nor the
-    kept tuning texts set off an action and no tuning command is taken for another; then a step
-    lower, for safety (written before anything held out was looked at)."""
+    """The highest sensitivity on GRID at which neither the tuning half's 15 minutes, the kept
+    tuning texts nor the WIDE_TUNING voices reading set off an action and no tuning command is
+    taken for another; then a step lower. (The rule's first form, without the WIDE_TUNING
+    speech, was measured on held-out speech before this one was written; the README says so.
+    Nothing on the tuning side acts up to 1, so it chooses one step below the top.)"""
     clean = GRID[0]
     for s in GRID:
         half = actions(m["speech tuning half"], s)[0]  # type: ignore[arg-type]

@@ -152,7 +152,7 @@ def calibration_tip(asked_again: int) -> str | None:
         return None
     return (
         f"The coach asked you {asked_again} times to say a command again (it heard one but was "
-        "not sure): `voice-coach listen-test --calibrate` fits it to your voice in a minute."
+        "not sure): `voice-coach listen-test --calibrate` fits it to your voice in a minute or two."
     )
 
 

@@ -13,7 +13,7 @@ from support.running import Result
 from voice_coach.journal import settings
 from voice_coach.listening import calibration, confidence, trial
 from voice_coach.listening.calibration import TIMES, Calibration, calibrate
-from voice_coach.listening.commands import PHRASES
+from voice_coach.listening.commands import PHRASES, phrases
 from voice_coach.listening.microphone import RATE
 from voice_coach.listening.recogniser import Heard
 
@@ -95,6 +95,10 @@ def test_a_voice_the_model_is_unsure_of_gets_the_sensitivity_that_catches_it() -
     assert summary[0] == "coach, pause       caught 2 of 2" and len(summary) == len(PHRASES) + 1
     # set above the default: the person is told what that risks, and how to undo it
     assert summary[-1].startswith("Above the default 0.5, other people talking or a TV")
+    # the default, whatever was stored before (the last line puts back the value before)
+    assert summary[-1].endswith(
+        "`voice-coach config unset listen_sensitivity` puts the default back."
+    )
 
 
 def test_a_clear_voice_gets_a_lower_sensitivity_and_fewer_false_actions() -> None:
@@ -199,3 +203,82 @@ def test_listen_test_on_a_silent_microphone_is_a_fault_not_a_result(
         next(lines)  # never "Nothing that sounded like a command.": that reads as all is well
     assert str(raised.value).startswith("default: the microphone gave only silence for 2 s")
     assert "muted or unplugged" in str(raised.value) and microphone.closed
+
+
+class Sounding(Microphone):
+    """Quiet sound, not silence: listen-test has a level to report."""
+
+    def read(self) -> bytes:
+        self.clock.now += PERIOD / RATE
+        return b"\x10\x00" * PERIOD
+
+
+class Doubtful:
+    """Hears each (second, phrase, probability) of its script when the sound reaches it: sure
+    from the 0.93 it needs, else not sure."""
+
+    needed = confidence.logit(0.93)
+    phrases = phrases("coach")
+
+    def __init__(self, script: list[tuple[float, str, float]]) -> None:
+        self.script = list(script)
+        self.fed = 0
+
+    def feed(self, pcm: bytes) -> Iterator[Heard]:
+        self.fed += len(pcm) // 2
+        while self.script and self.fed >= self.script[0][0] * RATE:
+            at, phrase, probability = self.script.pop(0)
+            start, action = round(at * RATE), PHRASES[phrase]
+            sure = probability >= 0.93
+            yield Heard(
+                f"coach {phrase}",
+                action if sure else None,
+                probability,
+                start,
+                start + RATE,
+                margin=math.inf,
+                confidence=probability,
+                unsure=None if sure else action,
+                lead=0,
+            )
+
+
+def test_listen_test_shows_a_doubt_said_again_as_a_session_takes_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A session obeys a doubtful command said again as the same action within
+    CONFIRM_WITHIN_S (commands.SaidAgain); listen-test must say so, not 'would ask again'."""
+    clock = Clock()
+    script = [
+        (1, "stop", 0.7),
+        (4, "stop", 0.7),  # said again: obeyed
+        (6, "next", 0.7),
+        (7, "skip", 0.6),  # the same action in other words
+        (8, "pause", 0.7),
+        (20, "pause", 0.7),  # 12 s after: a new doubt
+        (22, "how long", 0.99),  # a command obeyed between
+        (23, "pause", 0.7),
+        (26, "back", 0.3),  # a guess, below even odds
+        (27, "back", 0.8),
+        (30, "go on", 0.7),
+        (31, "go on", 0.7),  # never for going on
+    ]
+    monkeypatch.setattr(trial, "Microphone", lambda device, wait: Sounding(clock))
+    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity: Doubtful(script))
+    lines = list(trial.listen_lines("default", "coach", 0.5, 35.0, lambda: clock.now))
+    said = [line.split("): ", 1)[1].split(" (")[0] for line in lines if "): " in line]
+    asked, again = "not sure, would ask again", "not sure, but said again: would "
+    assert said == [
+        asked,
+        again + "stop the session",
+        asked,
+        again + "go to the next exercise",
+        asked,
+        asked,
+        "would say the time left",
+        asked,
+        asked,
+        asked,
+        asked,
+        asked,
+    ], lines

@@ -22,7 +22,7 @@ from support.running import Result
 
 from voice_coach.errors import UserError
 from voice_coach.journal import settings
-from voice_coach.listening.commands import PHRASES, phrases
+from voice_coach.listening.commands import CONFIRM_WITHIN_S, PHRASES, phrases
 from voice_coach.listening.listener import Command, Listener
 from voice_coach.listening.microphone import RATE as MIC_RATE
 from voice_coach.listening.recogniser import Heard
@@ -35,7 +35,7 @@ from voice_coach.playback.screen import PlainScreen
 
 class ScriptedListener:
     """Hears each phrase at its time on the fake clock (said over the second before it); a
-    phrase ending in "?" is heard but not surely enough to obey."""
+    phrase ending in "?" is heard but not surely enough to obey (at 0.7), in "??" at 0.3."""
 
     def __init__(self, clock: Clock, script: list[tuple[float, str]]) -> None:
         self.clock = clock
@@ -48,8 +48,9 @@ class ScriptedListener:
         while self.script and self.clock.now >= self.script[0][0]:
             at, said = self.script.pop(0)
             sure = not said.endswith("?")
+            probability = 1.0 if sure else 0.3 if said.endswith("??") else 0.7
             said = said.rstrip("?")
-            heard.append(Command(phrases("coach")[said], said, at - 1.0, at, sure))
+            heard.append(Command(phrases("coach")[said], said, at - 1.0, at, sure, probability))
         return heard
 
     def close(self) -> None:
@@ -251,6 +252,51 @@ def test_after_a_pause_by_voice_go_on_gets_the_benefit_of_the_doubt(plan_of: Pla
     keys = [(at, " "), (at + 9, " ")]
     _, player, _, said, _ = listen(timeline, [(at + 5, "coach go on?")], keys=keys)
     assert said == [] and len(player.starts) == 3  # the start, the tone, the resume by key
+
+
+def test_said_again_and_heard_alike_is_obeyed(plan_of: PlanFn) -> None:
+    """Asked to say it again, the person does: two doubtful hearings of the same command agree,
+    and it is done. Another command, too late, or anything done between starts afresh."""
+    timeline = plan_of("decompression", hold_s=30)
+    at = quiet_moment(timeline, 20)
+
+    def heard(
+        *script: tuple[float, str], keys: list[tuple[float, str]] | None = None
+    ) -> tuple[Outcome, list[str], NullScreen]:
+        _, _, outcome, said, screen = listen(timeline, list(script), over_speech=True, keys=keys)
+        return outcome, said, screen
+
+    outcome, said, _ = heard((at, "coach stop?"), (at + 4, "coach stop?"))
+    assert said == ["Stopping."] and outcome.quit and outcome.asked_again == 1
+
+    outcome, said, _ = heard((at, "coach next?"), (at + 4, "coach skip?"))
+    assert said == ["Next."] and outcome.skipped  # one action, said in two ways
+
+    # obeyed once: a third doubtful saying is a new doubt, asked again
+    three = [(at + n * 3, "coach how long?") for n in range(3)]
+    outcome, said, screen = heard(*three)
+    assert len(said) == 1 and said[0].startswith("About ") and outcome.asked_again == 2
+    assert "Heard: coach how long (said again)" in [m.listening for m in screen.moments]
+
+    for script, keys in [
+        (((at, "coach stop?"), (at + 4, "coach next?")), None),
+        (((at, "coach stop?"), (at + 2, "coach next?"), (at + 4, "coach stop?")), None),
+        (((at, "coach stop?"), (at + CONFIRM_WITHIN_S + 1.5, "coach stop?")), None),
+        (((at, "coach stop?"), (at + 2, "coach how long"), (at + 4, "coach stop?")), None),
+        (((at, "coach stop?"), (at + 4, "coach stop?")), [(at + 2, "t")]),  # a key between
+        # each guess must be at least even odds: two guesses agreeing are still guesses
+        (((at, "coach stop??"), (at + 4, "coach stop?")), None),
+        (((at, "coach stop?"), (at + 4, "coach stop??")), None),
+    ]:
+        outcome, said, _ = heard(*script, keys=keys)
+        assert not outcome.quit and outcome.skipped == [], script
+        assert outcome.asked_again == sum(s.endswith("?") for _, s in script), script
+        assert all(s.startswith("About ") for s in said), (script, said)
+
+    # never 'go on': a pause by key is ended by the key, not by two guesses
+    script = ((at + 2, "coach go on?"), (at + 5, "coach go on?"), (at + 30, "coach stop"))
+    outcome, said, _ = heard(*script, keys=[(at, " ")])
+    assert said == ["Stopping."] and outcome.asked_again == 2
 
 
 def test_the_confidence_decides_obeyed_asked_again_or_ignored() -> None:
@@ -502,6 +548,19 @@ def test_the_listen_settings_are_checked(run_cli: Callable[..., Result]) -> None
     taken = run_cli("config", "set", "listen_wake_word", "trainer")
     assert taken.code == 0 and "PocketSphinx's grammar, which obeys under half" in taken.err
     assert run_cli("config", "set", "listen_wake_word", "coach").err == ""  # the classifier's
+
+
+def test_listening_switched_on_points_to_calibration_until_there_is_one(
+    run_cli: Callable[..., Result],
+) -> None:
+    """The default catches a voice unlike those it was trained on far less often than a
+    calibrated one (README): the person is told how where they switch it on, until a
+    sensitivity is stored."""
+    first = run_cli("config", "set", "listen", "on")
+    assert first.out == "listen = on\n" and "listen-test --calibrate" in first.err
+    assert run_cli("config", "set", "listen", "off").err == ""
+    run_cli("config", "set", "listen_sensitivity", "0.7")  # what a calibration stores
+    assert run_cli("config", "set", "listen", "on").err == ""
 
 
 def test_every_phrase_has_an_action_and_an_acknowledgement() -> None:

@@ -59,9 +59,19 @@ def _wake_word(value: object) -> object:
 
 def note_after_storing(name: str, stored: object) -> str | None:
     """What a person should know about a setting just stored (said once it is stored, never for
-    a value refused): a wake word other than the classifier's gives up most of its reach."""
+    a value refused): listening switched on with the default sensitivity catches a voice
+    unlike those it was trained on far less often than one calibrated; a wake word other than
+    the classifier's gives up most of its reach."""
+    from voice_coach.journal import settings
     from voice_coach.listening.classifier import WAKE_WORD
 
+    if name == "listen" and stored is True:
+        if "listen_sensitivity" in settings.load_raw():
+            return None
+        return (
+            "the coach listens from your next `play`; `voice-coach listen-test --calibrate` "
+            "(a minute or two: you say each command twice) fits it to your voice"
+        )
     if name != "listen_wake_word" or stored == WAKE_WORD:
         return None
     return (

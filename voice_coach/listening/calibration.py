@@ -169,8 +169,8 @@ def summary(result: Calibration, current: float) -> Iterator[str]:
     if chosen > DEFAULT_SENSITIVITY:
         yield (
             f"Above the default {DEFAULT_SENSITIVITY:g}, other people talking or a TV near the "
-            "microphone set the coach off more often: if it acts when you did not ask, put the "
-            "default back as the last line says."
+            "microphone set the coach off more often: if it acts when you did not ask, "
+            "`voice-coach config unset listen_sensitivity` puts the default back."
         )
     mistaken = len(result.wrong())
     if mistaken:

@@ -34,11 +34,13 @@ SCALE = confidence.Scale(
     doubt=confidence.logit(THRESHOLD),
     ceiling=0.95,
 )
-"""'Not sure' starts at even odds. Sensitivity 1 asks even odds, never less (below it, held-out
-voices' commands were taken for others several times as often: 10 of 480 at 0.2); 0 asks 0.994.
-Calibration stores at most 0.95 (0.6 asked): scripts/kws_calibrated.py's rule, on tuning
-material alone, the highest sensitivity at which no tuning speech acted and no tuning command was
-taken for another (all of them, up to 1), one step lower."""
+"""'Not sure' starts at even odds at the default, and as far below what is needed at any other
+sensitivity (0.09 at 0.95: a said-again command must be at even odds still, commands.EVEN_ODDS).
+Sensitivity 1 asks even odds, never less (below it, held-out voices' commands were taken for
+others several times as often: 10 of 480 at 0.2); 0 asks 0.994. Calibration stores at most 0.95
+(0.56 asked): scripts/kws_calibrated.py's rule, on tuning material alone, the highest sensitivity
+at which no tuning speech acted and no tuning command was taken for another (none did, up to 1),
+one step lower."""
 HESITATE = 5
 """A command doubtful for this many looks (0.5 s) is reported as not sure then, not only once
 the classifier stops hearing it: after a pause by voice a 'go on' not quite sure is obeyed, and

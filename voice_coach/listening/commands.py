@@ -7,6 +7,7 @@ listened to by default).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 Action = Literal["pause", "resume", "next", "back", "repeat", "stop", "time"]
@@ -62,3 +63,42 @@ DOING: dict[Action, str] = {
     "time": "say the time left",
 }
 """What obeying it does, for `listen-test`."""
+
+
+CONFIRM_WITHIN_S = 8.0
+"""A command heard but not surely draws the soft tone; heard again within this long as the same
+action, not surely either, it is obeyed: the person was asked to say it again and did, and the
+two hearings agree. Reasoned, not tuned (the tone, a person's reaction, the words, the decision,
+with room to spare); scripts/kws_repeat.py measures what it gains and what it risks."""
+EVEN_ODDS = 0.5
+"""Each of the two hearings must be at least this likely: at a calibrated sensitivity the coach
+asks again from far lower (0.09 at the highest calibration stores), and two such guesses
+agreeing are still guesses."""
+
+
+@dataclass
+class SaidAgain:
+    """The doubt the person was last asked to settle, kept by the session and by `listen-test`
+    alike, so that what listen-test shows is what a session would do.
+
+    Never for 'go on': resuming is the one action a wrong hearing makes unsafe (a person who
+    paused, perhaps in pain, must not be started again by two guesses); after a pause by voice
+    it has its own benefit of the doubt, and a pause by key is ended by the key."""
+
+    doubted: tuple[Action, float, float] | None = None
+    """The action last heard not surely (the person was asked again), when it was said
+    (seconds), and how likely it was."""
+
+    def confirms(self, action: Action, at: float, probability: float) -> bool:
+        """Whether a doubtful `action` said at `at` is the doubt said again."""
+        if self.doubted is None or action == "resume" or probability < EVEN_ODDS:
+            return False
+        doubted, when, before = self.doubted
+        return doubted == action and before >= EVEN_ODDS and 0 <= at - when <= CONFIRM_WITHIN_S
+
+    def asked(self, action: Action, at: float, probability: float) -> None:
+        self.doubted = (action, at, probability)
+
+    def settled(self) -> None:
+        """A command was obeyed (said or keyed): any doubt before it is over."""
+        self.doubted = None

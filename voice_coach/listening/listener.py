@@ -38,6 +38,8 @@ class Command:
     """When it was said, on time.monotonic()'s clock."""
     sure: bool = True
     """False: heard, but not surely enough to obey (the person is asked to say it again)."""
+    probability: float = 1.0
+    """How likely the recogniser thought it (0 to 1)."""
 
 
 class Source(Protocol):
@@ -163,6 +165,7 @@ class Listener:
                             now - (fed - heard.onset) / RATE,
                             now - (fed - heard.end) / RATE,
                             heard.action is not None,
+                            heard.confidence,
                         )
                     )
 

@@ -13,19 +13,23 @@ from collections.abc import Callable, Iterator
 from voice_coach.errors import UserError, inert
 from voice_coach.listening.calibration import HIGHEST, Calibration, calibrate
 from voice_coach.listening.classifier import Judges, recogniser_for
-from voice_coach.listening.commands import DOING
+from voice_coach.listening.commands import DOING, SaidAgain
 from voice_coach.listening.confidence import probability
 from voice_coach.listening.microphone import PERIOD, RATE, Microphone, level_dbfs
 from voice_coach.listening.recogniser import MARGIN, MAX_S, Heard
 
 
-def explain(heard: Heard, recogniser: Judges) -> str:
+def explain(heard: Heard, recogniser: Judges, again: bool = False) -> str:
+    """`again`: a doubtful command just asked again and said again, which a session obeys."""
     seconds = f"{heard.seconds:.1f} s"
     if heard.seconds > MAX_S:
         return f"speech ({seconds}): longer than a command, not obeyed"
     numbers = f"sure {heard.confidence:.0%}, needs {probability(recogniser.needed):.0%}"
     if heard.action is not None:
         return f'"{heard.phrase}" ({seconds}): would {DOING[heard.action]} ({numbers})'
+    if again and heard.unsure is not None:
+        doing = DOING[heard.unsure]
+        return f'"{heard.phrase}"? ({seconds}): not sure, but said again: would {doing} ({numbers})'
     if heard.phrase not in recogniser.phrases or heard.score == -math.inf:
         return f"speech ({seconds}): not a command"
     if heard.margin < MARGIN:
@@ -49,6 +53,7 @@ def listen_lines(
     microphone = Microphone(device, wait=False)
     loudest: float | None = None
     heard_any = False
+    doubt = SaidAgain()
     try:
         if header is not None:
             yield header
@@ -63,7 +68,14 @@ def listen_lines(
                 loudest = level
             for heard in recogniser.feed(pcm):
                 heard_any = True
-                yield f"{heard.start / RATE:5.1f} s  {explain(heard, recogniser)}"
+                at, said = heard.start / RATE, heard.onset / RATE
+                sure = heard.confidence
+                again = heard.unsure is not None and doubt.confirms(heard.unsure, said, sure)
+                if heard.action is not None or again:
+                    doubt.settled()
+                elif heard.unsure is not None:
+                    doubt.asked(heard.unsure, said, sure)
+                yield f"{at:5.1f} s  {explain(heard, recogniser, again)}"
     finally:
         microphone.close()
     if loudest is None:  # nothing to tune by: a fault of the set-up, not a result

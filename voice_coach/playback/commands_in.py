@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from voice_coach.listening.commands import ACKNOWLEDGEMENT, KEY_OF, Action
+from voice_coach.listening.commands import ACKNOWLEDGEMENT, KEY_OF, Action, SaidAgain
 from voice_coach.listening.listener import Listens
 from voice_coach.model import DEFAULT_WAKE_WORD
 from voice_coach.playback.ownvoice import OwnVoice
@@ -64,6 +64,7 @@ class Voice:
         self.reminded = False
         self.asked = 0
         """How many times the person was asked to say a command again (heard, not sure)."""
+        self.said_again = SaidAgain()
 
     def prepare(self, cue: Callable[[str], bytes]) -> None:
         """Synthesise the acknowledgements now, in the background, so that the first command
@@ -79,7 +80,8 @@ class Voice:
     def heard(self, paused: bool = False) -> Iterator[tuple[Action | None, str]]:
         """Each command to obey, as it is taken (one that ends the session leaves the rest
         unread): its action, and the words that show it was heard; None for one heard but not
-        surely, to be asked again with a soft tone (never acted on). `paused`: the session is
+        surely, to be asked again with a soft tone. Said again and heard as the same action
+        within CONFIRM_WITHIN_S, not surely either, it is obeyed. `paused`: the session is
         paused now; after a pause by voice, a 'go on' not quite sure gets the benefit of the
         doubt (a close call between resume and nothing is resume)."""
         for command in self.listening.listener.poll():
@@ -88,12 +90,18 @@ class Voice:
                 self.acted = (f"{command.phrase} (ignored: the coach was speaking)", self.clock())
                 continue
             doubt = paused and self.paused_at is not None and command.action == "resume"
-            if not command.sure and not doubt:
+            again = self.said_again.confirms(command.action, command.said_from, command.probability)
+            if not command.sure and not doubt and not again:
                 self.acted = (f"{command.phrase}? (not sure: say it again)", self.clock())
                 self.asked += 1
+                self.said_again.asked(command.action, command.said_from, command.probability)
                 yield None, ""
                 continue
-            self.acted = (command.phrase, self.clock())
+            self.said_again.settled()
+            shown = (
+                command.phrase if command.sure or not again else f"{command.phrase} (said again)"
+            )
+            self.acted = (shown, self.clock())
             if command.action == "pause":
                 self.paused_at, self.reminded = self.clock(), False
             words = ACKNOWLEDGEMENT[command.action].format(wake=self.listening.wake_word)

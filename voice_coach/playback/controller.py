@@ -167,6 +167,8 @@ class SessionController:
     def handle(self, key: str, position: int) -> bool:
         """Act on one key; False when the session should end."""
         action = action_of_key(key, self.state.paused)
+        if action is not None and self.voice is not None:
+            self.voice.said_again.settled()  # a doubt said again after a key is a new one
         return action is None or self._act(action, position)
 
     def _keys(self, position: int) -> bool:
