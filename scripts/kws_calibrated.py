@@ -114,10 +114,9 @@ def kept_speech() -> bytes:
     """The sixth of the tuning texts the networks never trained on (kws_data.py keeps it for the
     threshold), read by the tuning voices: in each room in turn at 10 dB."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import kws_data
+    from kws_bench import kept_pcm
 
-    kept = [mv.spoken(v, t) for v, t, i in kws_data.speech_pieces() if i % 6 == 0]
-    raw = b"".join(p + bytes(16000) for p in kept)
+    raw = kept_pcm()
     return b"".join(mv.in_room(raw, kind, 800_000 + n) for n, kind in enumerate(mv.NOISES))
 
 

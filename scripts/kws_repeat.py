@@ -50,7 +50,7 @@ KEPT = mv.CACHE.parent / "kws" / "repeat.pkl"
 LOOK_S = HOP * STEP / RATE
 """Seconds between two looks."""
 REPEATED_AFTER_S = 3.0
-"""When the second saying starts after the first (the tone, a moment, the words)."""
+"""From the end of the first saying to the start of the second (the tone, a moment)."""
 
 
 def second_tries(spotter: Spotter) -> dict[tuple[str, int, str], np.ndarray]:

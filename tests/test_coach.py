@@ -164,7 +164,7 @@ def test_a_session_that_asked_again_twice_ends_with_the_way_to_calibrate(
             assert tips == []
         else:
             assert tips == [
-                f"The coach asked you {times} times to say a command again (it heard one but "
+                f"The coach asked {times} times for a command to be said again (it heard one but "
                 "was not sure): `voice-coach listen-test --calibrate` fits it to your voice in a "
                 "minute or two."
             ]

@@ -151,7 +151,7 @@ def calibration_tip(asked_again: int) -> str | None:
     if asked_again < ASKED_FOR_TIP:
         return None
     return (
-        f"The coach asked you {asked_again} times to say a command again (it heard one but was "
+        f"The coach asked {asked_again} times for a command to be said again (it heard one but was "
         "not sure): `voice-coach listen-test --calibrate` fits it to your voice in a minute or two."
     )
 

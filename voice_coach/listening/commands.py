@@ -66,10 +66,10 @@ DOING: dict[Action, str] = {
 
 
 CONFIRM_WITHIN_S = 8.0
-"""A command heard but not surely draws the soft tone; heard again within this long as the same
-action, not surely either, it is obeyed: the person was asked to say it again and did, and the
-two hearings agree. Reasoned, not tuned (the tone, a person's reaction, the words, the decision,
-with room to spare); scripts/kws_repeat.py measures what it gains and what it risks."""
+"""A command heard but not surely draws the soft tone; said again within this long of its end
+and heard as the same action, not surely either, it is obeyed: the person was asked to say it
+again and did, and the two hearings agree. Reasoned, not tuned (the tone, a person's reaction,
+the decision, with room to spare); scripts/kws_repeat.py measures what it gains and risks."""
 EVEN_ODDS = 0.5
 """Each of the two hearings must be at least this likely: at a calibrated sensitivity the coach
 asks again from far lower (0.09 at the highest calibration stores), and two such guesses
@@ -86,18 +86,22 @@ class SaidAgain:
     it has its own benefit of the doubt, and a pause by key is ended by the key."""
 
     doubted: tuple[Action, float, float] | None = None
-    """The action last heard not surely (the person was asked again), when it was said
+    """The action last heard not surely (the person was asked again), when its saying ended
     (seconds), and how likely it was."""
 
-    def confirms(self, action: Action, at: float, probability: float) -> bool:
-        """Whether a doubtful `action` said at `at` is the doubt said again."""
+    def confirms(self, action: Action, said_from: float, probability: float) -> bool:
+        """Whether a doubtful `action` said from `said_from` is the doubt said again: a saying
+        that starts after the doubted one ended (a recogniser that hears one saying twice, as
+        PocketSphinx's grammar may when a sound follows it, does not confirm itself)."""
         if self.doubted is None or action == "resume" or probability < EVEN_ODDS:
             return False
-        doubted, when, before = self.doubted
-        return doubted == action and before >= EVEN_ODDS and 0 <= at - when <= CONFIRM_WITHIN_S
+        doubted, ended, before = self.doubted
+        return (
+            doubted == action and before >= EVEN_ODDS and 0 <= said_from - ended <= CONFIRM_WITHIN_S
+        )
 
-    def asked(self, action: Action, at: float, probability: float) -> None:
-        self.doubted = (action, at, probability)
+    def asked(self, action: Action, said_to: float, probability: float) -> None:
+        self.doubted = (action, said_to, probability)
 
     def settled(self) -> None:
         """A command was obeyed (said or keyed): any doubt before it is over."""

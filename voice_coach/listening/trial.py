@@ -68,13 +68,12 @@ def listen_lines(
                 loudest = level
             for heard in recogniser.feed(pcm):
                 heard_any = True
-                at, said = heard.start / RATE, heard.onset / RATE
-                sure = heard.confidence
+                at, said, sure = heard.start / RATE, heard.onset / RATE, heard.confidence
                 again = heard.unsure is not None and doubt.confirms(heard.unsure, said, sure)
                 if heard.action is not None or again:
                     doubt.settled()
                 elif heard.unsure is not None:
-                    doubt.asked(heard.unsure, said, sure)
+                    doubt.asked(heard.unsure, heard.end / RATE, sure)
                 yield f"{at:5.1f} s  {explain(heard, recogniser, again)}"
     finally:
         microphone.close()

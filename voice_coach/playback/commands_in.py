@@ -94,7 +94,7 @@ class Voice:
             if not command.sure and not doubt and not again:
                 self.acted = (f"{command.phrase}? (not sure: say it again)", self.clock())
                 self.asked += 1
-                self.said_again.asked(command.action, command.said_from, command.probability)
+                self.said_again.asked(command.action, command.said_to, command.probability)
                 yield None, ""
                 continue
             self.said_again.settled()
