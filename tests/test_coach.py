@@ -178,3 +178,29 @@ class Silent:
 
     def close(self) -> None:
         pass
+
+
+def test_a_session_already_at_the_calibration_ceiling_advises_the_room_instead(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calibrating again cannot listen any closer than the ceiling it stores: at it, the end of
+    `play` says what the person can change (the distance, the noise), not to calibrate."""
+    from voice_coach.journal import settings
+    from voice_coach.listening.classifier import SCALE
+
+    played = coach.play_session
+
+    def asked(*args: object, **kwargs: object) -> object:
+        timeline, outcome = played(*args, **kwargs)  # type: ignore[arg-type]
+        outcome.asked_again = 2
+        return timeline, outcome
+
+    monkeypatch.setattr(coach, "play_session", asked)
+    for stored, calibrate in ((SCALE.ceiling, False), (SCALE.ceiling - 0.05, True)):
+        settings.store("listen_sensitivity", f"{stored:g}")
+        w = world([], terminal=False, player=instant([]))
+        w.env.make_listener = lambda *_: Silent()  # type: ignore[assignment]
+        coach.play(("pelvic-tilts",), QUICK, coach.PlayRequest("instant", listen=True), w.env)
+        tips = [line for line in w.out if line.startswith("The coach asked 2 times")]
+        assert len(tips) == 1 and ("listen-test --calibrate" in tips[0]) == calibrate, tips
+        assert ("nearer the microphone" in tips[0]) != calibrate

@@ -78,8 +78,8 @@ def play(
     env.echo(summary(outcome, exercises, timeline.sample_rate))
     if outcome.skipped:
         env.echo("Not done: " + ", ".join(outcome.skipped) + ".")
-    tip = calibration_tip(outcome.asked_again)
-    if tip and listen is not None:
+    tip = None if listen is None else calibration_tip(outcome.asked_again, listen)
+    if tip:
         env.echo(tip)
     asking = env.can_ask and not outcome.interrupted
     pain_after = request.pain_after
@@ -147,9 +147,17 @@ fit the listening to their voice: of voices it never heard, calibrated in their 
 coach obeys far more (the README's table), and one 'say again' can be the TV."""
 
 
-def calibration_tip(asked_again: int) -> str | None:
+def calibration_tip(asked_again: int, listen: ListenSettings) -> str | None:
     if asked_again < ASKED_FOR_TIP:
         return None
+    from voice_coach.listening.classifier import scale_for
+
+    if listen.sensitivity >= scale_for(listen.wake_word).ceiling:  # calibrating cannot go higher
+        return (
+            f"The coach asked {asked_again} times for a command to be said again (it heard one "
+            "but was not sure), and it already listens as closely as calibration sets it: speak "
+            "a little nearer the microphone, and turn down a TV or a fan if one is on."
+        )
     return (
         f"The coach asked {asked_again} times for a command to be said again (it heard one but was "
         "not sure): `voice-coach listen-test --calibrate` fits it to your voice in a minute or two."

@@ -128,6 +128,11 @@ def speech_span(frames: np.ndarray, framed: int) -> tuple[int, int]:
     return max(start, 0), max(end, 0)
 
 
+def scale_for(wake_word: str) -> confidence.Scale:
+    """How the sensitivity moves what the recogniser for `wake_word` asks (without making it)."""
+    return SCALE if wake_word == WAKE_WORD else confidence.GRAMMAR
+
+
 def recogniser_for(wake_word: str, sensitivity: float, patient: bool = False) -> Judges:
     """The classifier for the wake word it knows; PocketSphinx's grammar for any other.
     `patient`: calibration (every command's best look, however long it takes)."""
