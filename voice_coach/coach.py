@@ -109,6 +109,7 @@ class ListenSettings:
     device: str
     wake_word: str
     sensitivity: float
+    said_again: bool = False
 
 
 def listen_settings(request: PlayRequest) -> ListenSettings | None:
@@ -119,7 +120,10 @@ def listen_settings(request: PlayRequest) -> ListenSettings | None:
     from voice_coach.listening.recogniser import stored_wake_word
 
     return ListenSettings(
-        preferences.listen_device, stored_wake_word(), preferences.listen_sensitivity
+        preferences.listen_device,
+        stored_wake_word(),
+        preferences.listen_sensitivity,
+        preferences.listen_said_again,
     )
 
 
@@ -129,6 +133,7 @@ def listening_for(listen: ListenSettings, env: Environment) -> Listening:
         env.make_listener(listen.device, listen.wake_word, listen.sensitivity),
         listen.wake_word,
         over_speech=echo_cancelled(listen.device),
+        said_again=listen.said_again,
     )
 
 
@@ -156,7 +161,13 @@ def calibration_tip(asked_again: int, listen: ListenSettings) -> str | None:
         return (
             f"The coach asked {asked_again} times for a command to be said again (it heard one "
             "but was not sure), and it already listens as closely as calibration sets it: speak "
-            "a little nearer the microphone, and turn down a TV or a fan if one is on."
+            "a little nearer the microphone, and turn down a TV or a fan if one is on"
+            + (
+                "."
+                if listen.said_again
+                else "; or let a command said twice count: `voice-coach config set "
+                "listen_said_again on`."
+            )
         )
     return (
         f"The coach asked {asked_again} times for a command to be said again (it heard one but was "

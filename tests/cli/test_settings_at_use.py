@@ -64,6 +64,7 @@ TOLD_BY_TYPE = {
     "listen_device": "a device name: whether one is plugged in is said when listening starts",
     "music_level": "-30-10 dB: any level mixes",
     "music_shuffle": "on or off",
+    "listen_said_again": "on or off",
 }
 
 

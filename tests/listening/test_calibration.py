@@ -265,9 +265,17 @@ def test_listen_test_shows_a_doubt_said_again_as_a_session_takes_it(
     ]
     monkeypatch.setattr(trial, "Microphone", lambda device, wait: Sounding(clock))
     monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity: Doubtful(script))
-    lines = list(trial.listen_lines("default", "coach", 0.5, 35.0, lambda: clock.now))
-    said = [line.split("): ", 1)[1].split(" (")[0] for line in lines if "): " in line]
+
+    def shown(said_again: bool) -> list[str]:
+        lines = trial.listen_lines(
+            "default", "coach", 0.5, 35.0, lambda: clock.now, said_again=said_again
+        )
+        return [line.split("): ", 1)[1].split(" (")[0] for line in lines if "): " in line]
+
     asked, again = "not sure, would ask again", "not sure, but said again: would "
+    # the setting off (the default): as in a session, a doubt is only ever asked again
+    assert shown(False) == [*[asked] * 6, "would say the time left", *[asked] * 5]
+    said = shown(True)
     assert said == [
         asked,
         again + "stop the session",
@@ -281,4 +289,4 @@ def test_listen_test_shows_a_doubt_said_again_as_a_session_takes_it(
         asked,
         asked,
         asked,
-    ], lines
+    ], said

@@ -78,6 +78,7 @@ def listen(
     *,
     over_speech: bool = False,
     keys: list[tuple[float, str]] | None = None,
+    said_again: bool = False,
 ) -> tuple[SessionController, FakePlayer, Outcome, list[str], NullScreen]:
     clock = Clock()
     said: list[str] = []
@@ -99,7 +100,7 @@ def listen(
         player,
         screen,
         Ticks(clock) if keys is None else ScriptedKeys(clock, list(keys)),
-        Listening(listener, "coach", over_speech),
+        Listening(listener, "coach", over_speech, said_again),
         clock=lambda: clock.now,
     )
     outcome = controller.run()
@@ -267,8 +268,16 @@ def test_said_again_and_heard_alike_is_obeyed(plan_of: PlanFn) -> None:
     def heard(
         *script: tuple[float, str], keys: list[tuple[float, str]] | None = None
     ) -> tuple[Outcome, list[str], NullScreen]:
-        _, _, outcome, said, screen = listen(timeline, list(script), over_speech=True, keys=keys)
+        _, _, outcome, said, screen = listen(
+            timeline, list(script), over_speech=True, keys=keys, said_again=True
+        )
         return outcome, said, screen
+
+    # off by default (the listen_said_again setting): a doubt is never acted on
+    _, _, outcome, said, _ = listen(
+        timeline, [(at, "coach stop?"), (at + 4, "coach stop?")], over_speech=True
+    )
+    assert said == [] and not outcome.quit and outcome.asked_again == 2
 
     outcome, said, _ = heard((at, "coach stop?"), (at + 4, "coach stop?"))
     assert said == ["Stopping."] and outcome.quit and outcome.asked_again == 1

@@ -41,7 +41,15 @@ def listen_test(seconds: int, calibrate: bool) -> None:
         return
     where = f"'{inert(device)}', {echo.mode(device)}"
     header = f"Listening for {seconds} s on {where}. Say '{inert(wake)}, pause'."
-    for line in trial.listen_lines(device, wake, sensitivity, seconds, header=header):
+    lines = trial.listen_lines(
+        device,
+        wake,
+        sensitivity,
+        seconds,
+        header=header,
+        said_again=preferences.listen_said_again,
+    )
+    for line in lines:
         say(line)
 
 

@@ -47,6 +47,10 @@ class Preferences:
     listen_wake_word: str = DEFAULT_WAKE_WORD
     listen_sensitivity: float = 0.5
     listen_device: str = "default"
+    listen_said_again: bool = False
+    """A command heard not surely, said again and heard alike, is done (commands.SaidAgain).
+    Off by default: a command the coach is not sure of is never acted on, and the rule, though
+    it obeys more, takes more for another (the README's "Said again, measured")."""
     music: str | None = None
     """The person's own music under the coach: a file or a folder of them."""
     music_level: int = 0
@@ -200,6 +204,12 @@ KEYS = {
             "listen_device",
             "the microphone: an ALSA capture device (default, or e.g. plughw:1,0)",
             _device,
+        ),
+        Key(
+            "listen_said_again",
+            "on: a command the coach was not sure of, said again and heard the same way, is "
+            "done (more are obeyed, and a few more are taken for another)",
+            _on_off,
         ),
         _whole_number("lead_in", "seconds to get into position before each set", 1, 10),
         Key(

@@ -46,9 +46,11 @@ def listen_lines(
     seconds: float,
     clock: Callable[[], float] = time.monotonic,
     header: str | None = None,
+    said_again: bool = False,
 ) -> Iterator[str]:
     """`header` once the microphone is open (a missing one is then the only line), one line
-    per utterance heard in `seconds`, then the loudest level."""
+    per utterance heard in `seconds`, then the loudest level. `said_again`: as the setting,
+    a doubtful command said again and heard alike is shown as a session would do it."""
     recogniser = recogniser_for(wake_word, sensitivity)
     microphone = Microphone(device, wait=False)
     loudest: float | None = None
@@ -69,7 +71,11 @@ def listen_lines(
             for heard in recogniser.feed(pcm):
                 heard_any = True
                 at, said, sure = heard.start / RATE, heard.onset / RATE, heard.confidence
-                again = heard.unsure is not None and doubt.confirms(heard.unsure, said, sure)
+                again = (
+                    said_again
+                    and heard.unsure is not None
+                    and doubt.confirms(heard.unsure, said, sure)
+                )
                 if heard.action is not None or again:
                     doubt.settled()
                 elif heard.unsure is not None:

@@ -43,6 +43,8 @@ class Listening:
     listener: Listens
     wake_word: str = DEFAULT_WAKE_WORD
     over_speech: bool = False
+    said_again: bool = False
+    """A doubtful command said again and heard alike is done (the `listen_said_again` setting)."""
 
 
 class Voice:
@@ -90,7 +92,9 @@ class Voice:
                 self.acted = (f"{command.phrase} (ignored: the coach was speaking)", self.clock())
                 continue
             doubt = paused and self.paused_at is not None and command.action == "resume"
-            again = self.said_again.confirms(command.action, command.said_from, command.probability)
+            again = self.listening.said_again and self.said_again.confirms(
+                command.action, command.said_from, command.probability
+            )
             if not command.sure and not doubt and not again:
                 self.acted = (f"{command.phrase}? (not sure: say it again)", self.clock())
                 self.asked += 1
