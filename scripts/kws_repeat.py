@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Said again, heard alike: when the coach asks a person to say a command again (heard, not
-sure), and the second saying is heard as the same command, again not surely, is obeying it
-worth what it risks?
+"""Said again, heard alike (the `listen_said_again` setting, off by default): when the coach
+asks a person to say a command again (heard, not sure), and the second saying is heard as the
+same command, again not surely, is obeying it worth what it risks?
 
 For every voice of `kws_calibrated.py`'s sets, in each of the four rooms (10 dB): the first try
 is the bench's command (the looks kws_calibrated.py keeps); when it draws the "say again" tone,
