@@ -94,14 +94,17 @@ def calibrated(voice: mv.Voice, room: int) -> calibration.Calibration:
     result = calibration.Calibration(WAKE_WORD, scale=recogniser.scale)
     noise = mv.NOISES[room]
     for phrase, action in PHRASES.items():
-        result.heard[phrase] = []
+        result.heard[phrase], result.sound[phrase] = [], []
         for n, effects in enumerate(SAYINGS):
             raw = mv.spoken(replace(voice, sox=(*voice.sox, *effects)), f"Coach, {phrase}.")
             seed = CALIBRATION_SEED + 10 * room + n + 1000 * len(phrase)
             pcm = mv.in_room(bytes(16000) + raw + bytes(32000), noise, seed)
-            mic = Recording(pcm)
-            heard = calibration.listen_once(mic, recogniser, action, WAKE_WORD, clock=mic.clock)
+            mic, kept = Recording(pcm), bytearray()
+            heard = calibration.listen_once(
+                mic, recogniser, action, WAKE_WORD, clock=mic.clock, kept=kept
+            )
             result.heard[phrase].append(heard)
+            result.sound[phrase].append(bytes(kept))
     return result
 
 

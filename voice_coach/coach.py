@@ -110,6 +110,7 @@ class ListenSettings:
     wake_word: str
     sensitivity: float
     said_again: bool = False
+    fit: int = 0
 
 
 def listen_settings(request: PlayRequest) -> ListenSettings | None:
@@ -124,13 +125,14 @@ def listen_settings(request: PlayRequest) -> ListenSettings | None:
         stored_wake_word(),
         preferences.listen_sensitivity,
         preferences.listen_said_again,
+        preferences.listen_voice_fit,
     )
 
 
 def listening_for(listen: ListenSettings, env: Environment) -> Listening:
     """The microphone, listening from now on."""
     return Listening(
-        env.make_listener(listen.device, listen.wake_word, listen.sensitivity),
+        env.make_listener(listen.device, listen.wake_word, listen.sensitivity, listen.fit),
         listen.wake_word,
         over_speech=echo_cancelled(listen.device),
         said_again=listen.said_again,

@@ -167,6 +167,8 @@ def listening_check() -> Check:
     except UserError as exc:
         return Check(name, False, str(exc), optional=True)
     by = "the trained classifier" if wake_word == WAKE_WORD else "PocketSphinx's grammar"
+    if wake_word == WAKE_WORD and preferences.listen_voice_fit:
+        by += f", fitted to your voice ({preferences.listen_voice_fit})"
     detail = (
         f"wake word '{preferences.listen_wake_word}' ({by}); "
         f"listens {mode(preferences.listen_device)}"

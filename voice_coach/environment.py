@@ -81,10 +81,10 @@ def _make_player(name: str, sample_rate: int) -> Player:
     return make_player(name, sample_rate)
 
 
-def _make_listener(device: str, wake_word: str, sensitivity: float) -> Listens:
+def _make_listener(device: str, wake_word: str, sensitivity: float, fit: int) -> Listens:
     from voice_coach.listening.listener import start_listening
 
-    return start_listening(device, wake_word, sensitivity)
+    return start_listening(device, wake_word, sensitivity, fit)
 
 
 ProgressBar = Callable[[int, str], AbstractContextManager[Callable[[int], None] | None]]
@@ -108,8 +108,8 @@ class Environment:
     select_engine: EngineSelector = _select_engine
     make_player: Callable[[str, int], Player] = _make_player
     """A sound output by name (`--player`) at a sample rate."""
-    make_listener: Callable[[str, str, float], Listens] = _make_listener
-    """The microphone (a device), listening for a wake word at a sensitivity."""
+    make_listener: Callable[[str, str, float, int], Listens] = _make_listener
+    """The microphone (a device), listening for a wake word at a sensitivity and voice fit."""
     echo: Callable[[str], None] = _echo
     """A line for the person (stdout)."""
     note: Callable[[str], None] = _echo_err

@@ -65,6 +65,7 @@ TOLD_BY_TYPE = {
     "music_level": "-30-10 dB: any level mixes",
     "music_shuffle": "on or off",
     "listen_said_again": "on or off",
+    "listen_voice_fit": "-2 to 1: every fit is one the classifier has (kws.FITS; test_voice_fit)",
 }
 
 

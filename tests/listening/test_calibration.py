@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pytest
+from support.microphones import PERIOD, Clock, Microphone
 from support.running import Result
 
 from voice_coach.journal import settings
@@ -16,8 +17,6 @@ from voice_coach.listening.calibration import TIMES, Calibration, calibrate
 from voice_coach.listening.commands import PHRASES, phrases
 from voice_coach.listening.microphone import RATE
 from voice_coach.listening.recogniser import Heard
-
-PERIOD = 640
 
 
 def sounding(phrase: str, odds: float) -> Heard:
@@ -30,26 +29,6 @@ def sounding(phrase: str, odds: float) -> Heard:
     return Heard(
         base.phrase, None, score, 0, 2 * RATE, 4, math.inf, 20.0, odds=confidence.log_odds(heard)
     )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-
-class Microphone:
-    """A period of sound a read; each read moves the clock on by as long."""
-
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        self.closed = False
-
-    def read(self) -> bytes:
-        self.clock.now += PERIOD / RATE
-        return bytes(PERIOD * 2)
-
-    def close(self) -> None:
-        self.closed = True
 
 
 class Scripted:
@@ -140,7 +119,7 @@ def test_listen_test_calibrate_stores_the_sensitivity(
     microphone = Microphone(clock)
     monkeypatch.setattr(trial, "Microphone", lambda device, wait: microphone)
     scripted = Scripted(script)
-    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity, patient: scripted)
+    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity, patient, fit: scripted)
     monkeypatch.setattr(calibration.time, "monotonic", lambda: clock.now)
     done = run_cli("listen-test", "--calibrate")
     assert done.code == 0, done.err
@@ -196,7 +175,7 @@ def test_listen_test_on_a_silent_microphone_is_a_fault_not_a_result(
     clock = Clock()
     microphone = Microphone(clock)  # all zeros: muted, or nothing plugged in
     monkeypatch.setattr(trial, "Microphone", lambda device, wait: microphone)
-    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity: Scripted([]))
+    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity, fit: Scripted([]))
     lines = trial.listen_lines("default", "coach", 0.5, 2.0, lambda: clock.now, header="Listening")
     assert next(lines) == "Listening"
     with pytest.raises(UserError) as raised:
@@ -264,7 +243,7 @@ def test_listen_test_shows_a_doubt_said_again_as_a_session_takes_it(
         (31, "go on", 0.7),  # never for going on
     ]
     monkeypatch.setattr(trial, "Microphone", lambda device, wait: Sounding(clock))
-    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity: Doubtful(script))
+    monkeypatch.setattr(trial, "recogniser_for", lambda wake, sensitivity, fit: Doubtful(script))
 
     def shown(said_again: bool) -> list[str]:
         lines = trial.listen_lines(

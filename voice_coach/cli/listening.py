@@ -37,7 +37,7 @@ def listen_test(seconds: int, calibrate: bool) -> None:
     device = preferences.listen_device
     wake, sensitivity = stored_wake_word(), preferences.listen_sensitivity
     if calibrate:
-        _calibrate(device, wake, sensitivity)
+        _calibrate(device, wake, sensitivity, preferences.listen_voice_fit)
         return
     where = f"'{inert(device)}', {echo.mode(device)}"
     header = f"Listening for {seconds} s on {where}. Say '{inert(wake)}, pause'."
@@ -48,24 +48,31 @@ def listen_test(seconds: int, calibrate: bool) -> None:
         seconds,
         header=header,
         said_again=preferences.listen_said_again,
+        fit=preferences.listen_voice_fit,
     )
     for line in lines:
         say(line)
 
 
-def _calibrate(device: str, wake: str, sensitivity: float) -> None:
+def _calibrate(device: str, wake: str, sensitivity: float, fit: int) -> None:
     from voice_coach.journal import settings
     from voice_coach.listening import calibration, trial
 
     header = (
         f"Calibrating on '{inert(device)}': say each command when asked, as you would on the mat."
     )
-    result = calibration.Calibration(wake)
+    result = calibration.Calibration(wake, fit=fit)
     for line in trial.calibration_lines(device, header, result):
         say(line)
     for line in calibration.summary(result, sensitivity):
         say(line)
     chosen = result.sensitivity(sensitivity)
+    if chosen is not None and result.fit != fit:
+        settings.store("listen_voice_fit", str(result.fit))
+        say(
+            f"listen_voice_fit: {fit} -> {result.fit} (stored; "
+            f"voice-coach config set listen_voice_fit {fit} puts it back)."
+        )
     if chosen is None:
         say(f"listen_sensitivity stays {sensitivity:g}.")
         return

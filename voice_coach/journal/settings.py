@@ -48,6 +48,9 @@ class Preferences:
     listen_sensitivity: float = 0.5
     listen_device: str = "default"
     listen_said_again: bool = False
+    listen_voice_fit: int = 0
+    """How far the keyword classifier moves the person's voice across its bands before judging
+    it (kws.FITS): `listen-test --calibrate` chooses it from their own voice."""
     """A command heard not surely, said again and heard alike, is done (commands.SaidAgain).
     Off by default: a command the coach is not sure of is never acted on, and the rule, though
     it obeys more, takes more for another (the README's "Said again, measured")."""
@@ -210,6 +213,13 @@ KEYS = {
             "on: a command the coach was not sure of, said again and heard the same way, is "
             "done (more are obeyed, and a few more are taken for another)",
             _on_off,
+        ),
+        _whole_number(
+            "listen_voice_fit",
+            "-2 to 1: how the coach fits its hearing to your voice (set by "
+            "`listen-test --calibrate`; 0: as it was trained)",
+            -2,
+            1,
         ),
         _whole_number("lead_in", "seconds to get into position before each set", 1, 10),
         Key(

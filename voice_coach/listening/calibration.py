@@ -4,15 +4,17 @@ their own voice.
 The confidence model was fitted on synthetic voices; a real person may sound surer or less sure
 to it. So the coach asks for every command twice, sees how sure it was of each, and sets
 `listen_sensitivity` as low as catches them all (the lower, the fewer false actions), but never
-so high that one command would have been taken for another. The audio stays in memory for the
-few seconds each prompt takes; nothing is recorded.
+so high that one command would have been taken for another. The trained classifier then hears
+the same answers again with each voice fit (`kws.FITS`: the voice moved across its bands, for a
+vocal tract unlike the voices it learned from) and keeps the fit that obeys the most of them.
+The audio stays in memory while the calibration runs; nothing is recorded.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from voice_coach.listening import confidence
@@ -50,6 +52,12 @@ class Calibration:
     heard: dict[str, list[Heard | None]] = field(default_factory=dict)
     """For each command (as said after the wake word), what was heard each time it was asked
     for (None: nothing that sounded like a command)."""
+    fit: int = 0
+    """The voice fit the answers were heard with (`kws.FITS`; the grammar has none)."""
+    sound: dict[str, list[bytes]] = field(default_factory=dict, repr=False)
+    """What each answer sounded like, in memory only, to hear it again with another fit."""
+    unfitted: int | None = None
+    """Once another fit was chosen: how many answers the stored fit would have obeyed."""
 
     def right(self) -> list[float]:
         """The log-odds of each time the command asked for was heard as itself."""
@@ -84,6 +92,11 @@ class Calibration:
         top = self.scale.ceiling if ceiling is None else ceiling
         return round(min(max(catches, LOWEST), top), 2)
 
+    def obeyed(self) -> int:
+        """How many answers would be obeyed as asked at the sensitivity this would store."""
+        chosen = self.sensitivity(DEFAULT_SENSITIVITY)
+        return -1 if chosen is None else sum(self.caught(p, chosen) for p in self.heard)
+
     def caught(self, phrase: str, sensitivity: float) -> int:
         """How many times `phrase` would have been obeyed as itself at `sensitivity`."""
         table = phrases(self.wake_word)
@@ -104,9 +117,10 @@ def listen_once(
     wake_word: str,
     clock: Callable[[], float] = time.monotonic,
     seconds: float = PROMPT_S,
+    kept: bytearray | None = None,
 ) -> Heard | None:
     """What the person said in answer to one prompt: the first utterance the grammar made a
-    command of (the one asked for, if several), within `seconds`."""
+    command of (the one asked for, if several), within `seconds`; `kept` gets the sound."""
     table = phrases(wake_word)
     recogniser.restart()
     end = clock() + seconds
@@ -116,6 +130,8 @@ def listen_once(
         if not pcm:
             time.sleep(PERIOD / RATE / 2)
             continue
+        if kept is not None:
+            kept += pcm
         for heard in recogniser.feed(pcm):
             if heard.phrase not in table:
                 continue
@@ -138,11 +154,64 @@ def calibrate(
     wake_word = result.wake_word
     for phrase, action in PHRASES.items():
         result.heard[phrase] = []
+        result.sound[phrase] = []
         for time_ in range(1, TIMES + 1):
             yield f'Say "{wake_word}, {phrase}" ({time_} of {TIMES})'
-            heard = listen_once(source, recogniser, action, wake_word, clock)
+            sound = bytearray()
+            heard = listen_once(source, recogniser, action, wake_word, clock, kept=sound)
             result.heard[phrase].append(heard)
+            result.sound[phrase].append(bytes(sound))
             yield f"  {_what(heard, phrase, wake_word)}"
+
+
+class Replay:
+    """A kept answer as a microphone gives it: in pieces, then silence, on a clock of its own
+    (hearing it again takes no six seconds)."""
+
+    def __init__(self, pcm: bytes) -> None:
+        self.pcm = pcm
+        self.at = 0
+
+    def read(self) -> bytes:
+        piece = self.pcm[self.at : self.at + PERIOD * 2]
+        self.at += PERIOD * 2
+        return piece + bytes(PERIOD * 2 - len(piece))
+
+    def clock(self) -> float:
+        return self.at / 2 / RATE
+
+
+def best_fit(result: Calibration, hear: Callable[[int], Hears], fits: Iterable[int]) -> Calibration:
+    """`result`, or the same answers heard again with another of `fits` (`hear` makes the
+    recogniser for one) if that would obey more of them at the sensitivity it would store; at
+    as many, the one that stores the lower sensitivity (fewer false actions), then the smaller
+    move. The kept sound goes with the chosen one, and is dropped from the others."""
+    best, merit = result, _merit(result)
+    for fit in fits:
+        if fit == result.fit:
+            continue
+        again = Calibration(result.wake_word, result.scale, fit=fit)
+        recogniser = hear(fit)
+        for phrase, action in PHRASES.items():
+            again.heard[phrase] = []
+            for sound in result.sound.get(phrase, []):
+                replay = Replay(sound)
+                heard = listen_once(replay, recogniser, action, result.wake_word, replay.clock)
+                again.heard[phrase].append(heard)
+        if _merit(again) > merit:
+            best, merit = again, _merit(again)
+    if best is result:
+        return result
+    return replace(best, sound=result.sound, unfitted=max(result.obeyed(), 0))
+
+
+def _merit(result: Calibration) -> tuple[int, float, int]:
+    """What `best_fit` ranks by; a fit that would obey none of the answers ranks with none heard
+    (nothing to choose by: the stored fit stays)."""
+    chosen, obeyed = result.sensitivity(DEFAULT_SENSITIVITY), result.obeyed()
+    if chosen is None or obeyed <= 0:
+        return (0, 0.0, 0)
+    return (obeyed, -chosen, -abs(result.fit))
 
 
 def _what(heard: Heard | None, phrase: str, wake_word: str) -> str:
@@ -171,6 +240,11 @@ def summary(result: Calibration, current: float) -> Iterator[str]:
             f"Above the default {DEFAULT_SENSITIVITY:g}, other people talking or a TV near the "
             "microphone set the coach off more often: if it acts when you did not ask, "
             "`voice-coach config unset listen_sensitivity` puts the default back."
+        )
+    if result.unfitted is not None:
+        yield (
+            f"Fitted to your voice (listen_voice_fit {result.fit}): {result.obeyed()} of "
+            f"{TIMES * len(PHRASES)} answers would be obeyed, {result.unfitted} without the fit."
         )
     mistaken = len(result.wrong())
     if mistaken:

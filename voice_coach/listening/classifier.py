@@ -79,6 +79,7 @@ class Classifier:
         sensitivity: float = confidence.DEFAULT_SENSITIVITY,
         patient: bool = False,
         network: kws.Judge | None = None,
+        fit: int = 0,
     ) -> None:
         self.scale = SCALE
         self.phrases: Mapping[str, Action] = phrases(WAKE_WORD)
@@ -86,7 +87,7 @@ class Classifier:
         threshold = confidence.probability(self.needed)
         doubt = confidence.probability(self.needed - SCALE.doubt)
         self.spotter = kws.Spotter(
-            threshold, network=network, doubt=doubt, patient=patient, hesitate=HESITATE
+            threshold, network=network, doubt=doubt, patient=patient, hesitate=HESITATE, fit=fit
         )
 
     def restart(self) -> None:
@@ -133,11 +134,14 @@ def scale_for(wake_word: str) -> confidence.Scale:
     return SCALE if wake_word == WAKE_WORD else confidence.GRAMMAR
 
 
-def recogniser_for(wake_word: str, sensitivity: float, patient: bool = False) -> Judges:
+def recogniser_for(
+    wake_word: str, sensitivity: float, patient: bool = False, fit: int = 0
+) -> Judges:
     """The classifier for the wake word it knows; PocketSphinx's grammar for any other.
-    `patient`: calibration (every command's best look, however long it takes)."""
+    `patient`: calibration (every command's best look, however long it takes); `fit`: the
+    voice fit calibration stored (the classifier's alone: the grammar has none)."""
     if wake_word == WAKE_WORD:
-        return Classifier(sensitivity, patient)
+        return Classifier(sensitivity, patient, fit=fit)
     from voice_coach.listening.recogniser import Recogniser
 
     return Recogniser(wake_word, sensitivity)

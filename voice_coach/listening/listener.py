@@ -83,12 +83,12 @@ class Listener:
         self._thread = threading.Thread(target=self._run, name="voice-coach-listener", daemon=True)
 
     @classmethod
-    def microphone(cls, device: str, wake_word: str, sensitivity: float) -> Listener:
+    def microphone(cls, device: str, wake_word: str, sensitivity: float, fit: int = 0) -> Listener:
         from voice_coach.listening.classifier import recogniser_for
 
         return cls(
             lambda: Microphone(device, wait=False),
-            lambda: recogniser_for(wake_word, sensitivity),
+            lambda: recogniser_for(wake_word, sensitivity, fit=fit),
         )
 
     def start(self) -> Listener:
@@ -170,5 +170,5 @@ class Listener:
                     )
 
 
-def start_listening(device: str, wake_word: str, sensitivity: float) -> Listener:
-    return Listener.microphone(device, wake_word, sensitivity).start()
+def start_listening(device: str, wake_word: str, sensitivity: float, fit: int = 0) -> Listener:
+    return Listener.microphone(device, wake_word, sensitivity, fit).start()

@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable, Iterator
 
 from voice_coach.errors import UserError, inert
-from voice_coach.listening.calibration import HIGHEST, Calibration, calibrate
-from voice_coach.listening.classifier import Judges, recogniser_for
+from voice_coach.listening.calibration import HIGHEST, Calibration, best_fit, calibrate
+from voice_coach.listening.classifier import WAKE_WORD, Judges, recogniser_for
 from voice_coach.listening.commands import DOING, SaidAgain
 from voice_coach.listening.confidence import probability
 from voice_coach.listening.microphone import PERIOD, RATE, Microphone, level_dbfs
@@ -47,11 +47,13 @@ def listen_lines(
     clock: Callable[[], float] = time.monotonic,
     header: str | None = None,
     said_again: bool = False,
+    fit: int = 0,
 ) -> Iterator[str]:
     """`header` once the microphone is open (a missing one is then the only line), one line
     per utterance heard in `seconds`, then the loudest level. `said_again`: as the setting,
-    a doubtful command said again and heard alike is shown as a session would do it."""
-    recogniser = recogniser_for(wake_word, sensitivity)
+    a doubtful command said again and heard alike is shown as a session would do it; `fit`:
+    the stored voice fit."""
+    recogniser = recogniser_for(wake_word, sensitivity, fit=fit)
     microphone = Microphone(device, wait=False)
     loudest: float | None = None
     heard_any = False
@@ -96,10 +98,9 @@ def listen_lines(
 
 def calibration_lines(device: str, header: str, result: Calibration) -> Iterator[str]:
     """`listen-test --calibrate`: the header once the microphone is open, then each prompt and
-    what was heard, filling `result`."""
-    # The classifier, asked for the least sure a command may be at any sensitivity, reports each
-    # command's best; the grammar judges every utterance whatever its sensitivity.
-    recogniser = recogniser_for(result.wake_word, HIGHEST, patient=True)
+    what was heard, filling `result` (heard with its `fit`, the stored one); then, for the
+    classifier, the same answers heard with every other fit, and the best kept in `result`."""
+    recogniser = hearing(result.wake_word, result.fit)
     result.scale = recogniser.scale
     microphone = Microphone(device, wait=False)
     try:
@@ -107,3 +108,16 @@ def calibration_lines(device: str, header: str, result: Calibration) -> Iterator
         yield from calibrate(microphone, recogniser, result)
     finally:
         microphone.close()
+    if result.wake_word == WAKE_WORD:
+        from voice_coach.listening.kws import FITS
+
+        yield "Fitting the coach to your voice..."
+        best = best_fit(result, lambda fit: hearing(result.wake_word, fit), FITS)
+        result.heard, result.fit, result.unfitted = best.heard, best.fit, best.unfitted
+
+
+def hearing(wake_word: str, fit: int) -> Judges:
+    """What calibration hears with: the classifier, asked for the least sure a command may be
+    at any sensitivity, reports each command's best; the grammar judges every utterance
+    whatever its sensitivity."""
+    return recogniser_for(wake_word, HIGHEST, patient=True, fit=fit)
