@@ -14,7 +14,7 @@ from support.microphones import Clock, Microphone
 from support.running import Result
 
 from voice_coach.journal import settings
-from voice_coach.listening import calibration, classifier, confidence, kws, trial
+from voice_coach.listening import calibration, classifier, kws, trial
 from voice_coach.listening.calibration import TIMES, Calibration, best_fit, calibrate
 from voice_coach.listening.commands import PHRASES
 from voice_coach.listening.microphone import RATE
@@ -71,9 +71,13 @@ class ByFit:
     scale = classifier.SCALE
 
     def __init__(
-        self, fit: int, odds: Callable[[int, int], float], mic: Microphone | None = None
+        self,
+        fit: int,
+        odds: Callable[[int, int], float],
+        mic: Microphone | None = None,
+        wake: str = "coach",
     ) -> None:
-        self.fit, self.odds, self.mic = fit, odds, mic
+        self.fit, self.odds, self.mic, self.wake = fit, odds, mic, wake
         self.asked = 0
         self.fed = bytearray()
 
@@ -90,7 +94,20 @@ class ByFit:
             prompt = self.fed[0] - 1
             phrase = list(PHRASES)[(prompt - 1) // TIMES]
             odds = self.odds(self.fit, prompt)
-            yield Heard(f"coach {phrase}", None, 0.0, 0, RATE, margin=math.inf, odds=odds)
+            yield Heard(f"{self.wake} {phrase}", None, 0.0, 0, RATE, margin=math.inf, odds=odds)
+
+
+def spied(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each calibration was asked to keep the answers' sound."""
+    calls: list[bool] = []
+    real = trial.calibrate
+
+    def calibrate(*args: object, keep: bool = False) -> Iterator[str]:
+        calls.append(keep)
+        return real(*args, keep=keep)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trial, "calibrate", calibrate)
+    return calls
 
 
 def fitted(
@@ -99,7 +116,7 @@ def fitted(
     clock = Clock()
     mic = Microphone(clock, marked=True)
     result = Calibration("coach", classifier.SCALE, fit=stored)
-    list(calibrate(mic, ByFit(stored, odds, mic), result, lambda: clock.now))
+    list(calibrate(mic, ByFit(stored, odds, mic), result, lambda: clock.now, keep=True))
     heard_with: list[int] = []
 
     def hear(fit: int) -> ByFit:
@@ -121,7 +138,7 @@ def test_calibration_keeps_the_fit_that_obeys_most_of_the_persons_answers() -> N
     assert chosen is not None and chosen < 0.5
     said = list(calibration.summary(best, 0.5))
     assert said[-1] == (
-        "Fitted to your voice (listen_voice_fit -2): 20 of 20 answers would be obeyed, "
+        "Fitted to your voice (listen_voice_fit 0 -> -2): 20 of 20 answers would be obeyed, "
         "0 without the fit."
     )
 
@@ -148,7 +165,11 @@ def test_a_fit_that_obeys_no_more_leaves_the_stored_one_and_nothing_is_said() ->
     assert best.fit == -2
     # of two that obey more, the lower sensitivity, then the smaller move
     best, _, _ = fitted(lambda fit, prompt: {-2: 5.0, -1: 2.0}.get(fit, -9.0), stored=1)
-    assert best.fit == -2 and best.unfitted == 0
+    assert best.fit == -2 and best.unfitted == 0 and best.before == 1
+    assert list(calibration.summary(best, 0.5))[-1] == (
+        "Fitted to your voice (listen_voice_fit 1 -> -2): 20 of 20 answers would be obeyed, "
+        "0 with the fit before (1)."
+    )
     best, _, _ = fitted(lambda fit, prompt: {-2: 2.0, -1: 2.0}.get(fit, -9.0), stored=1)
     assert best.fit == -1
 
@@ -177,10 +198,16 @@ def test_listen_test_calibrate_stores_the_fit_and_the_session_listens_with_it(
     lines = done.out.splitlines()
     assert made == [(0, True), (-2, True), (-1, True), (1, True)]
     assert "Fitting the coach to your voice..." in lines
-    assert settings.preferences().listen_voice_fit == -1
-    assert (
-        "listen_voice_fit: 0 -> -1 (stored; voice-coach config set listen_voice_fit 0 puts it back)."
-    ) in lines
+    stored = settings.preferences()
+    assert stored.listen_voice_fit == -1
+    # the sensitivity is the one the answers heard with that fit ask (sure: under the default;
+    # heard without it, none would be obeyed even at the highest calibration stores)
+    assert stored.listen_sensitivity < 0.5
+    assert lines[-1] == (
+        f"listen_sensitivity: 0.5 -> {stored.listen_sensitivity:g} and listen_voice_fit: 0 -> -1 "
+        "(stored; voice-coach config set listen_sensitivity 0.5, then voice-coach config set "
+        "listen_voice_fit 0, puts both back)."
+    )
     # the next calibration starts from the stored fit
     made.clear()
     mic.prompt = 0
@@ -203,7 +230,6 @@ def test_the_kept_answers_are_replayed_in_pieces_then_silence() -> None:
     assert len(first) == 2 * calibration.PERIOD and first == b"\x01" * 640
     assert replay.read() == b"\x01" * 360 + bytes(280)
     assert replay.read() == bytes(640) and replay.clock() == 3 * 320 / RATE
-    _ = confidence
 
 
 def test_doctor_says_the_classifier_is_fitted_to_the_persons_voice() -> None:
@@ -230,3 +256,67 @@ def test_a_session_opens_its_microphone_with_the_stored_fit() -> None:
     assert listen is not None
     coach.listening_for(listen, env)
     assert opened == [("default", "coach", 0.5, 1)]
+
+
+def test_a_microphone_listener_and_listen_test_hear_with_the_stored_fit(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voice_coach.listening.listener import Listener
+
+    made = Listener.microphone("default", "coach", 0.5, -1)._recogniser()
+    assert isinstance(made, classifier.Classifier) and made.spotter.fit == -1
+    settings.store("listen_voice_fit", "-2")
+    fits: list[int] = []
+
+    def recogniser_for(wake: str, sensitivity: float, patient: bool = False, fit: int = 0) -> None:
+        fits.append(fit)
+        raise SystemExit(0)  # enough: what it was asked for is known
+
+    monkeypatch.setattr(trial, "Microphone", lambda device, wait: Microphone(Clock()))
+    monkeypatch.setattr(trial, "recogniser_for", recogniser_for)
+    run_cli("listen-test", "--seconds", "1")
+    assert fits == [-2]
+
+
+def test_another_wake_word_is_calibrated_without_a_fit_and_keeps_no_sound(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = Clock()
+    mic = Microphone(clock, marked=True)
+    made: list[int] = []
+
+    def recogniser_for(wake: str, sensitivity: float, patient: bool = False, fit: int = 0) -> ByFit:
+        made.append(fit)
+        return ByFit(fit, lambda f, prompt: 4.0, mic, wake)
+
+    calls = spied(monkeypatch)
+    monkeypatch.setattr(trial, "Microphone", lambda device, wait: mic)
+    monkeypatch.setattr(trial, "recogniser_for", recogniser_for)
+    monkeypatch.setattr(calibration.time, "monotonic", lambda: clock.now)
+    settings.store("listen_wake_word", "trainer")
+    settings.store("listen_voice_fit", "-2")
+    done = run_cli("listen-test", "--calibrate")
+    assert done.code == 0, done.err
+    assert made == [-2] and "Fitting" not in done.out and "caught 2 of 2" in done.out
+    assert settings.preferences().listen_voice_fit == -2  # the grammar's: left alone
+    assert calls == [False]  # no answer's sound kept: nothing would hear it again
+    settings.store("listen_voice_fit", "-1")
+    from voice_coach import doctor
+
+    assert "fitted" not in doctor.listening_check().detail
+
+
+def test_the_answers_sound_is_kept_for_the_fit_then_let_go(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock()
+    mic = Microphone(clock, marked=True)
+    calls = spied(monkeypatch)
+
+    def recogniser_for(wake: str, sensitivity: float, patient: bool = False, fit: int = 0) -> ByFit:
+        return ByFit(fit, lambda f, prompt: 4.0 if f == 1 else -9.0, mic if fit == 0 else None)
+
+    monkeypatch.setattr(trial, "Microphone", lambda device, wait: mic)
+    monkeypatch.setattr(trial, "recogniser_for", recogniser_for)
+    result = Calibration("coach")
+    lines = list(trial.calibration_lines("default", "Calibrating", result))
+    assert calls == [True] and result.fit == 1 and lines[-1] == "Fitting the coach to your voice..."
+    assert result.sound == {} and mic.closed

@@ -67,19 +67,22 @@ def _calibrate(device: str, wake: str, sensitivity: float, fit: int) -> None:
     for line in calibration.summary(result, sensitivity):
         say(line)
     chosen = result.sensitivity(sensitivity)
-    if chosen is not None and result.fit != fit:
-        settings.store("listen_voice_fit", str(result.fit))
-        say(
-            f"listen_voice_fit: {fit} -> {result.fit} (stored; "
-            f"voice-coach config set listen_voice_fit {fit} puts it back)."
-        )
     if chosen is None:
         say(f"listen_sensitivity stays {sensitivity:g}.")
         return
     settings.store("listen_sensitivity", f"{chosen:g}")
+    if result.fit == fit:
+        say(
+            f"listen_sensitivity: {sensitivity:g} -> {chosen:g} (stored; "
+            f"voice-coach config set listen_sensitivity {sensitivity:g} puts it back)."
+        )
+        return
+    # the sensitivity was set from the answers heard with the new fit: the two go together
+    settings.store("listen_voice_fit", str(result.fit))
     say(
-        f"listen_sensitivity: {sensitivity:g} -> {chosen:g} (stored; "
-        f"voice-coach config set listen_sensitivity {sensitivity:g} puts it back)."
+        f"listen_sensitivity: {sensitivity:g} -> {chosen:g} and listen_voice_fit: {fit} -> "
+        f"{result.fit} (stored; voice-coach config set listen_sensitivity {sensitivity:g}, then "
+        f"voice-coach config set listen_voice_fit {fit}, puts both back)."
     )
 
 

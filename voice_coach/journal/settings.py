@@ -48,12 +48,12 @@ class Preferences:
     listen_sensitivity: float = 0.5
     listen_device: str = "default"
     listen_said_again: bool = False
-    listen_voice_fit: int = 0
-    """How far the keyword classifier moves the person's voice across its bands before judging
-    it (kws.FITS): `listen-test --calibrate` chooses it from their own voice."""
     """A command heard not surely, said again and heard alike, is done (commands.SaidAgain).
     Off by default: a command the coach is not sure of is never acted on, and the rule, though
     it obeys more, takes more for another (the README's "Said again, measured")."""
+    listen_voice_fit: int = 0
+    """How far the keyword classifier moves the person's voice across its bands before judging
+    it (kws.FITS): `listen-test --calibrate` chooses it from their own voice."""
     music: str | None = None
     """The person's own music under the coach: a file or a folder of them."""
     music_level: int = 0

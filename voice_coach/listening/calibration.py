@@ -58,6 +58,8 @@ class Calibration:
     """What each answer sounded like, in memory only, to hear it again with another fit."""
     unfitted: int | None = None
     """Once another fit was chosen: how many answers the stored fit would have obeyed."""
+    before: int = 0
+    """Once another fit was chosen: the stored fit, which the answers were first heard with."""
 
     def right(self) -> list[float]:
         """The log-odds of each time the command asked for was heard as itself."""
@@ -148,19 +150,21 @@ def calibrate(
     recogniser: Hears,
     result: Calibration,
     clock: Callable[[], float] = time.monotonic,
+    keep: bool = False,
 ) -> Iterator[str]:
     """Prompt for each command TIMES times, filling `result`: yields each prompt's line as it
-    comes, then what was heard."""
+    comes, then what was heard. `keep`: the answers' sound too (in memory, for `best_fit`)."""
     wake_word = result.wake_word
     for phrase, action in PHRASES.items():
         result.heard[phrase] = []
         result.sound[phrase] = []
         for time_ in range(1, TIMES + 1):
             yield f'Say "{wake_word}, {phrase}" ({time_} of {TIMES})'
-            sound = bytearray()
+            sound = bytearray() if keep else None
             heard = listen_once(source, recogniser, action, wake_word, clock, kept=sound)
             result.heard[phrase].append(heard)
-            result.sound[phrase].append(bytes(sound))
+            if sound is not None:
+                result.sound[phrase].append(bytes(sound))
             yield f"  {_what(heard, phrase, wake_word)}"
 
 
@@ -206,7 +210,7 @@ def best_fit(result: Calibration, hear: Callable[[int], Hears], fits: Iterable[i
             best, merit = again, _merit(again)
     if best is result:
         return result
-    return replace(best, sound=result.sound, unfitted=max(result.obeyed(), 0))
+    return replace(best, sound=result.sound, unfitted=max(result.obeyed(), 0), before=result.fit)
 
 
 def _merit(result: Calibration) -> tuple[int, float, int]:
@@ -246,9 +250,13 @@ def summary(result: Calibration, current: float) -> Iterator[str]:
             "`voice-coach config unset listen_sensitivity` puts the default back."
         )
     if result.unfitted is not None:
+        before = (
+            "without the fit" if result.before == 0 else f"with the fit before ({result.before})"
+        )
         yield (
-            f"Fitted to your voice (listen_voice_fit {result.fit}): {result.obeyed()} of "
-            f"{TIMES * len(PHRASES)} answers would be obeyed, {result.unfitted} without the fit."
+            f"Fitted to your voice (listen_voice_fit {result.before} -> {result.fit}): "
+            f"{result.obeyed()} of {TIMES * len(PHRASES)} answers would be obeyed, "
+            f"{result.unfitted} {before}."
         )
     mistaken = len(result.wrong())
     if mistaken:

@@ -102,18 +102,21 @@ def calibration_lines(device: str, header: str, result: Calibration) -> Iterator
     classifier, the same answers heard with every other fit, and the best kept in `result`."""
     recogniser = hearing(result.wake_word, result.fit)
     result.scale = recogniser.scale
+    fits = result.wake_word == WAKE_WORD  # the grammar has no fit
     microphone = Microphone(device, wait=False)
     try:
         yield header
-        yield from calibrate(microphone, recogniser, result)
+        yield from calibrate(microphone, recogniser, result, keep=fits)
     finally:
         microphone.close()
-    if result.wake_word == WAKE_WORD:
+    if fits:
         from voice_coach.listening.kws import FITS
 
         yield "Fitting the coach to your voice..."
         best = best_fit(result, lambda fit: hearing(result.wake_word, fit), FITS)
-        result.heard, result.fit, result.unfitted = best.heard, best.fit, best.unfitted
+        result.heard, result.fit = best.heard, best.fit
+        result.unfitted, result.before = best.unfitted, best.before
+    result.sound = {}  # heard for the last time
 
 
 def hearing(wake_word: str, fit: int) -> Judges:
