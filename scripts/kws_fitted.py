@@ -65,9 +65,10 @@ def report(m: dict[str, list]) -> None:
         "again | fits chosen (rooms) |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    for title, rows in m.items():
-        if title.startswith("speech"):
+    for title, _voices in SETS:
+        if title not in m:
             continue
+        rows = m[title]
         plain_row, fitted_row = Row(), Row()
         fits: dict[int, int] = {}
         for name, _room, plain, fitted, here in rows:
