@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kws_bench import counting_along
 from kws_calibrated import SETS, Row, actions, calibrated, judged, looks_of
 from support import many_voices as mv
 
@@ -82,6 +83,14 @@ def report(m: dict[str, list]) -> None:
         print(f"| {title} | {plain_row.cell()} | {fitted_row.cell()} | {chosen} |", flush=True)
         for w in fitted_row.wrongs:
             print("    fitted, taken for another:", w)
+    for key in COUNTING:
+        if key in m:
+            for at in (0.5, CEILING):
+                cells = ", ".join(
+                    f"fit {fit:+d}: {sum(actions(room, at)[0] for room in rooms)}"
+                    for fit, rooms in sorted(m[key].items())  # type: ignore[attr-defined]
+                )
+                print(f"{key}, actions at sensitivity {at}: {cells}")
     for key in _speech():
         if key in m:
             for at in (0.5, CEILING):
@@ -110,6 +119,14 @@ def _speech() -> dict[str, object]:
     }
 
 
+COUNTING = {
+    "counting held-out": (*mv.HELD_OUT, *mv.OTHER_HELD_OUT),
+    "counting accents": mv.ACCENT_HELD_OUT,
+    "counting third": (*mv.THIRD_HELD_OUT, *mv.THIRD_ACCENTS),
+}
+"""People counting along in each room, as kws_extra.py (its seed): held out, all of them."""
+
+
 def choose_fits(m: dict[str, list]) -> tuple[int, ...]:
     """The rule for the range, on tuning material alone: the fits on GRID at which neither the
     tuning half's 15 minutes, the kept tuning texts nor the WIDE_TUNING voices reading set off an
@@ -126,6 +143,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", type=int, nargs="*", help="SETS by index (default: all)")
     parser.add_argument("--speech", action="store_true", help="other speech at each fit too")
+    parser.add_argument(
+        "--counting", action="store_true", help="held-out people counting along, at each fit"
+    )
     parser.add_argument(
         "--kept", type=Path, nargs="+", default=[KEPT], help="measure into the first; read all"
     )
@@ -151,6 +171,14 @@ def main() -> None:
                 KEPT.write_bytes(pickle.dumps(m))
                 print("measured", key, flush=True)
         print(f"fits chosen on tuning speech alone: {choose_fits(m)} (kws.FITS: {FITS})")
+    if args.counting:
+        for key, voices in COUNTING.items():
+            looks = m.setdefault(key, {})  # type: ignore[arg-type]
+            for fit in [fit for fit in GRID if fit not in looks]:  # type: ignore[operator]
+                spotter = Spotter(fit=fit)
+                looks[fit] = [looks_of(spotter, room) for room in counting_along(voices, 95_000)]  # type: ignore[index]
+                KEPT.write_bytes(pickle.dumps(m))
+            print("measured", key, flush=True)
     report(m)
     _ = np
 
