@@ -79,11 +79,13 @@ class Key:
 
     @property
     def values(self) -> str:
-        """What the setting takes, in a word or two: "left|right", "80-400", "on|off"."""
+        """What the setting takes, in a word or two: "left|right", "80-400", "-30 to 10",
+        "on|off" (a range from below zero in words: "-2-1" reads as a sum)."""
         if self.choices:
             return "|".join(self.choices)
         if self.low is not None and self.high is not None:
-            return f"{self.low:g}-{self.high:g}"
+            between = " to " if self.low < 0 else "-"
+            return f"{self.low:g}{between}{self.high:g}"
         if self.parse is _on_off:
             return "on|off"
         return "text"
