@@ -43,8 +43,6 @@ from voice_coach.listening.commands import PHRASES
 from voice_coach.listening.confidence import DEFAULT_SENSITIVITY
 from voice_coach.listening.kws import Spotter, decisions
 
-CHUNK = 640
-"""20 ms of 16 kHz s16le: what the microphone gives at a time."""
 SAYINGS = (("tempo 0.94", "pitch 40"), ("tempo 1.06", "pitch -40"))
 """How each of the calibration's two sayings differs from the commands judged after."""
 CALIBRATION_SEED = 500_000
@@ -70,23 +68,6 @@ SPEECH = (
 """Each held-out set's 15 minutes of other speech, as kws_bench.py makes it (its seed)."""
 
 
-class Recording:
-    """A microphone that gives `pcm` 20 ms at a time, then silence, on a clock of its own (the
-    prompt's six seconds pass as the sound does, not as the computer does)."""
-
-    def __init__(self, pcm: bytes) -> None:
-        self.pcm = pcm
-        self.at = 0
-
-    def read(self) -> bytes:
-        piece = self.pcm[self.at : self.at + CHUNK]
-        self.at += CHUNK
-        return piece if len(piece) == CHUNK else bytes(CHUNK)
-
-    def clock(self) -> float:
-        return self.at / 2 / 16000
-
-
 def calibrated(voice: mv.Voice, room: int) -> calibration.Calibration:
     """What `listen-test --calibrate` heard of `voice` in the room (its `sensitivity` is what
     it would store)."""
@@ -99,7 +80,7 @@ def calibrated(voice: mv.Voice, room: int) -> calibration.Calibration:
             raw = mv.spoken(replace(voice, sox=(*voice.sox, *effects)), f"Coach, {phrase}.")
             seed = CALIBRATION_SEED + 10 * room + n + 1000 * len(phrase)
             pcm = mv.in_room(bytes(16000) + raw + bytes(32000), noise, seed)
-            mic, kept = Recording(pcm), bytearray()
+            mic, kept = calibration.Replay(pcm), bytearray()
             heard = calibration.listen_once(
                 mic, recogniser, action, WAKE_WORD, clock=mic.clock, kept=kept
             )

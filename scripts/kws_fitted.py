@@ -20,8 +20,6 @@ import pickle
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kws_bench import counting_along
@@ -86,19 +84,23 @@ def report(m: dict[str, list]) -> None:
     for key in COUNTING:
         if key in m:
             for at in (0.5, CEILING):
-                cells = ", ".join(
-                    f"fit {fit:+d}: {sum(actions(room, at)[0] for room in rooms)}"
-                    for fit, rooms in sorted(m[key].items())  # type: ignore[attr-defined]
+                cells = by_fit(
+                    m[key], lambda rooms, at=at: str(sum(actions(r, at)[0] for r in rooms))
                 )
                 print(f"{key}, actions at sensitivity {at}: {cells}")
     for key in _speech():
         if key in m:
             for at in (0.5, CEILING):
-                cells = ", ".join(
-                    f"fit {fit:+d}: {'/'.join(map(str, actions(looks, at)))}"
-                    for fit, looks in sorted(m[key].items())  # type: ignore[attr-defined]
-                )
+                cells = by_fit(m[key], lambda looks, at=at: "/".join(map(str, actions(looks, at))))
                 print(f"{key} at sensitivity {at} (actions/say-again): {cells}")
+
+
+def by_fit(measured: object, cell: object) -> str:
+    """One cell per fit measured: "fit -2: ..., fit -1: ..." (`cell` makes each)."""
+    return ", ".join(
+        f"fit {fit:+d}: {cell(looks)}"  # type: ignore[operator]
+        for fit, looks in sorted(measured.items())  # type: ignore[attr-defined]
+    )
 
 
 GRID = (-2, -1, 0, 1, 2)
@@ -180,7 +182,6 @@ def main() -> None:
                 KEPT.write_bytes(pickle.dumps(m))
             print("measured", key, flush=True)
     report(m)
-    _ = np
 
 
 if __name__ == "__main__":

@@ -206,8 +206,9 @@ def best_fit(result: Calibration, hear: Callable[[int], Hears], fits: Iterable[i
                 replay = Replay(sound)
                 heard = listen_once(replay, recogniser, action, result.wake_word, replay.clock)
                 again.heard[phrase].append(heard)
-        if _merit(again)[0] > stored[0] and _merit(again) > merit:
-            best, merit = again, _merit(again)
+        ranked = _merit(again)
+        if ranked[0] > stored[0] and ranked > merit:
+            best, merit = again, ranked
     if best is result:
         return result
     return replace(best, sound=result.sound, unfitted=max(result.obeyed(), 0), before=result.fit)

@@ -82,8 +82,9 @@ FITS = (-2, -1, 0, 1)
 """How far calibration may move a voice across the bands (`moved`). A person's vocal tract
 sets where their voice's resonances lie, and the networks heard few voices like a woman's or a
 child's recordings: moved down two bands, flite's slt (a woman, never trained on) was caught
-twice as often. The range is what the tuning half's 15 minutes allowed: moved up two bands,
-they set off an action at the calibration's ceiling; at these, nothing."""
+twice as often. The range is what the tuning speech allowed (scripts/kws_fitted.py: the tuning
+half, the kept tuning texts, the WIDE_TUNING voices reading): moved up two bands, the tuning
+half set off an action at the calibration's ceiling; at these, nothing did."""
 
 
 def moved(window: Array, bands: int) -> Array:
